@@ -1,0 +1,88 @@
+# Kehu: `make run` serves the demo company, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+KEHU := $(BIN)/kehu
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/kehu
+SYSTEM_PACKAGES := chromium fonts-noto-cjk gettext
+
+.PHONY: run test test-sqlite test-postgres bench lint format install install-test system-packages messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# Translations are compiled from the committed .po files, never committed compiled.
+messages: | $(BIN)/python
+	cd src/kehu && ../../$(KEHU) manage compilemessages -v0
+
+install: $(VENV)/.installed node_modules/.package-lock.json messages
+
+install-test: $(VENV)/.installed-test node_modules/.package-lock.json messages
+
+# Debian packages the browser tests and Chinese screenshots need; installed when missing and root.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	[ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Missing system packages:$$missing (browser tests will be skipped)"; fi; \
+	fi
+
+run: install
+	$(KEHU) migrate
+	$(KEHU) demo
+	@echo ""
+	@echo "  Kehu is at http://$(HOST):$(PORT)/"
+	@echo "  Log in as admin / kehu-demo-2026 (or manager liming, salesperson zhaolei: same password)"
+	@echo ""
+	$(KEHU) serve --host $(HOST) --port $(PORT)
+
+test: system-packages install-test
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "== tests on SQLite (with the browser tests)"
+	env -u DATABASE_URL $(BIN)/pytest -q
+
+test-postgres:
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "== tests on PostgreSQL ($(PG_TEST_URL))"; \
+	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not e2e"; \
+	elif [ -n "$$CI" ]; then \
+	  echo "PostgreSQL is not reachable at $(PG_TEST_URL), and CI must test on it"; exit 1; \
+	else \
+	  echo "SKIPPED: the PostgreSQL tests: no server at $(PG_TEST_URL)"; \
+	fi
+
+bench: install-test
+	$(BIN)/python -m bench
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules var/static

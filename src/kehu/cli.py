@@ -1,0 +1,152 @@
+"""The `kehu` command: one entry point for running, administering and analysing Kehu."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class CommandError(Exception):
+    """A failure the user can act on; printed without a traceback, exit status 1 or `code`."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kehu.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1 if args.verbose else 0)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from kehu.core.server import serve
+
+    serve(host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from kehu.demo import demo_load
+
+    summary = demo_load()
+    print(summary)
+    return 0
+
+
+def _user_add(args: argparse.Namespace) -> int:
+    from django.core.exceptions import ValidationError
+
+    from kehu.core.services import user_create
+
+    try:
+        user = user_create(
+            username=args.username,
+            password=args.password,
+            role_code=args.role,
+            department_name=args.department,
+            manager_username=args.manager,
+        )
+    except ValidationError as error:
+        raise CommandError("; ".join(_validation_messages(error))) from error
+    print(f"{user.username} ({user.role.code if user.role else '-'})")
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    from kehu.core.services import token_for_username
+
+    try:
+        print(token_for_username(username=args.username))
+    except LookupError as error:
+        raise CommandError(str(error)) from error
+    return 0
+
+
+def _manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["kehu manage", *args.args])
+    return 0
+
+
+def _validation_messages(error: Exception) -> list[str]:
+    from django.core.exceptions import ValidationError
+
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        return [f"{field}: {m}" for field, msgs in error.message_dict.items() for m in msgs]
+    if isinstance(error, ValidationError):
+        return [str(m) for m in error.messages]
+    return [str(error)]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kehu", description="Kehu customer relationship management"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.add_argument("-v", "--verbose", action="store_true")
+    migrate.set_defaults(func=_migrate)
+
+    serve = commands.add_parser("serve", help="serve Kehu with a production WSGI server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("KEHU_WORKERS", "3")))
+    serve.set_defaults(func=_serve)
+
+    demo = commands.add_parser("demo", help="load the demo company (safe to repeat)")
+    demo.set_defaults(func=_demo)
+
+    user = commands.add_parser("user", help="manage users")
+    user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    add = user_commands.add_parser("add", help="create a user")
+    add.add_argument("username")
+    add.add_argument("--password", required=True)
+    add.add_argument("--role", required=True)
+    add.add_argument("--department")
+    add.add_argument("--manager")
+    add.set_defaults(func=_user_add)
+
+    token = commands.add_parser("token", help="print an API token for a user")
+    token.add_argument("username")
+    token.set_defaults(func=_token)
+
+    manage = commands.add_parser("manage", help="run a Django management command")
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=_manage)
+
+    from kehu.analytics.cli import register as register_analytics
+
+    register_analytics(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _setup_django()
+    handler: Handler = args.func
+    try:
+        return handler(args)
+    except CommandError as error:
+        print(f"kehu: {error}", file=sys.stderr)
+        return error.code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""Phone numbers and e-mail addresses: normalising on the way in, masking on the way out."""
+
+from __future__ import annotations
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+DEFAULT_REGION = "CN"
+
+
+def phone_normalise(raw: str) -> str:
+    """E.164 form of a phone number written any usual way (mobile, landline, +country)."""
+    text = raw.strip()
+    if not text:
+        return ""
+    try:
+        number = phonenumbers.parse(text, DEFAULT_REGION)
+    except phonenumbers.NumberParseException as error:
+        raise ValidationError(
+            _("“%(value)s” is not a phone number. Write it like 13812345678 or 010-12345678.")
+            % {"value": text},
+            code="invalid_phone",
+        ) from error
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            _("“%(value)s” is not a valid phone number. Write it like 13812345678 or 010-12345678.")
+            % {"value": text},
+            code="invalid_phone",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_display(e164: str) -> str:
+    """Domestic numbers as dialled in China (13812345678, 01012345678); others as +44…"""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return e164
+    if phonenumbers.region_code_for_number(number) == DEFAULT_REGION:
+        national = phonenumbers.national_significant_number(number)
+        return national if national.startswith("1") else f"0{national}"
+    return e164
+
+
+def _mask_middle(text: str, keep_start: int, keep_end: int) -> str:
+    if len(text) <= keep_start + keep_end:
+        return text[:1] + "*" * (len(text) - 1)
+    return f"{text[:keep_start]}****{text[len(text) - keep_end :]}"
+
+
+def phone_mask(e164: str) -> str:
+    """138****5678: enough to tell numbers apart, not enough to call."""
+    shown = phone_display(e164)
+    if not shown:
+        return ""
+    prefix = "+" if shown.startswith("+") else ""
+    return prefix + _mask_middle(shown.lstrip("+"), 3, 4)
+
+
+def email_mask(email: str) -> str:
+    """zh****@example.com"""
+    if "@" not in email:
+        return _mask_middle(email, 1, 0) if email else ""
+    local, domain = email.rsplit("@", 1)
+    keep = 2 if len(local) > 2 else 1
+    return f"{local[:keep]}****@{domain}"

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import Permission
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kehu.core.models import Department, Role, User
+
+
+class ServiceModelForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A model form whose model-level validation is left to the service that does the write.
+
+    The service raises ValidationError naming fields; the view adds it to the form, so the
+    rules live in one place and forms, API and command line report the same messages.
+    """
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class DepartmentForm(ServiceModelForm):
+    class Meta:
+        model = Department
+        fields = ["name", "parent"]
+
+
+class UserForm(ServiceModelForm):
+    password = forms.CharField(
+        label=_("password"),
+        widget=forms.PasswordInput(render_value=False),
+        required=False,
+        help_text=_("Leave empty to keep the current password."),
+        strip=False,
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "username",
+            "last_name",
+            "first_name",
+            "email",
+            "role",
+            "department",
+            "manager",
+            "is_active",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["password"].required = True
+            self.fields["password"].help_text = ""
+        manager_field: Any = self.fields["manager"]
+        manager_field.queryset = User.objects.filter(is_active=True).exclude(pk=self.instance.pk)
+
+
+_ACTIONS = {
+    "view": _("View"),
+    "add": _("Add"),
+    "change": _("Change"),
+    "delete": _("Delete"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """“View · customer” for Django's built-in permissions; the translated name otherwise."""
+    action, _sep, model_name = permission.codename.partition("_")
+    model = permission.content_type.model_class()
+    if action in _ACTIONS and model is not None and model_name == model._meta.model_name:
+        return f"{_ACTIONS[action]} · {model._meta.verbose_name}"
+    return str(_(permission.name))
+
+
+def _role_permissions() -> Any:
+    return (
+        Permission.objects.filter(
+            Q(content_type__app_label="customers") | Q(codename="manage_organisation")
+        )
+        .select_related("content_type")
+        .order_by("content_type__app_label", "content_type__model", "codename")
+    )
+
+
+class RoleForm(ServiceModelForm):
+    permissions = forms.ModelMultipleChoiceField(
+        label=_("permissions"),
+        queryset=Permission.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Role
+        fields = ["code", "name", "data_scope", "permissions"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        permissions: Any = self.fields["permissions"]
+        permissions.queryset = _role_permissions()
+        permissions.label_from_instance = permission_label

@@ -1,0 +1,116 @@
+"""The change history of customer-facing records: who changed what, when, old → new."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+
+from kehu.core.models import Change, ChangeAction
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The JSON-storable value of each field: raw codes for choices, names for relations."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        if field.many_to_many:
+            values[name] = (
+                sorted(str(o) for o in getattr(instance, name).all()) if instance.pk else []
+            )
+        elif field.is_relation:
+            related = getattr(instance, name)
+            values[name] = str(related) if related is not None else None
+        else:
+            value = getattr(instance, name)
+            values[name] = value if value is None or isinstance(value, bool | int) else str(value)
+    return values
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def _filled(value: Any) -> bool:
+    return value not in ("", None, [], False)
+
+
+def creation_changes(state: dict[str, Any]) -> dict[str, list[Any]]:
+    """A new record's filled-in fields, each as [None, value]."""
+    return {k: [None, v] for k, v in state.items() if _filled(v)}
+
+
+def deletion_changes(state: dict[str, Any]) -> dict[str, list[Any]]:
+    """A removed record's filled-in fields, each as [value, None]."""
+    return {k: [v, None] for k, v in state.items() if _filled(v)}
+
+
+def change_record(
+    *,
+    actor: Any,
+    target: models.Model,
+    action: str,
+    changes: dict[str, list[Any]],
+    customer_id: int | None,
+) -> Change:
+    return Change.objects.create(
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=target.pk,
+        target_repr=str(target)[:255],
+        customer_id=customer_id,
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        changes=changes,
+    )
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+def _display(field: models.Field[Any, Any] | None, value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    return str(value)
+
+
+def change_lines(change: Change) -> list[FieldChange]:
+    """Each field of a change with its translated label and displayable old and new values."""
+    model = change.target_type.model_class()
+    lines = []
+    for name, (old, new) in change.changes.items():
+        field: Any = None
+        if model is not None:
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                field = None
+        label = str(getattr(field, "verbose_name", name))
+        lines.append(FieldChange(name, label, _display(field, old), _display(field, new)))
+    return lines
+
+
+__all__ = [
+    "ChangeAction",
+    "FieldChange",
+    "change_lines",
+    "change_record",
+    "creation_changes",
+    "deletion_changes",
+    "diff",
+    "snapshot",
+]

@@ -1,0 +1,66 @@
+"""The built-in roles. They are created after every migrate if missing; admins may edit them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Permission
+from django.db.models import Q
+from django.utils.translation import gettext_noop
+
+from kehu.core.models import DataScope, Role
+
+VIEW_CONTACT_DETAILS = "customers.view_contact_details"
+MANAGE_ORGANISATION = "core.manage_organisation"
+
+_CUSTOMERS_READ = ["customers.view_customer", "customers.view_contact"]
+_CUSTOMERS_WRITE = [
+    *_CUSTOMERS_READ,
+    "customers.add_customer",
+    "customers.change_customer",
+    "customers.add_contact",
+    "customers.change_contact",
+    "customers.delete_contact",
+    VIEW_CONTACT_DETAILS,
+]
+_CUSTOMERS_ALL = [*_CUSTOMERS_WRITE, "customers.delete_customer"]
+
+# code: (name, data scope, permissions). Names are stored in English and shown translated.
+BUILT_IN_ROLES: dict[str, tuple[str, str, list[str]]] = {
+    "admin": (gettext_noop("Administrator"), DataScope.ALL, [*_CUSTOMERS_ALL, MANAGE_ORGANISATION]),
+    "sales_manager": (gettext_noop("Sales manager"), DataScope.SUBORDINATES, _CUSTOMERS_ALL),
+    "sales": (gettext_noop("Salesperson"), DataScope.OWN, _CUSTOMERS_WRITE),
+    "service": (
+        gettext_noop("Service agent"),
+        DataScope.ALL,
+        [*_CUSTOMERS_READ, VIEW_CONTACT_DETAILS],
+    ),
+    "marketing": (gettext_noop("Marketing"), DataScope.ALL, _CUSTOMERS_READ),
+    "finance": (gettext_noop("Finance"), DataScope.ALL, _CUSTOMERS_READ),
+    "analyst": (gettext_noop("Analyst"), DataScope.ALL, _CUSTOMERS_READ),
+}
+
+
+def _permissions(names: list[str]) -> list[Permission]:
+    condition = Q(pk__in=[])
+    for name in names:
+        app_label, codename = name.split(".")
+        condition |= Q(content_type__app_label=app_label, codename=codename)
+    return list(Permission.objects.filter(condition))
+
+
+def roles_ensure(**_: Any) -> None:
+    """Create the built-in roles that do not exist yet; leave edited ones alone.
+
+    Runs after each app's migration; it waits until every permission the roles name has
+    been created, so no role is ever born without its permissions.
+    """
+    grants = {code: _permissions(names) for code, (_n, _s, names) in BUILT_IN_ROLES.items()}
+    if any(len(grants[code]) != len(set(spec[2])) for code, spec in BUILT_IN_ROLES.items()):
+        return
+    for code, (name, scope, _names) in BUILT_IN_ROLES.items():
+        role, created = Role.objects.get_or_create(
+            code=code, defaults={"name": name, "data_scope": scope}
+        )
+        if created:
+            role.permissions.set(grants[code])

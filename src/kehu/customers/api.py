@@ -1,0 +1,214 @@
+"""REST API for customers and contacts: thin serializers over the selectors and services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import DjangoModelPermissions
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from kehu.core.contact_details import email_mask, phone_display, phone_mask
+from kehu.core.history import change_lines
+from kehu.core.models import Change, User
+from kehu.core.roles import VIEW_CONTACT_DETAILS
+from kehu.customers import selectors, services
+from kehu.customers.models import Contact, Customer
+
+
+class ScopedModelPermissions(DjangoModelPermissions):
+    """Model permissions for every method, reads included (view_*)."""
+
+    perms_map = {
+        **DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+        "OPTIONS": [],
+    }
+
+
+class ContactDetailsMixin(serializers.Serializer):
+    """Phone and e-mail in full for those allowed to see them, masked for everyone else."""
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        request = self.context.get("request")
+        allowed = request is not None and request.user.has_perm(VIEW_CONTACT_DETAILS)
+        data["phone"] = phone_display(instance.phone) if allowed else phone_mask(instance.phone)
+        data["email"] = instance.email if allowed else email_mask(instance.email)
+        return data
+
+
+class CustomerSerializer(ContactDetailsMixin, serializers.ModelSerializer):
+    owner = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.all(), required=False, allow_null=True
+    )
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=50), required=False, allow_empty=True
+    )
+    version = serializers.IntegerField(required=False, min_value=1)
+
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            *services.CUSTOMER_FIELDS,
+            "tags",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["tags"] = [tag.name for tag in instance.tags.all()]
+        return data
+
+
+class ContactSerializer(ContactDetailsMixin, serializers.ModelSerializer):
+    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none())
+    version = serializers.IntegerField(required=False, min_value=1)
+
+    class Meta:
+        model = Contact
+        fields = ["id", "customer", *services.CONTACT_FIELDS, "version", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            field = self.fields["customer"]
+            field.queryset = selectors.customer_queryset(user=request.user)  # type: ignore[attr-defined]
+
+
+class ChangeSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    target_type = serializers.CharField(source="target_type.model")
+    fields = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Change
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "action",
+            "target_type",
+            "target_id",
+            "target_repr",
+            "changes",
+            "fields",
+        ]
+
+    def get_fields(self, change: Change) -> list[dict[str, str]]:  # type: ignore[override]
+        return [line.__dict__ for line in change_lines(change)]
+
+
+def _require_version(data: dict[str, Any]) -> int:
+    if "version" not in data:
+        raise serializers.ValidationError(
+            {"version": [serializers.Field.default_error_messages["required"]]}
+        )
+    return int(data.pop("version"))
+
+
+class CustomerFilter(django_filters.FilterSet):
+    owner = django_filters.CharFilter(field_name="owner__username")
+    tag = django_filters.CharFilter(field_name="tags__name")
+
+    class Meta:
+        model = Customer
+        fields = [
+            "kind",
+            "province",
+            "city",
+            "district",
+            "industry",
+            "business_mode",
+            "source_channel",
+            "credit_rating",
+            "relationship_level",
+            "lifecycle_stage",
+        ]
+
+
+class CustomerViewSet(viewsets.ModelViewSet):
+    serializer_class = CustomerSerializer
+    permission_classes = [ScopedModelPermissions]
+    filterset_class = CustomerFilter
+    ordering_fields = ["name", "created_at", "updated_at", "credit_limit"]
+    ordering = ["-updated_at", "-id"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Customer]:
+        return selectors.customer_list(
+            user=self.request.user, search=self.request.query_params.get("search", "")
+        ).prefetch_related("tags")
+
+    def perform_create(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        serializer.instance = services.customer_create(actor=self.request.user, **data)
+
+    def perform_update(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        version = _require_version(data)
+        serializer.instance = services.customer_update(
+            actor=self.request.user, customer=serializer.instance, version=version, **data
+        )
+
+    def perform_destroy(self, instance: Customer) -> None:
+        services.customer_delete(actor=self.request.user, customer=instance)
+
+    @extend_schema(responses=ChangeSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request: Request, pk: str | None = None) -> Response:
+        customer = self.get_object()
+        page = self.paginate_queryset(selectors.customer_history(customer=customer))
+        return self.get_paginated_response(ChangeSerializer(page, many=True).data)
+
+
+class ContactViewSet(viewsets.ModelViewSet):
+    serializer_class = ContactSerializer
+    permission_classes = [ScopedModelPermissions]
+    filterset_fields = ["customer", "decision_role", "is_primary"]
+    ordering_fields = ["name", "created_at", "updated_at"]
+    ordering = ["name", "id"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Contact]:
+        contacts = selectors.contact_queryset(user=self.request.user)
+        search = self.request.query_params.get("search", "").strip()
+        if search:
+            contacts = contacts.filter(selectors.text_condition(search))
+        return contacts
+
+    def perform_create(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        customer = data.pop("customer")
+        serializer.instance = services.contact_create(
+            actor=self.request.user, customer=customer, **data
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        version = _require_version(data)
+        if "customer" in data and data.pop("customer") != serializer.instance.customer:
+            raise serializers.ValidationError(
+                {"customer": [_("A contact cannot be moved to another customer.")]}
+            )
+        serializer.instance = services.contact_update(
+            actor=self.request.user, contact=serializer.instance, version=version, **data
+        )
+
+    def perform_destroy(self, instance: Contact) -> None:
+        services.contact_delete(actor=self.request.user, contact=instance)

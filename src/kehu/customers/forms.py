@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kehu.core import regions
+from kehu.core.forms import ServiceModelForm
+from kehu.core.scopes import visible_users
+from kehu.customers.models import Contact, Customer
+from kehu.customers.services import CONTACT_FIELDS, CUSTOMER_FIELDS
+
+
+def _choices(names: list[str]) -> list[tuple[str, str]]:
+    return [("", "---------"), *((n, n) for n in names)]
+
+
+class CustomerForm(ServiceModelForm):
+    tags = forms.CharField(
+        label=_("tags"),
+        required=False,
+        help_text=_("Separate tags with commas."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Customer
+        fields = CUSTOMER_FIELDS
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "province": forms.Select,
+            "city": forms.Select,
+            "district": forms.Select,
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner: Any = self.fields["owner"]
+        owner.queryset = visible_users(user)
+        owner.label_from_instance = lambda u: u.display_name
+        if self.instance.pk:
+            self.initial.setdefault("tags", ", ".join(t.name for t in self.instance.tags.all()))
+            self.initial["version"] = self.instance.version
+        else:
+            self.initial.setdefault("owner", user.pk)
+        province = self.data.get("province", self.initial.get("province", self.instance.province))
+        city = self.data.get("city", self.initial.get("city", self.instance.city))
+        self.fields["province"].widget.choices = _choices(regions.provinces())  # type: ignore[attr-defined]
+        self.fields["city"].widget.choices = _choices(regions.cities(province or ""))  # type: ignore[attr-defined]
+        self.fields["district"].widget.choices = _choices(  # type: ignore[attr-defined]
+            regions.districts(province or "", city or "")
+        )
+
+    def clean_tags(self) -> list[str]:
+        raw = self.cleaned_data.get("tags") or ""
+        return [t.strip() for t in raw.replace("，", ",").split(",") if t.strip()]
+
+
+class ContactForm(ServiceModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Contact
+        fields = CONTACT_FIELDS
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+
+class CustomerFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    kind = forms.ChoiceField(label=_("kind"), required=False)
+    province = forms.ChoiceField(label=_("province"), required=False)
+    industry = forms.ChoiceField(label=_("industry"), required=False)
+    relationship_level = forms.ChoiceField(label=_("relationship level"), required=False)
+    lifecycle_stage = forms.ChoiceField(label=_("lifecycle stage"), required=False)
+    owner = forms.ChoiceField(label=_("owner"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ["kind", "industry", "relationship_level", "lifecycle_stage"]:
+            model_field = Customer._meta.get_field(name)
+            self.fields[name].choices = [("", _("All")), *model_field.choices]  # type: ignore[attr-defined,misc]
+        self.fields["province"].choices = [("", _("All")), *((p, p) for p in regions.provinces())]  # type: ignore[attr-defined]
+        self.fields["owner"].choices = [  # type: ignore[attr-defined]
+            ("", _("All")),
+            *((str(u.pk), u.display_name) for u in visible_users(user)),
+        ]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = (
+                "form-control" if field is self.fields["q"] else "form-select"
+            )
+
+    def filters(self) -> dict[str, Any]:
+        data = self.cleaned_data if self.is_valid() else {}
+        filters = {
+            k: data.get(k)
+            for k in ["kind", "province", "industry", "relationship_level", "lifecycle_stage"]
+        }
+        filters["owner_id"] = data.get("owner")
+        return filters

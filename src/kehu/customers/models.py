@@ -1,0 +1,245 @@
+"""Customers (companies and individuals), their contacts and tags: the customer master data."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kehu.core.contact_details import phone_normalise
+from kehu.core.regions import region_problems
+from kehu.customers.text import pinyin_keys
+
+
+class CustomerKind(models.TextChoices):
+    COMPANY = "company", _("Company")
+    INDIVIDUAL = "individual", _("Individual")
+
+
+class Industry(models.TextChoices):
+    FOOD = "food", _("Food and beverages")
+    CONSUMER_GOODS = "consumer_goods", _("Consumer goods")
+    RETAIL = "retail", _("Retail and supermarkets")
+    CATERING = "catering", _("Catering and hotels")
+    MANUFACTURING = "manufacturing", _("Manufacturing")
+    MACHINERY = "machinery", _("Machinery and equipment")
+    CHEMICALS = "chemicals", _("Chemicals and materials")
+    CONSTRUCTION = "construction", _("Construction and real estate")
+    FURNITURE = "furniture", _("Furniture and home")
+    LOGISTICS = "logistics", _("Logistics and transport")
+    TECHNOLOGY = "technology", _("Information technology")
+    AGRICULTURE = "agriculture", _("Agriculture")
+    HEALTHCARE = "healthcare", _("Healthcare")
+    EDUCATION = "education", _("Education")
+    GOVERNMENT = "government", _("Government and institutions")
+    OTHER = "other", _("Other")
+
+
+class BusinessMode(models.TextChoices):
+    CONSUMER_GOODS = "consumer_goods", _("Consumer goods")
+    INDUSTRIAL_GOODS = "industrial_goods", _("Industrial goods")
+    PROJECT = "project", _("Project-type")
+    KEY_ACCOUNT = "key_account", _("Key account")
+
+
+class SourceChannel(models.TextChoices):
+    WEB = "web", _("Website")
+    TRADE_FAIR = "trade_fair", _("Trade fair / conference")
+    REFERRAL = "referral", _("Referral")
+    PERSONAL_NETWORK = "personal_network", _("Personal network")
+    DIRECTORY = "directory", _("Directory research")
+    ADVERTISING = "advertising", _("Advertising")
+    B2B_PLATFORM = "b2b_platform", _("B2B platform")
+    OTHER = "other", _("Other")
+
+
+class CreditRating(models.TextChoices):
+    AAA = "AAA", _("AAA — excellent")
+    AA = "AA", _("AA — very good")
+    A = "A", _("A — good")
+    B = "B", _("B — fair")
+    C = "C", _("C — poor")
+
+
+class RelationshipLevel(models.TextChoices):
+    TRANSACTIONAL = "transactional", _("Transactional")
+    PREFERRED_SUPPLIER = "preferred_supplier", _("Preferred supplier")
+    PARTNERSHIP = "partnership", _("Partnership")
+    STRATEGIC_ALLIANCE = "strategic_alliance", _("Strategic alliance")
+
+
+class LifecycleStage(models.TextChoices):
+    EXPLORATION = "exploration", _("Exploration")
+    FORMATION = "formation", _("Formation")
+    STABILITY = "stability", _("Stability")
+    DECLINE = "decline", _("Decline")
+
+
+class DecisionRole(models.TextChoices):
+    PURCHASER = "purchaser", _("Purchaser")
+    DECISION_MAKER = "decision_maker", _("Decision maker")
+    USER = "user", _("User")
+    INFLUENCER = "influencer", _("Influencer")
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Party(models.Model):
+    """What customers and contacts share: a name found by its pinyin, a phone, an e-mail."""
+
+    name_pinyin = models.CharField(max_length=400, editable=False, default="", db_index=True)
+    name_initials = models.CharField(max_length=200, editable=False, default="", db_index=True)
+
+    name: str
+    phone: str
+    email: str
+
+    class Meta:
+        abstract = True
+
+    def field_problems(self) -> dict[str, str]:
+        """Problems beyond the shared ones, by field; subclasses add theirs."""
+        return {}
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        self.name = self.name.strip()
+        self.email = self.email.strip().lower()
+        try:
+            self.phone = phone_normalise(self.phone)
+        except ValidationError as error:
+            errors["phone"] = error.messages
+        for field, problem in self.field_problems().items():
+            errors.setdefault(field, []).append(problem)
+        if errors:
+            raise ValidationError(errors)
+        full, initials = pinyin_keys(self.name)
+        self.name_pinyin, self.name_initials = full[:400], initials[:200]
+
+
+class Customer(Party):
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=CustomerKind.choices, default=CustomerKind.COMPANY
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
+    email = models.EmailField(_("e-mail"), blank=True, db_index=True)
+    province = models.CharField(_("province"), max_length=20, blank=True, db_index=True)
+    city = models.CharField(_("city"), max_length=30, blank=True)
+    district = models.CharField(_("district"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    industry = models.CharField(_("industry"), max_length=30, choices=Industry.choices, blank=True)
+    business_mode = models.CharField(
+        _("business mode"), max_length=30, choices=BusinessMode.choices, blank=True
+    )
+    source_channel = models.CharField(
+        _("source channel"), max_length=30, choices=SourceChannel.choices, blank=True
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="customers",
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="customers")
+    credit_rating = models.CharField(
+        _("credit rating"), max_length=3, choices=CreditRating.choices, blank=True
+    )
+    credit_limit = models.DecimalField(
+        _("credit limit"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    annual_revenue = models.DecimalField(
+        _("annual revenue"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    employee_count = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    tax_id = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    relationship_level = models.CharField(
+        _("relationship level"), max_length=30, choices=RelationshipLevel.choices, blank=True
+    )
+    lifecycle_stage = models.CharField(
+        _("lifecycle stage"), max_length=20, choices=LifecycleStage.choices, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        permissions = [
+            ("view_contact_details", _("Can see full phone numbers and e-mail addresses")),
+        ]
+        indexes = [
+            models.Index(fields=["owner", "-updated_at"]),
+            models.Index(fields=["name"]),
+            models.Index(fields=["province", "city"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def field_problems(self) -> dict[str, str]:
+        return region_problems(self.province, self.city, self.district)
+
+
+class Contact(Party):
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    decision_role = models.CharField(
+        _("decision role"), max_length=20, choices=DecisionRole.choices, blank=True
+    )
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        ordering = ["-is_primary", "name", "id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,82 @@
+"""Reads of customers and contacts. Every one of them is limited to the user's data scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from kehu.core.models import Change
+from kehu.core.scopes import owner_filter
+from kehu.customers.models import Contact, Customer
+from kehu.customers.text import search_key
+
+_DIGITS_FOR_PHONE_SEARCH = 3
+
+
+def customer_queryset(*, user: Any) -> QuerySet[Customer]:
+    """The customers `user` may see, and nothing else."""
+    customers = Customer.objects.all()
+    condition = owner_filter(user)
+    return customers if condition is None else customers.filter(condition)
+
+
+def text_condition(query: str) -> Q:
+    """Name, pinyin, initials, phone or e-mail of a customer or contact matching `query`."""
+    condition = Q(name__icontains=query)
+    key = search_key(query)
+    if key and key.isascii() and key.isalpha():
+        condition |= Q(name_pinyin__contains=key)
+        condition |= Q(name_initials__contains=key)
+    digits = "".join(ch for ch in query if ch.isdigit())
+    if len(digits) >= _DIGITS_FOR_PHONE_SEARCH and len(digits) >= len(query.strip()) - 3:
+        condition |= Q(phone__contains=digits.lstrip("0") or digits)
+    if "@" in query or "." in query:
+        condition |= Q(email__icontains=query)
+    return condition
+
+
+def customer_search(customers: QuerySet[Customer], query: str) -> QuerySet[Customer]:
+    """Customers whose own details, or one of whose contacts', match the query."""
+    query = query.strip()
+    if not query:
+        return customers
+    matching_contact = Contact.objects.filter(text_condition(query), customer=OuterRef("pk"))
+    return customers.filter(text_condition(query) | Q(Exists(matching_contact)))
+
+
+def customer_list(
+    *, user: Any, search: str = "", filters: dict[str, Any] | None = None
+) -> QuerySet[Customer]:
+    customers = customer_search(customer_queryset(user=user), search)
+    if filters:
+        customers = customers.filter(**{k: v for k, v in filters.items() if v not in ("", None)})
+    return customers.select_related("owner")
+
+
+def customer_get(*, user: Any, pk: Any) -> Customer:
+    """The customer with this id if `user` may see it; a 404 for missing and forbidden alike."""
+    customer = customer_queryset(user=user).select_related("owner").filter(pk=pk).first()
+    if customer is None:
+        raise Http404(_("No such customer."))
+    return customer
+
+
+def contact_queryset(*, user: Any) -> QuerySet[Contact]:
+    contacts = Contact.objects.select_related("customer")
+    condition = owner_filter(user, owner_field="customer__owner")
+    return contacts if condition is None else contacts.filter(condition)
+
+
+def contact_get(*, user: Any, pk: Any) -> Contact:
+    contact = contact_queryset(user=user).filter(pk=pk).first()
+    if contact is None:
+        raise Http404(_("No such contact."))
+    return contact
+
+
+def customer_history(*, customer: Customer) -> QuerySet[Change]:
+    """The customer's changes and those of its contacts, newest first."""
+    return Change.objects.filter(customer_id=customer.pk).select_related("actor", "target_type")

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from kehu.customers import views
+
+app_name = "customers"
+
+urlpatterns = [
+    path("", views.customer_list, name="list"),
+    path("new/", views.customer_edit, name="new"),
+    path("regions/", views.region_options, name="regions"),
+    path("<int:pk>/", views.customer_detail, name="detail"),
+    path("<int:pk>/edit/", views.customer_edit, name="edit"),
+    path("<int:pk>/delete/", views.customer_delete, name="delete"),
+    path("<int:pk>/history/", views.customer_history, name="history"),
+    path("<int:customer_pk>/contacts/", views.contact_list, name="contacts"),
+    path("<int:customer_pk>/contacts/new/", views.contact_edit, name="contact-new"),
+    path("<int:customer_pk>/contacts/<int:pk>/", views.contact_edit, name="contact-edit"),
+    path(
+        "<int:customer_pk>/contacts/<int:pk>/delete/",
+        views.contact_delete,
+        name="contact-delete",
+    ),
+]
