@@ -40,8 +40,8 @@ def phone_display(e164: str) -> str:
     except phonenumbers.NumberParseException:
         return e164
     if phonenumbers.region_code_for_number(number) == DEFAULT_REGION:
-        national = phonenumbers.national_significant_number(number)
-        return national if national.startswith("1") else f"0{national}"
+        national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        return "".join(ch for ch in national if ch.isdigit())
     return e164
 
 

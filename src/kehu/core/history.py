@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
+from kehu.core.contact_details import email_mask, phone_display, phone_mask
 from kehu.core.models import Change, ChangeAction
 
 
@@ -76,9 +77,13 @@ class FieldChange:
     new: str
 
 
-def _display(field: models.Field[Any, Any] | None, value: Any) -> str:
+def _display(field: models.Field[Any, Any] | None, value: Any, reveal: bool) -> str:
     if value is None or value == "" or value == []:
         return "—"
+    if field is not None and field.name == "phone":
+        return phone_display(value) if reveal else phone_mask(value)
+    if field is not None and field.name == "email":
+        return str(value) if reveal else email_mask(value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if field is not None and field.choices:
@@ -88,8 +93,11 @@ def _display(field: models.Field[Any, Any] | None, value: Any) -> str:
     return str(value)
 
 
-def change_lines(change: Change) -> list[FieldChange]:
-    """Each field of a change with its translated label and displayable old and new values."""
+def change_lines(change: Change, *, reveal_contact_details: bool) -> list[FieldChange]:
+    """Each field of a change with its translated label and displayable old and new values.
+
+    Phone numbers and e-mail addresses are masked unless the reader may see them in full.
+    """
     model = change.target_type.model_class()
     lines = []
     for name, (old, new) in change.changes.items():
@@ -100,7 +108,8 @@ def change_lines(change: Change) -> list[FieldChange]:
             except FieldDoesNotExist:
                 field = None
         label = str(getattr(field, "verbose_name", name))
-        lines.append(FieldChange(name, label, _display(field, old), _display(field, new)))
+        shown = [_display(field, value, reveal_contact_details) for value in (old, new)]
+        lines.append(FieldChange(name, label, *shown))
     return lines
 
 

@@ -29,9 +29,7 @@ def region_tree() -> Tree:
             continue
         if province_code in _MUNICIPALITIES:
             cities.setdefault(province, []).append(name)
-        elif code.endswith("00"):
-            cities.setdefault(name, [])
-        elif city_code == "90":
+        elif code.endswith("00") or city_code == "90":
             cities.setdefault(name, [])
         else:
             city = DIVISION_DATA.get(f"{province_code}{city_code}00")

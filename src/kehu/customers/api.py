@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import DjangoModelPermissions
@@ -45,13 +46,20 @@ class ContactDetailsMixin(serializers.Serializer):
         return data
 
 
+class TagNamesField(serializers.ListField):
+    """Tags as a list of their names, read and written."""
+
+    child = serializers.CharField(max_length=50)
+
+    def to_representation(self, data: Any) -> list[str]:
+        return [tag.name for tag in data.all()]
+
+
 class CustomerSerializer(ContactDetailsMixin, serializers.ModelSerializer):
     owner = serializers.SlugRelatedField(
         slug_field="username", queryset=User.objects.all(), required=False, allow_null=True
     )
-    tags = serializers.ListField(
-        child=serializers.CharField(max_length=50), required=False, allow_empty=True
-    )
+    tags = TagNamesField(required=False)
     version = serializers.IntegerField(required=False, min_value=1)
 
     class Meta:
@@ -65,11 +73,6 @@ class CustomerSerializer(ContactDetailsMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
-
-    def to_representation(self, instance: Any) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        data["tags"] = [tag.name for tag in instance.tags.all()]
-        return data
 
 
 class ContactSerializer(ContactDetailsMixin, serializers.ModelSerializer):
@@ -92,7 +95,7 @@ class ContactSerializer(ContactDetailsMixin, serializers.ModelSerializer):
 class ChangeSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
     target_type = serializers.CharField(source="target_type.model")
-    fields = serializers.SerializerMethodField()
+    lines = serializers.SerializerMethodField()
 
     class Meta:
         model = Change
@@ -104,12 +107,21 @@ class ChangeSerializer(serializers.ModelSerializer):
             "target_type",
             "target_id",
             "target_repr",
-            "changes",
-            "fields",
+            "lines",
         ]
 
-    def get_fields(self, change: Change) -> list[dict[str, str]]:  # type: ignore[override]
-        return [line.__dict__ for line in change_lines(change)]
+    @extend_schema_field(
+        inline_serializer(
+            "ChangeLine",
+            {name: serializers.CharField() for name in ["field", "label", "old", "new"]},
+            many=True,
+        )
+    )
+    def get_lines(self, change: Change) -> list[dict[str, str]]:
+        """Each changed field, labelled and valued in the reader's language and permissions."""
+        request = self.context["request"]
+        reveal = request.user.has_perm(VIEW_CONTACT_DETAILS)
+        return [asdict(line) for line in change_lines(change, reveal_contact_details=reveal)]
 
 
 def _require_version(data: dict[str, Any]) -> int:
@@ -173,7 +185,8 @@ class CustomerViewSet(viewsets.ModelViewSet):
     def history(self, request: Request, pk: str | None = None) -> Response:
         customer = self.get_object()
         page = self.paginate_queryset(selectors.customer_history(customer=customer))
-        return self.get_paginated_response(ChangeSerializer(page, many=True).data)
+        serializer = ChangeSerializer(page, many=True, context=self.get_serializer_context())
+        return self.get_paginated_response(serializer.data)
 
 
 class ContactViewSet(viewsets.ModelViewSet):

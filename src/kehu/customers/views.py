@@ -17,6 +17,7 @@ from kehu.core import regions
 from kehu.core.exceptions import VersionConflict
 from kehu.core.history import change_lines
 from kehu.core.htmx import is_htmx
+from kehu.core.roles import VIEW_CONTACT_DETAILS
 from kehu.customers import selectors, services
 from kehu.customers.forms import ContactForm, CustomerFilterForm, CustomerForm
 
@@ -51,10 +52,13 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, customer: Any) -> dict[str, Any]:
     changes = list(selectors.customer_history(customer=customer)[:100])
+    reveal = request.user.has_perm(VIEW_CONTACT_DETAILS)
     return {
         "customer": customer,
         "contacts": customer.contacts.all(),
-        "history": [(change, change_lines(change)) for change in changes],
+        "history": [
+            (change, change_lines(change, reveal_contact_details=reveal)) for change in changes
+        ],
     }
 
 

@@ -1,0 +1,68 @@
+"""Shared fixtures: people in roles, and customers written through the real services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from kehu.core.models import Department, Role, User
+from kehu.core.services import department_save, user_save
+from kehu.customers import services as customer_services
+from kehu.customers.models import Customer
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # Hashing strength is Django's concern, not these tests'; the default costs ~0.3 s a user.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_department(db: Any) -> Callable[..., Department]:
+    def make(name: str, parent: Department | None = None) -> Department:
+        return department_save(name=name, parent=parent)
+
+    return make
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    def make(
+        username: str,
+        role: str = "sales",
+        *,
+        department: Department | None = None,
+        manager: User | None = None,
+    ) -> User:
+        return user_save(
+            username=username,
+            password=PASSWORD,
+            role=Role.objects.get(code=role),
+            department=department,
+            manager=manager,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_customer(db: Any) -> Callable[..., Customer]:
+    def make(owner: User, name: str = "西安宏达食品有限公司", **fields: Any) -> Customer:
+        return customer_services.customer_create(actor=owner, owner=owner, name=name, **fields)
+
+    return make
+
+
+@pytest.fixture
+def api_client() -> Callable[[User], APIClient]:
+    def client_for(user: User) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(user=user)
+        return client
+
+    return client_for

@@ -1,0 +1,63 @@
+"""Search finds customers by what people remember: name, pinyin, initials, phone, e-mail."""
+
+from __future__ import annotations
+
+import pytest
+
+from kehu.customers import services
+from kehu.customers.selectors import customer_list
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sales(make_user):
+    return make_user("zhaolei")
+
+
+@pytest.fixture
+def book(sales, make_customer):
+    make_customer(sales, name="张三", kind="individual", phone="13812345678")
+    make_customer(sales, name="李四", kind="individual", email="lisi@example.cn")
+    hongda = make_customer(sales, name="哈尔滨宏达乳业有限公司", phone="0451-82345678")
+    services.contact_create(actor=sales, customer=hongda, name="王芳", phone="13900001111")
+    make_customer(sales, name="ABC科技有限公司")
+
+
+def found(user, query: str) -> list[str]:
+    return sorted(c.name for c in customer_list(user=user, search=query))
+
+
+@pytest.mark.parametrize("query", ["张三", "zs", "zhangsan", "ZhangSan", "zhang san"])
+def test_a_person_is_found_by_characters_pinyin_or_initials(book, sales, query):
+    assert found(sales, query) == ["张三"]
+
+
+@pytest.mark.parametrize("query", ["宏达", "乳业", "哈尔滨宏达", "hongda", "hebhd"])
+def test_a_company_is_found_by_any_part_of_its_name(book, sales, query):
+    assert found(sales, query) == ["哈尔滨宏达乳业有限公司"]
+
+
+def test_a_customer_is_found_by_a_phone_fragment(book, sales):
+    assert found(sales, "1234567") == ["张三"]
+    assert found(sales, "0451-8234") == ["哈尔滨宏达乳业有限公司"]
+
+
+def test_a_customer_is_found_by_a_contacts_name_or_phone(book, sales):
+    assert found(sales, "王芳") == ["哈尔滨宏达乳业有限公司"]
+    assert found(sales, "139 0000 1111") == ["哈尔滨宏达乳业有限公司"]
+
+
+def test_a_customer_is_found_by_e_mail(book, sales):
+    assert found(sales, "lisi@example") == ["李四"]
+
+
+def test_latin_names_keep_their_words_in_the_initials(book, sales):
+    assert found(sales, "abckj") == ["ABC科技有限公司"]
+
+
+def test_search_never_reaches_past_the_users_scope(book, make_user, make_customer):
+    other = make_user("sunli")
+    make_customer(other, name="张三丰")
+    assert found(other, "zs") == ["张三丰"]
+    assert found(other, "宏达") == []

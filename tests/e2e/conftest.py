@@ -1,0 +1,111 @@
+"""Browser tests: Playwright driving Debian's Chromium against Kehu on a live test server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("KEHU_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# around it are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium to run browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1400, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot(page: Any) -> Any:
+    """Save a full-page screenshot under var/screenshots/ for a person to look at."""
+
+    def take(name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+def log_in(page: Any, username: str, password: str) -> None:
+    page.goto("/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/customers/**")
+
+
+def log_out(page: Any) -> None:
+    """Press the navbar's log-out button and wait for the log-in page."""
+    page.locator("form[action$='/logout/'] button[type=submit]").click()
+    page.wait_for_url("**/login/**")
+
+
+def switch_language(page: Any, code: str) -> None:
+    """Choose a language in the page's language select (it submits itself) and wait for it."""
+    from playwright.sync_api import expect
+
+    page.locator("select[name=language]").first.select_option(code)
+    expect(page.locator("html")).to_have_attribute("lang", code)
+
+
+def t(message: str, language: str = "zh-hans") -> str:
+    """`message` as Kehu shows it in `language`: what the page should say, however complete
+    the translations are when the tests run."""
+    from django.utils import translation
+
+    with translation.override(language):
+        return str(translation.gettext(message))
+
+
+def remember_page(page: Any) -> None:
+    """Mark the loaded document, so `assert_not_reloaded` can tell a partial update from a
+    full page load."""
+    page.evaluate("window.__kehuSamePage = true")
+
+
+def assert_not_reloaded(page: Any) -> None:
+    assert page.evaluate("window.__kehuSamePage === true"), "the page was reloaded"
