@@ -10,24 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from kehu.core.models import Department, Role, User
 
 
-class ServiceModelForm(forms.ModelForm):  # type: ignore[type-arg]
-    """A model form whose model-level validation is left to the service that does the write.
-
-    The service raises ValidationError naming fields; the view adds it to the form, so the
-    rules live in one place and forms, API and command line report the same messages.
-    """
-
-    def _post_clean(self) -> None:
-        pass
-
-
-class DepartmentForm(ServiceModelForm):
+class DepartmentForm(forms.ModelForm):
     class Meta:
         model = Department
         fields = ["name", "parent"]
 
 
-class UserForm(ServiceModelForm):
+class UserForm(forms.ModelForm):
     password = forms.CharField(
         label=_("password"),
         widget=forms.PasswordInput(render_value=False),
@@ -85,7 +74,7 @@ def _role_permissions() -> Any:
     )
 
 
-class RoleForm(ServiceModelForm):
+class RoleForm(forms.ModelForm):
     permissions = forms.ModelMultipleChoiceField(
         label=_("permissions"),
         queryset=Permission.objects.none(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from kehu.core import selectors, services
-from kehu.core.forms import DepartmentForm, RoleForm, ServiceModelForm, UserForm
+from kehu.core.forms import DepartmentForm, RoleForm, UserForm
 from kehu.core.models import Department, Role, User
 from kehu.core.roles import MANAGE_ORGANISATION
 
@@ -49,13 +50,17 @@ def role_list(request: HttpRequest) -> HttpResponse:
 def _edit(
     request: HttpRequest,
     *,
-    form_class: type[ServiceModelForm],
+    form_class: type[forms.ModelForm],
     instance: models.Model | None,
     save: Callable[[dict[str, Any], Any], Any],
     title: str,
     done_url: str,
 ) -> HttpResponse:
-    """The one flow of every organisation form: validate, call the service, report field errors."""
+    """The one flow of every organisation form: validate, call the service, report field errors.
+
+    The model's own rules run in the form (all field errors at once) and again in the
+    service, which is the one that writes; both report through the same messages.
+    """
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:

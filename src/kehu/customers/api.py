@@ -93,7 +93,9 @@ class ContactSerializer(ContactDetailsMixin, serializers.ModelSerializer):
 
 
 class ChangeSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     target_type = serializers.CharField(source="target_type.model")
     lines = serializers.SerializerMethodField()
 

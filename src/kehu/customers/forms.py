@@ -6,7 +6,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kehu.core import regions
-from kehu.core.forms import ServiceModelForm
 from kehu.core.scopes import visible_users
 from kehu.customers.models import Contact, Customer
 from kehu.customers.services import CONTACT_FIELDS, CUSTOMER_FIELDS
@@ -16,7 +15,7 @@ def _choices(names: list[str]) -> list[tuple[str, str]]:
     return [("", "---------"), *((n, n) for n in names)]
 
 
-class CustomerForm(ServiceModelForm):
+class CustomerForm(forms.ModelForm):
     tags = forms.CharField(
         label=_("tags"),
         required=False,
@@ -46,9 +45,9 @@ class CustomerForm(ServiceModelForm):
             self.initial.setdefault("owner", user.pk)
         province = self.data.get("province", self.initial.get("province", self.instance.province))
         city = self.data.get("city", self.initial.get("city", self.instance.city))
-        self.fields["province"].widget.choices = _choices(regions.provinces())  # type: ignore[attr-defined]
-        self.fields["city"].widget.choices = _choices(regions.cities(province or ""))  # type: ignore[attr-defined]
-        self.fields["district"].widget.choices = _choices(  # type: ignore[attr-defined]
+        self.fields["province"].widget.choices = _choices(regions.provinces())
+        self.fields["city"].widget.choices = _choices(regions.cities(province or ""))
+        self.fields["district"].widget.choices = _choices(
             regions.districts(province or "", city or "")
         )
 
@@ -57,7 +56,7 @@ class CustomerForm(ServiceModelForm):
         return [t.strip() for t in raw.replace("，", ",").split(",") if t.strip()]
 
 
-class ContactForm(ServiceModelForm):
+class ContactForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -83,8 +82,8 @@ class CustomerFilterForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ["kind", "industry", "relationship_level", "lifecycle_stage"]:
-            model_field = Customer._meta.get_field(name)
-            self.fields[name].choices = [("", _("All")), *model_field.choices]  # type: ignore[attr-defined,misc]
+            model_field: Any = Customer._meta.get_field(name)
+            self.fields[name].choices = [("", _("All")), *model_field.choices]  # type: ignore[attr-defined]
         self.fields["province"].choices = [("", _("All")), *((p, p) for p in regions.provinces())]  # type: ignore[attr-defined]
         self.fields["owner"].choices = [  # type: ignore[attr-defined]
             ("", _("All")),
