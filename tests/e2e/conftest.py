@@ -80,7 +80,7 @@ def log_in(page: Any, username: str, password: str) -> None:
 
 def log_out(page: Any) -> None:
     """Press the navbar's log-out button and wait for the log-in page."""
-    page.locator("form[action$='/logout/'] button[type=submit]").click()
+    page.get_by_test_id("logout").click()
     page.wait_for_url("**/login/**")
 
 

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import Permission
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kehu.core.models import Department, Role, User
@@ -45,6 +46,9 @@ class UserForm(forms.ModelForm):
             self.fields["password"].help_text = ""
         manager_field: Any = self.fields["manager"]
         manager_field.queryset = User.objects.filter(is_active=True).exclude(pk=self.instance.pk)
+        manager_field.label_from_instance = lambda user: user.display_name
+        role_field: Any = self.fields["role"]
+        role_field.label_from_instance = lambda role: gettext(role.name)
 
 
 _ACTIONS = {
@@ -56,18 +60,26 @@ _ACTIONS = {
 
 
 def permission_label(permission: Permission) -> str:
-    """“View · customer” for Django's built-in permissions; the translated name otherwise."""
+    """“View · customer” for Django's built-in permissions; the model's own wording otherwise.
+
+    Labels come from the code, not the stored names, which are in whatever language was
+    active when the permissions were created.
+    """
     action, _sep, model_name = permission.codename.partition("_")
     model = permission.content_type.model_class()
-    if action in _ACTIONS and model is not None and model_name == model._meta.model_name:
+    if model is None:
+        return permission.name
+    if action in _ACTIONS and model_name == model._meta.model_name:
         return f"{_ACTIONS[action]} · {model._meta.verbose_name}"
-    return str(_(permission.name))
+    declared = dict(model._meta.permissions)
+    return str(declared.get(permission.codename, permission.name))
 
 
 def _role_permissions() -> Any:
     return (
         Permission.objects.filter(
-            Q(content_type__app_label="customers") | Q(codename="manage_organisation")
+            Q(content_type__app_label="customers", content_type__model__in=["customer", "contact"])
+            | Q(codename="manage_organisation")
         )
         .select_related("content_type")
         .order_by("content_type__app_label", "content_type__model", "codename")
@@ -78,7 +90,7 @@ class RoleForm(forms.ModelForm):
     permissions = forms.ModelMultipleChoiceField(
         label=_("permissions"),
         queryset=Permission.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         required=False,
     )
 

@@ -25,7 +25,9 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
             )
         elif field.is_relation:
             related = getattr(instance, name)
-            values[name] = str(related) if related is not None else None
+            values[name] = (
+                None if related is None else getattr(related, "display_name", None) or str(related)
+            )
         else:
             value = getattr(instance, name)
             values[name] = value if value is None or isinstance(value, bool | int) else str(value)
