@@ -100,6 +100,10 @@ class RoleForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Built-in roles keep an English name that every page translates; the form offers
+        # it in the reader's language, and saving makes that the company's own name.
+        if self.instance.pk and not self.is_bound:
+            self.initial["name"] = gettext(self.instance.name)
         permissions: Any = self.fields["permissions"]
         permissions.queryset = _role_permissions()
         permissions.label_from_instance = permission_label
