@@ -57,9 +57,12 @@ def test_token_prints_the_same_token_each_time(capsys, make_user):
     assert main(["token", "ghost"]) == 1
 
 
-def test_demo_loads_a_believable_company_once(capsys):
+def test_demo_loads_a_believable_company_once(capsys, settings):
+    settings.LANGUAGE_CODE = "en"
     assert main(["demo"]) == 0
+    loaded = (Customer.objects.count(), Contact.objects.count(), User.objects.count())
     assert main(["demo"]) == 0
+    assert (Customer.objects.count(), Contact.objects.count(), User.objects.count()) == loaded
     assert "already loaded" in capsys.readouterr().out
     assert Customer.objects.count() >= 500
     assert Contact.objects.count() > Customer.objects.count()

@@ -52,7 +52,9 @@ def _check_manager(user: User, manager: User | None) -> None:
     walker = manager
     while walker is not None:
         if user.pk and walker.pk == user.pk:
-            raise ValidationError({"manager": _("A user cannot report to themselves.")})
+            raise ValidationError(
+                {"manager": _("A user cannot report to themselves or to one of their own reports.")}
+            )
         walker = walker.manager
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from kehu.core.models import User
 from kehu.demo import customers, organisation
@@ -14,10 +15,9 @@ DEMO_PASSWORD = organisation.DEMO_PASSWORD
 def demo_load() -> str:
     """Load the demo company once; later calls change nothing and say so."""
     if User.objects.filter(username=organisation.ADMIN_USERNAME).exists():
-        return "The demo company is already loaded."
+        return gettext("The demo company is already loaded.")
     team = organisation.organisation_load()
     created = customers.customers_load(team=team)
-    return (
-        f"Demo company loaded: {len(team.users)} users, {created.customers} customers, "
-        f"{created.contacts} contacts."
-    )
+    return gettext(
+        "Demo company loaded: %(users)d users, %(customers)d customers, %(contacts)d contacts."
+    ) % {"users": len(team.users), "customers": created.customers, "contacts": created.contacts}
