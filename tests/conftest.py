@@ -22,6 +22,13 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings: Any) -> None:
+    # Background tasks run inside the request or call that enqueues them, so a test sees
+    # their outcome; the worker process itself is exercised by its own tests.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def make_department(db: Any) -> Callable[..., Department]:
     def make(name: str, parent: Department | None = None) -> Department:

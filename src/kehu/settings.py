@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "kehu.core",
     "kehu.customers",
 ]
@@ -141,6 +143,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Background work (imports, pool sweeps) waits in the database for `kehu worker`, which
+# `kehu serve` starts beside the web processes: no extra server for a small company.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("KEHU_TASK_BACKEND", "django_tasks_db.backend.DatabaseBackend")
+    }
+}
+MEDIA_ROOT = DATA_DIR / "media"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -26,6 +26,14 @@ class Department(models.Model):
         related_name="children",
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    pool_after_days = models.PositiveIntegerField(
+        _("days without follow-up before a customer returns to the pool"),
+        default=30,
+        help_text=_(
+            "Customers owned by members of this department with no follow-up for this "
+            "many days go back to the customer pool."
+        ),
+    )
 
     class Meta:
         ordering = ["path"]
@@ -56,6 +64,12 @@ class Role(models.Model):
     )
     permissions = models.ManyToManyField(
         Permission, verbose_name=_("permissions"), blank=True, related_name="roles"
+    )
+    customer_limit = models.PositiveIntegerField(
+        _("most customers one person may own"),
+        null=True,
+        blank=True,
+        help_text=_("Claiming from the pool stops at this many; empty means no limit."),
     )
 
     class Meta:

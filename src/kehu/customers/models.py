@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from kehu.core.contact_details import phone_normalise
 from kehu.core.regions import region_problems
-from kehu.customers.text import pinyin_keys
+from kehu.customers.text import company_key, pinyin_keys
 
 
 class CustomerKind(models.TextChoices):
@@ -187,6 +187,14 @@ class Customer(Party):
         _("lifecycle stage"), max_length=20, choices=LifecycleStage.choices, blank=True
     )
     notes = models.TextField(_("notes"), blank=True)
+    name_key = models.CharField(max_length=200, editable=False, default="", db_index=True)
+    owner_since = models.DateTimeField(_("owned since"), null=True, blank=True, editable=False)
+    last_activity_at = models.DateTimeField(
+        _("last follow-up"), null=True, blank=True, editable=False, db_index=True
+    )
+    released_at = models.DateTimeField(
+        _("returned to the pool"), null=True, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -219,6 +227,10 @@ class Customer(Party):
     def field_problems(self) -> dict[str, str]:
         return region_problems(self.province, self.city, self.district)
 
+    def clean(self) -> None:
+        super().clean()
+        self.name_key = company_key(self.name)[:200]
+
 
 class Contact(Party):
     customer = models.ForeignKey(
@@ -244,3 +256,118 @@ class Contact(Party):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ActivityKind(models.TextChoices):
+    CALL = "call", _("Call")
+    VISIT = "visit", _("Visit")
+    MESSAGE = "message", _("Message")
+    MEETING = "meeting", _("Meeting")
+    NOTE = "note", _("Note")
+
+
+class Activity(models.Model):
+    """A follow-up with a customer: what happened, when, and who did it."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="activities"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
+    at = models.DateTimeField(_("when"), db_index=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [models.Index(fields=["customer", "-at"])]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class OnDuplicate(models.TextChoices):
+    SKIP = "skip", _("Skip the row")
+    UPDATE = "update", _("Update the existing customer")
+    CREATE = "create", _("Create a new customer anyway")
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """One import of a customer file: its settings, its progress and its outcome.
+
+    `rows_done` is advanced in the same transaction as each batch it covers, so a killed
+    import resumes after the last committed batch and never applies a row twice.
+    """
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    file_hash = models.CharField(max_length=64, db_index=True)
+    encoding = models.CharField(max_length=20, blank=True)
+    mapping = models.JSONField(default=dict)
+    on_duplicate = models.CharField(
+        max_length=10, choices=OnDuplicate.choices, default=OnDuplicate.SKIP
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ImportProblem(models.Model):
+    """A row the import could not apply: where, what value, and why."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="problems")
+    row = models.PositiveIntegerField()
+    column = models.CharField(max_length=100, blank=True)
+    value = models.TextField(blank=True)
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["row", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "row", "column"], name="one_problem_per_cell")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.row}:{self.column}"

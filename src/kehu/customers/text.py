@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from pypinyin import Style, lazy_pinyin
 
@@ -24,3 +25,25 @@ def pinyin_keys(name: str) -> tuple[str, str]:
 def search_key(query: str) -> str:
     """The form of a typed query that is compared with the pinyin keys."""
     return _join([query])
+
+
+# Legal forms say nothing about which company it is. Chinese ones end the name directly;
+# Latin ones must stand as words ("Costco" keeps its "co").
+_LEGAL_SUFFIX = re.compile(
+    r"(股份有限公司|有限责任公司|集团有限公司|有限公司|集团公司|集团|公司"
+    r"|(?<![a-z])(company limited|co\.?,? ?ltd\.?|co\.?|ltd\.?|limited|inc\.?|corp\.?"
+    r"|corporation|company|group))[\s.,]*$"
+)
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def company_key(name: str) -> str:
+    """A company name with what does not tell companies apart removed: width, case, spacing,
+    punctuation and legal-form suffixes (有限公司, Co., Ltd. …)."""
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name).lower()).strip(" .,")
+    while True:
+        shorter = _LEGAL_SUFFIX.sub("", text).strip(" .,")
+        if shorter == text or not shorter:
+            break
+        text = shorter
+    return _NOT_WORD.sub("", text)
