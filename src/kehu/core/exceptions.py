@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 class VersionConflict(Exception):
     """The record changed since the writer read it; the write was not applied."""
 
-    def __init__(self, current_version: int | None = None) -> None:
+    def __init__(self, current_version: int | None = None, message: str | None = None) -> None:
         super().__init__(
-            _("Someone else changed this record after you opened it. Reload it and try again.")
+            message
+            or _("Someone else changed this record after you opened it. Reload it and try again.")
         )
         self.current_version = current_version

@@ -78,7 +78,10 @@ def permission_label(permission: Permission) -> str:
 def _role_permissions() -> Any:
     return (
         Permission.objects.filter(
-            Q(content_type__app_label="customers", content_type__model__in=["customer", "contact"])
+            Q(
+                content_type__app_label="customers",
+                content_type__model__in=["customer", "contact", "activity"],
+            )
             | Q(codename="manage_organisation")
         )
         .select_related("content_type")

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext_lazy as _lazy
 
 from kehu.core.contact_details import email_mask, phone_display, phone_mask
 from kehu.core.models import Change, ChangeAction
@@ -71,6 +72,33 @@ def change_record(
     )
 
 
+def change_records_bulk(
+    *, actor: Any, action: str, entries: Iterable[tuple[models.Model, dict[str, list[Any]], int]]
+) -> None:
+    """Record many changes in one insert: (target, changes, customer id) each."""
+    rows = []
+    for target, changes, customer_id in entries:
+        rows.append(
+            Change(
+                target_type=ContentType.objects.get_for_model(target),
+                target_id=target.pk,
+                target_repr=str(target)[:255],
+                customer_id=customer_id,
+                actor=actor if getattr(actor, "pk", None) else None,
+                action=action,
+                changes=changes,
+            )
+        )
+    Change.objects.bulk_create(rows, batch_size=1000)
+
+
+# Entries in `changes` that are not model fields: why something happened.
+_NOTE_LABELS = {
+    "reason": _lazy("reason"),
+    "merged_from": _lazy("merged from"),
+}
+
+
 @dataclass(frozen=True)
 class FieldChange:
     field: str
@@ -109,7 +137,7 @@ def change_lines(change: Change, *, reveal_contact_details: bool) -> list[FieldC
                 field = model._meta.get_field(name)
             except FieldDoesNotExist:
                 field = None
-        label = str(getattr(field, "verbose_name", name))
+        label = str(getattr(field, "verbose_name", None) or _NOTE_LABELS.get(name, name))
         shown = [_display(field, value, reveal_contact_details) for value in (old, new)]
         lines.append(FieldChange(name, label, *shown))
     return lines

@@ -123,6 +123,10 @@ class ChangeAction(models.TextChoices):
     CREATE = "create", _("Created")
     UPDATE = "update", _("Updated")
     DELETE = "delete", _("Deleted")
+    MERGE = "merge", _("Merged")
+    RELEASE = "release", _("Returned to the pool")
+    CLAIM = "claim", _("Claimed from the pool")
+    TRANSFER = "transfer", _("Handed over")
 
 
 class Change(models.Model):

@@ -13,7 +13,7 @@ from kehu.core.models import DataScope, Role
 VIEW_CONTACT_DETAILS = "customers.view_contact_details"
 MANAGE_ORGANISATION = "core.manage_organisation"
 
-_CUSTOMERS_READ = ["customers.view_customer", "customers.view_contact"]
+_CUSTOMERS_READ = ["customers.view_customer", "customers.view_contact", "customers.view_activity"]
 _CUSTOMERS_WRITE = [
     *_CUSTOMERS_READ,
     "customers.add_customer",
@@ -21,6 +21,7 @@ _CUSTOMERS_WRITE = [
     "customers.add_contact",
     "customers.change_contact",
     "customers.delete_contact",
+    "customers.add_activity",
     VIEW_CONTACT_DETAILS,
 ]
 _CUSTOMERS_ALL = [*_CUSTOMERS_WRITE, "customers.delete_customer"]
@@ -33,7 +34,7 @@ BUILT_IN_ROLES: dict[str, tuple[str, str, list[str]]] = {
     "service": (
         gettext_noop("Service agent"),
         DataScope.ALL,
-        [*_CUSTOMERS_READ, VIEW_CONTACT_DETAILS],
+        [*_CUSTOMERS_READ, "customers.add_activity", VIEW_CONTACT_DETAILS],
     ),
     "marketing": (gettext_noop("Marketing"), DataScope.ALL, _CUSTOMERS_READ),
     "finance": (gettext_noop("Finance"), DataScope.ALL, _CUSTOMERS_READ),

@@ -83,6 +83,18 @@ def user_save(
     user.manager = manager
     user.is_active = is_active
     _check_manager(user, manager)
+    if user.pk and not is_active:
+        owned = user.customers.count()
+        if owned:
+            raise ValidationError(
+                {
+                    "is_active": _(
+                        "%(user)s still owns %(count)d customers: hand them over before "
+                        "deactivating the account."
+                    )
+                    % {"user": user.display_name, "count": owned}
+                }
+            )
     if password is not None:
         try:
             validate_password(password, user)

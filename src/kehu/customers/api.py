@@ -9,7 +9,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.request import Request
@@ -20,7 +20,7 @@ from kehu.core.history import change_lines
 from kehu.core.models import Change, User
 from kehu.core.roles import VIEW_CONTACT_DETAILS
 from kehu.customers import selectors, services
-from kehu.customers.models import Contact, Customer
+from kehu.customers.models import Activity, Contact, Customer
 
 
 class ScopedModelPermissions(DjangoModelPermissions):
@@ -126,6 +126,54 @@ class ChangeSerializer(serializers.ModelSerializer):
         return [asdict(line) for line in change_lines(change, reveal_contact_details=reveal)]
 
 
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class MergeSerializer(serializers.Serializer):
+    other_id = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            field: Any = self.fields["other_id"]
+            field.queryset = selectors.customer_queryset(user=request.user)
+
+
+class TransferSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    from_user = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.all(), required=False
+    )
+    to_user = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.all())
+    reason = serializers.CharField(max_length=500)
+
+
+class TransferResultSerializer(serializers.Serializer):
+    transferred = serializers.IntegerField()
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none())
+    author: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["id", "customer", "kind", "at", "subject", "notes", "author", "created_at"]
+        read_only_fields = ["id", "author", "created_at"]
+        extra_kwargs = {"at": {"required": False}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            field: Any = self.fields["customer"]
+            field.queryset = selectors.customer_queryset(user=request.user)
+
+
 def _require_version(data: dict[str, Any]) -> int:
     if "version" not in data:
         raise serializers.ValidationError(
@@ -182,6 +230,59 @@ class CustomerViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance: Customer) -> None:
         services.customer_delete(actor=self.request.user, customer=instance)
 
+    def _customer_response(self, customer: Customer, status_code: int = 200) -> Response:
+        return Response(self.get_serializer(customer).data, status=status_code)
+
+    @extend_schema(request=ReasonSerializer, responses=CustomerSerializer)
+    @action(detail=True, methods=["post"])
+    def release(self, request: Request, pk: str | None = None) -> Response:
+        """Give the customer back to the pool, with a reason."""
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        customer = services.customer_release(
+            actor=request.user, customer=self.get_object(), reason=payload.validated_data["reason"]
+        )
+        return self._customer_response(customer)
+
+    @extend_schema(request=None, responses=CustomerSerializer)
+    @action(detail=True, methods=["post"])
+    def claim(self, request: Request, pk: str | None = None) -> Response:
+        """Take the customer from the pool; 409 when someone else was first."""
+        customer = selectors.pool_customer_get(pk=pk)
+        return self._customer_response(
+            services.customer_claim(actor=request.user, customer_id=customer.pk)
+        )
+
+    @extend_schema(request=MergeSerializer, responses=CustomerSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str | None = None) -> Response:
+        """Fold another customer (`other_id`) into this one."""
+        payload = MergeSerializer(data=request.data, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        customer = services.customer_merge(
+            actor=request.user, survivor=self.get_object(), other=payload.validated_data["other_id"]
+        )
+        return self._customer_response(customer)
+
+    @extend_schema(request=TransferSerializer, responses=TransferResultSerializer)
+    @action(detail=False, methods=["post"])
+    def transfer(self, request: Request) -> Response:
+        """Hand customers over: the listed `ids`, or all of `from_user`'s, to `to_user`."""
+        payload = TransferSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        moved = services.customers_transfer(actor=request.user, **payload.validated_data)
+        return Response({"transferred": moved})
+
+    @extend_schema(responses=CustomerSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def pool(self, request: Request) -> Response:
+        """Customers in the pool, open to claim."""
+        customers = selectors.customer_search(
+            selectors.pool_queryset(), request.query_params.get("search", "")
+        ).prefetch_related("tags")
+        page = self.paginate_queryset(customers.order_by("-released_at", "-id"))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
     @extend_schema(responses=ChangeSerializer(many=True))
     @action(detail=True, methods=["get"])
     def history(self, request: Request, pk: str | None = None) -> Response:
@@ -189,6 +290,29 @@ class CustomerViewSet(viewsets.ModelViewSet):
         page = self.paginate_queryset(selectors.customer_history(customer=customer))
         serializer = ChangeSerializer(page, many=True, context=self.get_serializer_context())
         return self.get_paginated_response(serializer.data)
+
+
+class ActivityViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Follow-ups (calls, visits, messages, meetings, notes) with the customers one may see."""
+
+    serializer_class = ActivitySerializer
+    permission_classes = [ScopedModelPermissions]
+    filterset_fields = ["customer", "kind"]
+    ordering_fields = ["at", "created_at"]
+    ordering = ["-at", "-id"]
+
+    def get_queryset(self) -> QuerySet[Activity]:
+        return selectors.activity_queryset(user=self.request.user)
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.instance = services.activity_create(
+            actor=self.request.user, **serializer.validated_data
+        )
 
 
 class ContactViewSet(viewsets.ModelViewSet):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from kehu.core.models import Change
 from kehu.core.scopes import owner_filter
-from kehu.customers.models import Contact, Customer
+from kehu.customers.models import Activity, Contact, Customer
 from kehu.customers.text import search_key
 
 _DIGITS_FOR_PHONE_SEARCH = 3
@@ -62,6 +62,50 @@ def customer_get(*, user: Any, pk: Any) -> Customer:
     if customer is None:
         raise Http404(_("No such customer."))
     return customer
+
+
+def pool_queryset() -> QuerySet[Customer]:
+    """Customers nobody owns: open to everyone allowed to claim."""
+    return Customer.objects.filter(owner__isnull=True)
+
+
+def pool_customer_get(*, pk: Any) -> Customer:
+    customer = pool_queryset().filter(pk=pk).first()
+    if customer is None:
+        raise Http404(_("No such customer in the pool."))
+    return customer
+
+
+def activity_queryset(*, user: Any) -> QuerySet[Activity]:
+    activities = Activity.objects.select_related("customer", "author")
+    condition = owner_filter(user, owner_field="customer__owner")
+    return activities if condition is None else activities.filter(condition)
+
+
+def duplicate_groups(*, user: Any, limit: int = 50) -> list[list[Customer]]:
+    """Groups of visible customers that share a normalised name, a phone or an e-mail."""
+    visible = customer_queryset(user=user)
+    groups: list[list[Customer]] = []
+    seen: set[int] = set()
+    for field in ("name_key", "phone", "email"):
+        shared = (
+            visible.exclude(**{field: ""})
+            .values(field)
+            .annotate(n=Count("pk"))
+            .filter(n__gt=1)
+            .order_by("-n", field)
+            .values_list(field, flat=True)[:limit]
+        )
+        for value in shared:
+            members = [
+                c
+                for c in visible.filter(**{field: value}).select_related("owner").order_by("pk")
+                if c.pk not in seen
+            ]
+            if len(members) > 1:
+                groups.append(members)
+                seen.update(c.pk for c in members)
+    return groups[:limit]
 
 
 def contact_queryset(*, user: Any) -> QuerySet[Contact]:

@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kehu.core.exceptions import VersionConflict
 from kehu.core.history import (
     ChangeAction,
     change_record,
+    change_records_bulk,
     creation_changes,
     deletion_changes,
     diff,
     snapshot,
 )
 from kehu.core.locking import save_versioned
+from kehu.core.models import Change, Department
 from kehu.core.scopes import visible_users
-from kehu.customers.models import Contact, Customer, Tag
+from kehu.customers.models import Activity, Contact, Customer, Tag
+
+DEFAULT_POOL_DAYS = Department._meta.get_field("pool_after_days").default
 
 CUSTOMER_FIELDS = [
     "name",
@@ -46,6 +55,7 @@ CUSTOMER_FIELDS = [
 ]
 CONTACT_FIELDS = ["name", "title", "phone", "email", "decision_role", "is_primary", "notes"]
 _SEARCH_KEYS = ["name_pinyin", "name_initials"]
+_CUSTOMER_WRITTEN = [*CUSTOMER_FIELDS, *_SEARCH_KEYS, "name_key"]
 
 
 def _assign(instance: Any, fields: dict[str, Any], allowed: list[str]) -> None:
@@ -111,7 +121,7 @@ def customer_update(
     if customer.owner_id != previous_owner_id:
         _check_owner(actor=actor, owner=customer.owner)
     customer.full_clean()
-    save_versioned(customer, expected_version=version, fields=[*CUSTOMER_FIELDS, *_SEARCH_KEYS])
+    save_versioned(customer, expected_version=version, fields=_CUSTOMER_WRITTEN)
     if tags is not None:
         customer.tags.set(_tags_from_names(tags))
     changes = diff(before, _customer_state(customer))
@@ -195,3 +205,237 @@ def contact_delete(*, actor: Any, contact: Contact) -> None:
         customer_id=contact.customer_id,
     )
     contact.delete()
+
+
+# Follow-ups -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    actor: Any,
+    customer: Customer,
+    kind: str,
+    subject: str,
+    at: datetime | None = None,
+    notes: str = "",
+) -> Activity:
+    """Record a follow-up; it also keeps the customer out of the pool for another while."""
+    activity = Activity(
+        customer=customer,
+        kind=kind,
+        subject=subject,
+        at=at or timezone.now(),
+        notes=notes,
+        author=actor if getattr(actor, "pk", None) else None,
+    )
+    activity.full_clean()
+    activity.save()
+    Customer.objects.filter(pk=customer.pk).filter(
+        Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=activity.at)
+    ).update(last_activity_at=activity.at)
+    return activity
+
+
+# The customer pool (公海) and handover ----------------------------------------------------
+
+
+def _owner_name(user: Any) -> str | None:
+    return None if user is None else user.display_name
+
+
+def _require_reason(reason: str) -> str:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why.")})
+    return reason.strip()
+
+
+@transaction.atomic
+def customer_release(*, actor: Any, customer: Customer, reason: str) -> Customer:
+    """Give a customer back to the pool, where anyone allowed may claim it."""
+    reason = _require_reason(reason)
+    if customer.owner_id is None:
+        raise ValidationError({"owner": _("This customer is already in the pool.")})
+    previous = customer.owner
+    released = Customer.objects.filter(pk=customer.pk, owner_id=customer.owner_id).update(
+        owner=None, released_at=timezone.now(), version=F("version") + 1
+    )
+    if not released:
+        raise VersionConflict()
+    customer.refresh_from_db()
+    change_record(
+        actor=actor,
+        target=customer,
+        action=ChangeAction.RELEASE,
+        changes={"owner": [_owner_name(previous), None], "reason": [None, reason]},
+        customer_id=customer.pk,
+    )
+    return customer
+
+
+def _check_customer_limit(user: Any, adding: int) -> None:
+    limit = user.role.customer_limit if user.role_id else None
+    if limit is None:
+        return
+    owned = Customer.objects.filter(owner=user).count()
+    if owned + adding > limit:
+        raise ValidationError(
+            {
+                "owner": _(
+                    "%(user)s already owns %(owned)d customers; the limit for the role is "
+                    "%(limit)d."
+                )
+                % {"user": user.display_name, "owned": owned, "limit": limit}
+            }
+        )
+
+
+@transaction.atomic
+def customer_claim(*, actor: Any, customer_id: int) -> Customer:
+    """Take a customer from the pool. First come, first served: a customer someone else
+    claimed a moment earlier raises VersionConflict, and nobody owns it twice."""
+    # Serialise one person's claims so two at once cannot both slip under the limit.
+    type(actor).objects.select_for_update().filter(pk=actor.pk).first()
+    _check_customer_limit(actor, adding=1)
+    now = timezone.now()
+    claimed = Customer.objects.filter(pk=customer_id, owner__isnull=True).update(
+        owner=actor, owner_since=now, released_at=None, version=F("version") + 1
+    )
+    if not claimed:
+        raise VersionConflict(message=_("Someone else claimed this customer first."))
+    customer = Customer.objects.get(pk=customer_id)
+    change_record(
+        actor=actor,
+        target=customer,
+        action=ChangeAction.CLAIM,
+        changes={"owner": [None, _owner_name(actor)]},
+        customer_id=customer.pk,
+    )
+    return customer
+
+
+def _pool_deadline_condition(now: datetime, days: int) -> Q:
+    """No follow-up, claim or creation within `days` of `now`."""
+    cutoff = now - timedelta(days=days)
+    last_touch = Coalesce("last_activity_at", "owner_since", "created_at")
+    return Q(
+        pk__in=Customer.objects.alias(last_touch=last_touch)
+        .filter(last_touch__lt=cutoff)
+        .values("pk")
+    )
+
+
+@transaction.atomic
+def pool_sweep(*, now: datetime | None = None) -> int:
+    """Return to the pool every owned customer nobody followed up within their owner's
+    department's limit (30 days where no department says otherwise)."""
+    now = now or timezone.now()
+    released = 0
+    departments = Department.objects.values_list("pk", "pool_after_days")
+    groups: list[tuple[Q, int]] = [(Q(owner__department_id=pk), days) for pk, days in departments]
+    groups.append((Q(owner__department__isnull=True), DEFAULT_POOL_DAYS))
+    for owners, days in groups:
+        # The last touch is the latest follow-up, else the claim, else the creation.
+        stale = list(
+            Customer.objects.alias(
+                last_touch=Coalesce("last_activity_at", "owner_since", "created_at")
+            )
+            .filter(owners, owner__isnull=False, last_touch__lt=now - timedelta(days=days))
+            .select_related("owner")
+        )
+        if not stale:
+            continue
+        Customer.objects.filter(pk__in=[c.pk for c in stale]).update(
+            owner=None, released_at=now, version=F("version") + 1
+        )
+        reason = _("No follow-up for %(days)d days") % {"days": days}
+        change_records_bulk(
+            actor=None,
+            action=ChangeAction.RELEASE,
+            entries=[
+                (c, {"owner": [_owner_name(c.owner), None], "reason": [None, reason]}, c.pk)
+                for c in stale
+            ],
+        )
+        released += len(stale)
+    return released
+
+
+@transaction.atomic
+def customers_transfer(
+    *,
+    actor: Any,
+    to_user: Any,
+    reason: str,
+    ids: Iterable[int] | None = None,
+    from_user: Any = None,
+) -> int:
+    """Hand customers over to `to_user`: the listed ones, or all of `from_user`'s."""
+    from kehu.customers.selectors import customer_queryset
+
+    reason = _require_reason(reason)
+    if ids is None and from_user is None:
+        raise ValidationError({"ids": _("Name the customers, or the user whose customers move.")})
+    _check_owner(actor=actor, owner=to_user)
+    customers = customer_queryset(user=actor).select_related("owner")
+    customers = customers.filter(owner=from_user) if ids is None else customers.filter(pk__in=ids)
+    moving = [c for c in customers.select_for_update(of=("self",)) if c.owner_id != to_user.pk]
+    _check_customer_limit(to_user, adding=len(moving))
+    now = timezone.now()
+    Customer.objects.filter(pk__in=[c.pk for c in moving]).update(
+        owner=to_user, owner_since=now, released_at=None, version=F("version") + 1
+    )
+    change_records_bulk(
+        actor=actor,
+        action=ChangeAction.TRANSFER,
+        entries=[
+            (
+                c,
+                {"owner": [_owner_name(c.owner), _owner_name(to_user)], "reason": [None, reason]},
+                c.pk,
+            )
+            for c in moving
+        ],
+    )
+    return len(moving)
+
+
+# Duplicates ----------------------------------------------------------------------------
+
+_MERGE_FILLS = [f for f in CUSTOMER_FIELDS if f not in {"name", "kind", "owner", "currency"}]
+
+
+@transaction.atomic
+def customer_merge(*, actor: Any, survivor: Customer, other: Customer) -> Customer:
+    """Fold `other` into `survivor`: contacts, follow-ups, tags and history move over, blank
+    fields of the survivor take the other's values, and the other customer is removed."""
+    if survivor.pk == other.pk:
+        raise ValidationError({"other_id": _("A customer cannot be merged with itself.")})
+    before = _customer_state(survivor)
+    for name in _MERGE_FILLS:
+        if getattr(survivor, name) in ("", None) and getattr(other, name) not in ("", None):
+            setattr(survivor, name, getattr(other, name))
+    survivor.last_activity_at = max(
+        (t for t in (survivor.last_activity_at, other.last_activity_at) if t), default=None
+    )
+    survivor.full_clean()
+    save_versioned(
+        survivor,
+        expected_version=survivor.version,
+        fields=[*_CUSTOMER_WRITTEN, "last_activity_at"],
+    )
+    Contact.objects.filter(customer=other).update(customer=survivor, is_primary=False)
+    Activity.objects.filter(customer=other).update(customer=survivor)
+    survivor.tags.add(*other.tags.all())
+    Change.objects.filter(customer_id=other.pk).update(customer_id=survivor.pk)
+    changes = diff(before, _customer_state(survivor))
+    changes["merged_from"] = [None, f"{other.name} (#{other.pk})"]
+    change_record(
+        actor=actor,
+        target=survivor,
+        action=ChangeAction.MERGE,
+        changes=changes,
+        customer_id=survivor.pk,
+    )
+    other.delete()
+    return survivor

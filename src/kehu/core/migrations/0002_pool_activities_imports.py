@@ -4,20 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='department',
-            name='pool_after_days',
-            field=models.PositiveIntegerField(default=30, help_text='Customers owned by members of this department with no follow-up for this many days go back to the customer pool.', verbose_name='days without follow-up before a customer returns to the pool'),
+            model_name="department",
+            name="pool_after_days",
+            field=models.PositiveIntegerField(
+                default=30,
+                help_text="Customers owned by members of this department with no follow-up for this many days go back to the customer pool.",
+                verbose_name="days without follow-up before a customer returns to the pool",
+            ),
         ),
         migrations.AddField(
-            model_name='role',
-            name='customer_limit',
-            field=models.PositiveIntegerField(blank=True, help_text='Claiming from the pool stops at this many; empty means no limit.', null=True, verbose_name='most customers one person may own'),
+            model_name="role",
+            name="customer_limit",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="Claiming from the pool stops at this many; empty means no limit.",
+                null=True,
+                verbose_name="most customers one person may own",
+            ),
         ),
     ]

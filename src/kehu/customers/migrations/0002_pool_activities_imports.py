@@ -16,93 +16,196 @@ def fill_keys(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0001_initial'),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='customer',
-            name='last_activity_at',
-            field=models.DateTimeField(blank=True, db_index=True, editable=False, null=True, verbose_name='last follow-up'),
+            model_name="customer",
+            name="last_activity_at",
+            field=models.DateTimeField(
+                blank=True, db_index=True, editable=False, null=True, verbose_name="last follow-up"
+            ),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='name_key',
-            field=models.CharField(db_index=True, default='', editable=False, max_length=200),
+            model_name="customer",
+            name="name_key",
+            field=models.CharField(db_index=True, default="", editable=False, max_length=200),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='owner_since',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='owned since'),
+            model_name="customer",
+            name="owner_since",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="owned since"
+            ),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='released_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='returned to the pool'),
+            model_name="customer",
+            name="released_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="returned to the pool"
+            ),
         ),
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('file', models.FileField(upload_to='imports/%Y/%m/')),
-                ('original_name', models.CharField(max_length=255)),
-                ('file_hash', models.CharField(db_index=True, max_length=64)),
-                ('encoding', models.CharField(blank=True, max_length=20)),
-                ('mapping', models.JSONField(default=dict)),
-                ('on_duplicate', models.CharField(choices=[('skip', 'Skip the row'), ('update', 'Update the existing customer'), ('create', 'Create a new customer anyway')], default='skip', max_length=10)),
-                ('dry_run', models.BooleanField(default=False)),
-                ('status', models.CharField(choices=[('pending', 'Waiting'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='pending', max_length=10)),
-                ('total_rows', models.PositiveIntegerField(default=0)),
-                ('rows_done', models.PositiveIntegerField(default=0)),
-                ('created_count', models.PositiveIntegerField(default=0)),
-                ('updated_count', models.PositiveIntegerField(default=0)),
-                ('skipped_count', models.PositiveIntegerField(default=0)),
-                ('failed_count', models.PositiveIntegerField(default=0)),
-                ('error', models.TextField(blank=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("file", models.FileField(upload_to="imports/%Y/%m/")),
+                ("original_name", models.CharField(max_length=255)),
+                ("file_hash", models.CharField(db_index=True, max_length=64)),
+                ("encoding", models.CharField(blank=True, max_length=20)),
+                ("mapping", models.JSONField(default=dict)),
+                (
+                    "on_duplicate",
+                    models.CharField(
+                        choices=[
+                            ("skip", "Skip the row"),
+                            ("update", "Update the existing customer"),
+                            ("create", "Create a new customer anyway"),
+                        ],
+                        default="skip",
+                        max_length=10,
+                    ),
+                ),
+                ("dry_run", models.BooleanField(default=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("total_rows", models.PositiveIntegerField(default=0)),
+                ("rows_done", models.PositiveIntegerField(default=0)),
+                ("created_count", models.PositiveIntegerField(default=0)),
+                ("updated_count", models.PositiveIntegerField(default=0)),
+                ("skipped_count", models.PositiveIntegerField(default=0)),
+                ("failed_count", models.PositiveIntegerField(default=0)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('call', 'Call'), ('visit', 'Visit'), ('message', 'Message'), ('meeting', 'Meeting'), ('note', 'Note')], max_length=20, verbose_name='kind')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='when')),
-                ('subject', models.CharField(max_length=200, verbose_name='subject')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='activities', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='customers.customer', verbose_name='customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("call", "Call"),
+                            ("visit", "Visit"),
+                            ("message", "Message"),
+                            ("meeting", "Meeting"),
+                            ("note", "Note"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, verbose_name="when")),
+                ("subject", models.CharField(max_length=200, verbose_name="subject")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="activities",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activities",
+                        to="customers.customer",
+                        verbose_name="customer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'activity',
-                'verbose_name_plural': 'activities',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['customer', '-at'], name='customers_a_custome_8d50e0_idx')],
+                "verbose_name": "activity",
+                "verbose_name_plural": "activities",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["customer", "-at"], name="customers_a_custome_8d50e0_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ImportProblem',
+            name="ImportProblem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row', models.PositiveIntegerField()),
-                ('column', models.CharField(blank=True, max_length=100)),
-                ('value', models.TextField(blank=True)),
-                ('message', models.TextField()),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='problems', to='customers.importjob')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("row", models.PositiveIntegerField()),
+                ("column", models.CharField(blank=True, max_length=100)),
+                ("value", models.TextField(blank=True)),
+                ("message", models.TextField()),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="problems",
+                        to="customers.importjob",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['row', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('job', 'row', 'column'), name='one_problem_per_cell')],
+                "ordering": ["row", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("job", "row", "column"), name="one_problem_per_cell"
+                    )
+                ],
             },
         ),
         migrations.RunPython(fill_keys, migrations.RunPython.noop),
