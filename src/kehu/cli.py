@@ -149,4 +149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the imported module's main, so `python -m kehu.cli` catches the same CommandError
+    # class that the sub-commands raise (this file runs as __main__, a second copy).
+    from kehu.cli import main as run
+
+    sys.exit(run())

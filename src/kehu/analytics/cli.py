@@ -1,0 +1,357 @@
+"""`kehu analytics …`: RFM, ABC, CLV, churn, KPIs and AHP from the command line.
+
+Every analysis of transactions reads them through `_transactions(args)`, the one place a
+database source will plug in later. Each prints a readable table, or JSON with ``--json``.
+Bad input ends in `kehu.cli.CommandError`, which the main command prints as ``kehu: …``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.utils.translation import gettext as _
+
+from kehu.analytics.ahp import ahp_weights
+from kehu.analytics.churn import churn_report, render_reason
+from kehu.analytics.clv import lifetime_value
+from kehu.analytics.kpi import monthly_kpis
+from kehu.analytics.mle import FitError
+from kehu.analytics.pareto import abc_analysis
+from kehu.analytics.rfm import rfm_table
+from kehu.analytics.transactions import CUSTOMER, parse_date, read_transactions
+
+Row = dict[str, Any]
+Columns = Sequence[tuple[str, str]]  # (field, format spec)
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `analytics` and its subcommands to the main `kehu` parser."""
+    analytics = commands.add_parser("analytics", help="customer analytics on a transactions CSV")
+    analyses = analytics.add_subparsers(dest="analysis", required=True, metavar="ANALYSIS")
+
+    rfm = _analysis(analyses, "rfm", "recency/frequency/monetary scores and segments", _rfm)
+    rfm.add_argument("--as-of", type=_date, required=True, help="score as of this date")
+
+    _analysis(analyses, "abc", "ABC (Pareto) classes by share of sales", _abc)
+
+    clv = _analysis(analyses, "clv", "BG/NBD + Gamma-Gamma customer lifetime value", _clv)
+    clv.add_argument("--calibration-end", type=_date, required=True)
+    clv.add_argument("--time-unit", choices=["week", "day"], default="week")
+    clv.add_argument("--horizon", type=int, default=52, help="in time units (default 52)")
+    clv.add_argument(
+        "--discount-rate", type=float, default=0.01, help="per time unit (default 0.01)"
+    )
+    clv.add_argument("--margin", type=float, default=1.0, help="profit margin (default 1)")
+
+    churn = _analysis(analyses, "churn", "churn early warning with reasons", _churn)
+    churn.add_argument("--calibration-end", type=_date, required=True)
+    churn.add_argument("--horizon-days", type=int, required=True)
+    churn.add_argument(
+        "--train-horizon-days", type=int, help="training label window (default: the horizon)"
+    )
+    churn.add_argument("--threshold", type=float, default=0.5, help="at-risk probability")
+    churn.add_argument("--limit", type=int, default=20, help="at-risk customers shown (0: all)")
+    churn.add_argument("--features", type=Path, help="CSV of extra numeric customer features")
+
+    kpi = _analysis(analyses, "kpi", "relationship KPIs by month", _kpi)
+    kpi.add_argument("--inactivity-days", type=int, default=180)
+
+    ahp = analyses.add_parser("ahp", help="weights and consistency of a pairwise matrix")
+    ahp.add_argument("--matrix", required=True, help='JSON rows, e.g. [[1, 3], ["1/3", 1]]')
+    ahp.add_argument("--json", action="store_true", help="print JSON")
+    ahp.set_defaults(func=_ahp)
+
+
+def _analysis(
+    analyses: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    help_text: str,
+    handler: Callable[[argparse.Namespace], int],
+) -> argparse.ArgumentParser:
+    parser = analyses.add_parser(name, help=help_text)
+    parser.add_argument("--transactions", type=Path, required=True, help="CSV file")
+    parser.add_argument("--customer-col", default=CUSTOMER)
+    parser.add_argument("--date-col", default="date")
+    parser.add_argument("--amount-col", default="amount")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(func=handler)
+    return parser
+
+
+def _transactions(args: argparse.Namespace) -> pl.DataFrame:
+    """The transactions an analysis works on."""
+    return read_transactions(
+        args.transactions,
+        customer_col=args.customer_col,
+        date_col=args.date_col,
+        amount_col=args.amount_col,
+    )
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn bad input into a `CommandError` with a message the user can act on."""
+    from kehu.cli import CommandError
+
+    try:
+        yield
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as error:
+        raise CommandError(
+            _("cannot read %(path)s: %(reason)s")
+            % {"path": error.filename, "reason": error.strerror}
+        ) from error
+    except (ValueError, FitError) as error:
+        raise CommandError(str(error)) from error
+
+
+@_user_errors()
+def _rfm(args: argparse.Namespace) -> int:
+    table = rfm_table(_transactions(args), as_of=args.as_of)
+    columns = [
+        (CUSTOMER, ""),
+        ("recency_days", "d"),
+        ("frequency", "d"),
+        ("monetary", ",.2f"),
+        ("r", "d"),
+        ("f", "d"),
+        ("m", "d"),
+        ("segment", ""),
+    ]
+    _emit(args, table.select(name for name, _spec in columns).to_dicts(), columns)
+    return 0
+
+
+@_user_errors()
+def _abc(args: argparse.Namespace) -> int:
+    result = abc_analysis(_transactions(args))
+    columns = [
+        (CUSTOMER, ""),
+        ("sales", ",.2f"),
+        ("share", ".4%"),
+        ("cumulative_share", ".2%"),
+        ("class", ""),
+    ]
+    _emit(args, result.customers.to_dicts(), columns)
+    if not args.json:
+        summary = result.summary
+        print(
+            _("%(share).1f%% of the customers (class A) make the first 80%% of sales.")
+            % {"share": 100 * summary.a_customer_share}
+        )
+        print(", ".join(f"{name}: {count}" for name, count in summary.counts.items()))
+    return 0
+
+
+@_user_errors()
+def _clv(args: argparse.Namespace) -> int:
+    result = lifetime_value(
+        _transactions(args),
+        calibration_end=args.calibration_end,
+        time_unit=args.time_unit,
+        horizon=args.horizon,
+        discount_rate=args.discount_rate,
+        margin=args.margin,
+    )
+    bgnbd, gamma_gamma = result.bgnbd, result.gamma_gamma
+    parameters: Row = {
+        "bgnbd": {"r": bgnbd.r, "alpha": bgnbd.alpha, "a": bgnbd.a, "b": bgnbd.b},
+        "gamma_gamma": {"p": gamma_gamma.p, "q": gamma_gamma.q, "v": gamma_gamma.v},
+    }
+    customers = result.customers.to_dicts()
+    if args.json:
+        _print_json(parameters | {"customers": customers})
+        return 0
+    for model, values in parameters.items():
+        print(f"{model}: " + ", ".join(f"{name} = {value:.4g}" for name, value in values.items()))
+    _print_table(
+        customers,
+        [
+            (CUSTOMER, ""),
+            ("frequency", "d"),
+            ("recency", ".2f"),
+            ("T", ".2f"),
+            ("probability_alive", ".3f"),
+            ("expected_purchases", ".3f"),
+            ("expected_spend", ",.2f"),
+            ("clv", ",.2f"),
+        ],
+    )
+    return 0
+
+
+@_user_errors()
+def _churn(args: argparse.Namespace) -> int:
+    transactions = _transactions(args)
+    extra = _read_features(args.features) if args.features else None
+    report = churn_report(
+        transactions,
+        calibration_end=args.calibration_end,
+        horizon_days=args.horizon_days,
+        train_horizon_days=args.train_horizon_days,
+        extra=extra,
+        threshold=args.threshold,
+    )
+    at_risk = report.at_risk[: args.limit or None]
+    evaluation = report.evaluation
+    output: Row = {
+        "training": {
+            "cutoff": report.model.trained_at,
+            "horizon_days": report.model.horizon_days,
+            "customers": report.model.customers,
+        },
+        "evaluation": None if evaluation is None else asdict(evaluation),
+        "at_risk_customers": len(report.at_risk),
+        "at_risk": [
+            {
+                CUSTOMER: risk.customer_id,
+                "probability": risk.probability,
+                "reasons": [asdict(r) | {"text": render_reason(r)} for r in risk.reasons],
+            }
+            for risk in at_risk
+        ],
+    }
+    if args.json:
+        _print_json(output)
+        return 0
+    if evaluation is None:
+        print(_("No evaluation: the data end before the horizon after the calibration end."))
+    else:
+        print(
+            _(
+                "ROC AUC %(auc).3f (BG/NBD baseline %(baseline).3f); precision in the top "
+                "decile %(precision).3f; churn rate %(rate).3f over %(customers)d customers."
+            )
+            % {
+                "auc": evaluation.auc,
+                "baseline": evaluation.baseline_bgnbd_auc,
+                "precision": evaluation.precision_top_decile,
+                "rate": evaluation.churn_rate,
+                "customers": evaluation.customers,
+            }
+        )
+        _print_table(
+            [asdict(group) for group in evaluation.calibration],
+            [
+                ("group", "d"),
+                ("customers", "d"),
+                ("mean_predicted", ".3f"),
+                ("observed_rate", ".3f"),
+            ],
+        )
+    print(
+        _("%(shown)d of %(total)d at-risk customers:")
+        % {"shown": len(at_risk), "total": len(report.at_risk)}
+    )
+    _print_table(
+        [
+            {
+                CUSTOMER: risk[CUSTOMER],
+                "probability": risk["probability"],
+                "reasons": "; ".join(reason["text"] for reason in risk["reasons"]),
+            }
+            for risk in output["at_risk"]
+        ],
+        [(CUSTOMER, ""), ("probability", ".3f"), ("reasons", "")],
+    )
+    return 0
+
+
+@_user_errors()
+def _kpi(args: argparse.Namespace) -> int:
+    table = monthly_kpis(_transactions(args), inactivity_days=args.inactivity_days)
+    formats = {"month": ""} | {
+        name: "d" if dtype.is_integer() else ".3f"
+        for name, dtype in table.schema.items()
+        if name != "month"
+    }
+    _emit(args, table.to_dicts(), list(formats.items()))
+    return 0
+
+
+@_user_errors()
+def _ahp(args: argparse.Namespace) -> int:
+    try:
+        rows = json.loads(args.matrix)
+    except json.JSONDecodeError as error:
+        raise ValueError(_("--matrix is not valid JSON: %(error)s") % {"error": error}) from error
+    if not isinstance(rows, list):
+        raise ValueError(_("--matrix must be a JSON array of rows"))
+    result = asdict(ahp_weights(rows))
+    if args.json:
+        _print_json(result)
+    else:
+        for name, value in result.items():
+            shown = ", ".join(f"{w:.4f}" for w in value) if name == "weights" else value
+            print(f"{name}: {shown:.4f}" if isinstance(shown, float) else f"{name}: {shown}")
+    return 0
+
+
+def _read_features(path: Path) -> pl.DataFrame:
+    """A CSV of extra per-customer features: customer_id and numeric columns."""
+    try:
+        with path.open("rb") as stream:
+            return pl.read_csv(stream, schema_overrides={CUSTOMER: pl.String})
+    except pl.exceptions.PolarsError as error:
+        raise ValueError(
+            _("cannot read the features file: %(error)s") % {"error": error}
+        ) from error
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return parse_date(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
+def _emit(args: argparse.Namespace, rows: list[Row], columns: Columns) -> None:
+    if args.json:
+        _print_json(rows)
+    else:
+        _print_table(rows, columns)
+
+
+def _print_json(value: object) -> None:
+    def encode(item: object) -> object:
+        if isinstance(item, dt.date):
+            return item.isoformat()
+        raise TypeError(f"cannot encode {type(item).__name__} as JSON")
+
+    print(json.dumps(_finite(value), default=encode, ensure_ascii=False, indent=2))
+
+
+def _finite(value: object) -> object:
+    """NaN and infinity are not JSON; they become null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
+
+
+def _print_table(rows: list[Row], columns: Columns) -> None:
+    def cell(value: object, spec: str) -> str:
+        if value is None:
+            return "-"
+        return format(value, spec) if spec else str(value)
+
+    header = [name for name, _spec in columns]
+    body = [[cell(row[name], spec) for name, spec in columns] for row in rows]
+    widths = [max([len(h), *(len(line[i]) for line in body)]) for i, h in enumerate(header)]
+    # Text columns read best left-aligned, numbers right-aligned.
+    align = ["<" if not spec else ">" for _name, spec in columns]
+    for line in [header, *body]:
+        print(
+            "  ".join(f"{v:{a}{w}}" for v, a, w in zip(line, align, widths, strict=True)).rstrip()
+        )
