@@ -6,8 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kehu.core import regions
+from kehu.core.models import User
 from kehu.core.scopes import visible_users
-from kehu.customers.models import Contact, Customer
+from kehu.customers import selectors
+from kehu.customers.models import Activity, Contact, Customer
 from kehu.customers.services import CONTACT_FIELDS, CUSTOMER_FIELDS
 
 
@@ -102,3 +104,45 @@ class CustomerFilterForm(forms.Form):
         }
         filters["owner_id"] = data.get("owner")
         return filters
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = ["kind", "at", "subject", "notes"]
+        widgets = {
+            "at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        at: Any = self.fields["at"]
+        at.required = False
+        at.input_formats = ["%Y-%m-%dT%H:%M"]
+
+
+class ReleaseForm(forms.Form):
+    reason = forms.CharField(label=_("Why return it to the pool?"), max_length=500)
+
+
+class HandoverForm(forms.Form):
+    from_user = forms.ModelChoiceField(label=_("From"), queryset=User.objects.none())
+    to_user = forms.ModelChoiceField(label=_("To"), queryset=User.objects.none())
+    reason = forms.CharField(label=_("reason"), max_length=500)
+    customers = forms.ModelMultipleChoiceField(
+        label=_("Customers"),
+        queryset=Customer.objects.none(),
+        required=False,
+        help_text=_("Leave all unticked to hand over every customer of the user."),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = visible_users(user)
+        for name in ("from_user", "to_user"):
+            field: Any = self.fields[name]
+            field.queryset = people
+            field.label_from_instance = lambda u: u.display_name
+        chosen: Any = self.fields["customers"]
+        chosen.queryset = selectors.customer_queryset(user=user)

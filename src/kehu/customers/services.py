@@ -24,7 +24,7 @@ from kehu.core.history import (
     snapshot,
 )
 from kehu.core.locking import save_versioned
-from kehu.core.models import Change, Department
+from kehu.core.models import Change, Department, User
 from kehu.core.scopes import visible_users
 from kehu.customers.models import Activity, Contact, Customer, Tag
 
@@ -295,7 +295,7 @@ def customer_claim(*, actor: Any, customer_id: int) -> Customer:
     """Take a customer from the pool. First come, first served: a customer someone else
     claimed a moment earlier raises VersionConflict, and nobody owns it twice."""
     # Serialise one person's claims so two at once cannot both slip under the limit.
-    type(actor).objects.select_for_update().filter(pk=actor.pk).first()
+    User.objects.select_for_update().filter(pk=actor.pk).first()
     _check_customer_limit(actor, adding=1)
     now = timezone.now()
     claimed = Customer.objects.filter(pk=customer_id, owner__isnull=True).update(

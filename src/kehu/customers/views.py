@@ -19,7 +19,16 @@ from kehu.core.history import change_lines
 from kehu.core.htmx import is_htmx
 from kehu.core.roles import VIEW_CONTACT_DETAILS
 from kehu.customers import selectors, services
-from kehu.customers.forms import ContactForm, CustomerFilterForm, CustomerForm
+from kehu.customers.dedup import DuplicateKeys, customer_duplicates, find_duplicates
+from kehu.customers.forms import (
+    ActivityForm,
+    ContactForm,
+    CustomerFilterForm,
+    CustomerForm,
+    HandoverForm,
+    ReleaseForm,
+)
+from kehu.customers.models import Customer
 
 PAGE_SIZE = 25
 SORTS = {
@@ -53,9 +62,14 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, customer: Any) -> dict[str, Any]:
     changes = list(selectors.customer_history(customer=customer)[:100])
     reveal = request.user.has_perm(VIEW_CONTACT_DETAILS)
+    visible = selectors.customer_queryset(user=request.user)
     return {
         "customer": customer,
         "contacts": customer.contacts.all(),
+        "activities": customer.activities.select_related("author")[:50],
+        "duplicates": [
+            d for d in customer_duplicates(customer) if visible.filter(pk=d.pk).exists()
+        ],
         "history": [
             (change, change_lines(change, reveal_contact_details=reveal)) for change in changes
         ],
@@ -87,7 +101,13 @@ def customer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         raise PermissionDenied
     instance = selectors.customer_get(user=request.user, pk=pk) if pk else None
     form = CustomerForm(request.POST or None, instance=instance, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    duplicates: list[Customer] = []
+    if request.method == "POST" and form.is_valid() and pk is None:
+        # Warn before a second record of the same company is born; the user may insist.
+        keys = DuplicateKeys(form.instance.name_key, form.instance.phone, form.instance.email)
+        if not request.POST.get("confirm_duplicate"):
+            duplicates = find_duplicates([keys])[0]
+    if request.method == "POST" and form.is_valid() and not duplicates:
         try:
             customer = _save_customer(request, form, pk)
         except ValidationError as error:
@@ -97,7 +117,11 @@ def customer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("Customer “%(name)s” saved.") % {"name": customer.name})
             return redirect("customers:detail", pk=customer.pk)
-    return render(request, "customers/customer_form.html", {"form": form, "customer": instance})
+    return render(
+        request,
+        "customers/customer_form.html",
+        {"form": form, "customer": instance, "duplicates": duplicates},
+    )
 
 
 @login_required
@@ -191,3 +215,157 @@ def region_options(request: HttpRequest) -> HttpResponse:
     else:
         names = regions.cities(province)
     return render(request, "customers/_region_options.html", {"names": names})
+
+
+# Follow-ups ------------------------------------------------------------------------------
+
+
+def _activities_card(
+    request: HttpRequest, customer: Any, form: ActivityForm | None = None
+) -> HttpResponse:
+    context = {
+        "customer": customer,
+        "activities": customer.activities.select_related("author")[:50],
+        "activity_form": form,
+    }
+    return render(request, "customers/_activities.html", context)
+
+
+@login_required
+def activity_create(request: HttpRequest, customer_pk: int) -> HttpResponse:
+    """The follow-ups card, with a form to log one (htmx swaps the card)."""
+    if not request.user.has_perm("customers.add_activity"):
+        raise PermissionDenied
+    customer = selectors.customer_get(user=request.user, pk=customer_pk)
+    if request.GET.get("cancel"):
+        return _activities_card(request, customer)
+    form = ActivityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_create(actor=request.user, customer=customer, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _activities_card(request, customer)
+    return _activities_card(request, customer, form)
+
+
+# The pool and handover -------------------------------------------------------------------
+
+
+@login_required
+@permission_required("customers.view_customer", raise_exception=True)
+def pool_list(request: HttpRequest) -> HttpResponse:
+    customers = selectors.customer_search(selectors.pool_queryset(), request.GET.get("q", ""))
+    page = Paginator(customers.order_by("-released_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    user: Any = request.user
+    context = {
+        "page": page,
+        "owned": Customer.objects.filter(owner=user).count(),
+        "limit": user.role.customer_limit if user.role_id else None,
+        "query": request.GET.get("q", ""),
+    }
+    return render(request, "customers/pool_list.html", context)
+
+
+@login_required
+@require_POST
+@permission_required("customers.change_customer", raise_exception=True)
+def customer_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = selectors.pool_customer_get(pk=pk)
+    error = ""
+    try:
+        customer = services.customer_claim(actor=request.user, customer_id=customer.pk)
+    except VersionConflict as conflict:
+        error = str(conflict)
+    except ValidationError as refusal:
+        error = " ".join(refusal.messages)
+    if is_htmx(request):
+        return render(request, "customers/_pool_row.html", {"customer": customer, "error": error})
+    if error:
+        messages.error(request, error)
+        return redirect("customers:pool")
+    messages.success(request, _("“%(name)s” is now yours.") % {"name": customer.name})
+    return redirect("customers:detail", pk=customer.pk)
+
+
+@login_required
+@require_POST
+@permission_required("customers.change_customer", raise_exception=True)
+def customer_release(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    form = ReleaseForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(list(form.errors["reason"]))
+        services.customer_release(
+            actor=request.user, customer=customer, reason=form.cleaned_data["reason"]
+        )
+    except (ValidationError, VersionConflict) as problem:
+        text = " ".join(problem.messages) if isinstance(problem, ValidationError) else str(problem)
+        messages.error(request, text)
+        return redirect("customers:detail", pk=pk)
+    messages.success(request, _("“%(name)s” is back in the pool.") % {"name": customer.name})
+    return redirect("customers:pool")
+
+
+@login_required
+@permission_required("customers.change_customer", raise_exception=True)
+def handover(request: HttpRequest) -> HttpResponse:
+    form = HandoverForm(request.POST or request.GET or None, user=request.user)
+    if request.method == "GET" and is_htmx(request):
+        from_user = form["from_user"].value()
+        customers = selectors.customer_queryset(user=request.user).filter(owner_id=from_user or 0)
+        return render(request, "customers/_handover_customers.html", {"customers": customers})
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["customers"]
+        try:
+            moved = services.customers_transfer(
+                actor=request.user,
+                to_user=form.cleaned_data["to_user"],
+                reason=form.cleaned_data["reason"],
+                ids=[c.pk for c in chosen] if chosen else None,
+                from_user=None if chosen else form.cleaned_data["from_user"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(count)d customers handed over to %(user)s.")
+                % {"count": moved, "user": form.cleaned_data["to_user"].display_name},
+            )
+            return redirect("customers:handover")
+    return render(request, "customers/handover.html", {"form": form})
+
+
+# Duplicates ------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("customers.view_customer", raise_exception=True)
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    groups = selectors.duplicate_groups(user=request.user)
+    return render(request, "customers/duplicates.html", {"groups": groups})
+
+
+@login_required
+@require_POST
+@permission_required("customers.change_customer", raise_exception=True)
+def customer_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    survivor = selectors.customer_get(user=request.user, pk=pk)
+    other = selectors.customer_get(user=request.user, pk=request.POST.get("other_id", 0))
+    try:
+        services.customer_merge(actor=request.user, survivor=survivor, other=other)
+    except (ValidationError, VersionConflict) as problem:
+        text = " ".join(problem.messages) if isinstance(problem, ValidationError) else str(problem)
+        messages.error(request, text)
+    else:
+        messages.success(
+            request,
+            _("“%(other)s” was merged into “%(survivor)s”.")
+            % {"other": other.name, "survivor": survivor.name},
+        )
+    return redirect("customers:detail", pk=survivor.pk)
