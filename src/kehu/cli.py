@@ -35,7 +35,19 @@ def _migrate(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from kehu.core.server import serve
 
-    serve(host=args.host, port=args.port, workers=args.workers)
+    serve(
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        background_worker=args.background_worker,
+    )
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from kehu.core.worker import run_worker
+
+    run_worker()
     return 0
 
 
@@ -107,7 +119,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=int(os.environ.get("KEHU_WORKERS", "3")))
+    serve.add_argument(
+        "--no-background-worker",
+        dest="background_worker",
+        action="store_false",
+        help="do not start `kehu worker` beside the web server (run it elsewhere)",
+    )
     serve.set_defaults(func=_serve)
+
+    worker = commands.add_parser("worker", help="run background tasks (imports, pool sweeps)")
+    worker.set_defaults(func=_worker)
 
     demo = commands.add_parser("demo", help="load the demo company (safe to repeat)")
     demo.set_defaults(func=_demo)

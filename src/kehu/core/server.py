@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+import subprocess
+import sys
 from typing import Any
 
 from django.core.management import call_command
@@ -23,8 +26,11 @@ class _Gunicorn(BaseApplication):
         return application
 
 
-def serve(*, host: str, port: int, workers: int) -> None:
+def serve(*, host: str, port: int, workers: int, background_worker: bool = True) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
+    if background_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "kehu.cli", "worker"])
+        atexit.register(worker.terminate)
     _Gunicorn(
         {
             "bind": f"{host}:{port}",
