@@ -61,7 +61,8 @@ def test_the_deployment_check_is_clean_with_production_settings(tmp_path):
         "KEHU_DATA_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "kehu.settings",
     }
-    env.pop("DATABASE_URL", None)
+    for development_only in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(development_only, None)
     result = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
