@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from kehu.core import regions
 from kehu.customers import services
@@ -174,6 +177,17 @@ PROVINCE_WEIGHTS = {
 }
 
 
+FOLLOW_UPS = [
+    ("call", "电话回访，确认上月到货情况"),
+    ("visit", "上门拜访，洽谈年度供货合同"),
+    ("message", "微信发送新品价目表"),
+    ("meeting", "参加客户采购会议"),
+    ("note", "客户反馈春节备货需求增加"),
+    ("call", "催收上季度货款"),
+]
+RELEASE_REASONS = ["客户已转向其他供应商", "多次联系无回应", "客户业务收缩，暂无需求"]
+
+
 @dataclass
 class Created:
     customers: int = 0
@@ -257,6 +271,20 @@ def customers_load(*, team: Team) -> Created:
                     is_primary=position == 0,
                 )
                 created.contacts += 1
+        for days_ago in sorted(rng.sample(range(1, 60), k=rng.randrange(0, 4)), reverse=True):
+            kind, subject = rng.choice(FOLLOW_UPS)
+            services.activity_create(
+                actor=owner,
+                customer=customer,
+                kind=kind,
+                subject=subject,
+                at=timezone.now() - timedelta(days=days_ago, hours=rng.randrange(0, 9)),
+            )
+        if index % 17 == 3:
+            services.customer_release(
+                actor=owner, customer=customer, reason=rng.choice(RELEASE_REASONS)
+            )
+            continue
         if index % 5 == 0:
             services.customer_update(
                 actor=team.manager,

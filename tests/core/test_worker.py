@@ -1,0 +1,30 @@
+"""The worker's periodic tasks, enqueued and run as `kehu worker` does."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from kehu.core.worker import PERIODIC_TASKS, periodic_tasks_enqueue
+from kehu.customers.models import Customer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_periodic_task_exists():
+    from django.utils.module_loading import import_string
+
+    for path in PERIODIC_TASKS:
+        assert hasattr(import_string(path), "enqueue")
+
+
+def test_enqueuing_the_periodic_tasks_sweeps_the_pool(make_user, make_customer):
+    alice = make_user("alice")
+    forgotten = make_customer(alice)
+    Customer.objects.filter(pk=forgotten.pk).update(
+        owner_since=timezone.now() - timedelta(days=45)
+    )
+    periodic_tasks_enqueue()
+    assert Customer.objects.get(pk=forgotten.pk).owner is None
