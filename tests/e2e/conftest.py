@@ -101,6 +101,14 @@ def t(message: str, language: str = "zh-hans") -> str:
         return str(translation.gettext(message))
 
 
+def tn(singular: str, plural: str, count: int, language: str = "zh-hans") -> str:
+    """The plural-aware `t`: the form Kehu shows for `count` in `language`."""
+    from django.utils import translation
+
+    with translation.override(language):
+        return str(translation.ngettext(singular, plural, count))
+
+
 def remember_page(page: Any) -> None:
     """Mark the loaded document, so `assert_not_reloaded` can tell a partial update from a
     full page load."""

@@ -122,10 +122,6 @@ class ActivityForm(forms.ModelForm):
         at.input_formats = ["%Y-%m-%dT%H:%M"]
 
 
-class ReleaseForm(forms.Form):
-    reason = forms.CharField(label=_("Why return it to the pool?"), max_length=500)
-
-
 class HandoverForm(forms.Form):
     from_user = forms.ModelChoiceField(label=_("From"), queryset=User.objects.none())
     to_user = forms.ModelChoiceField(label=_("To"), queryset=User.objects.none())

@@ -272,7 +272,9 @@ class Activity(models.Model):
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="activities"
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("activity", "kind"), max_length=20, choices=ActivityKind.choices
+    )
     at = models.DateTimeField(_("when"), db_index=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kehu.core.exceptions import VersionConflict
 from kehu.core.history import (
@@ -246,7 +247,7 @@ def _owner_name(user: Any) -> str | None:
 
 def _require_reason(reason: str) -> str:
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why.")})
+        raise ValidationError({"reason": _("Give a reason: it stays in the customer's history.")})
     return reason.strip()
 
 
@@ -281,11 +282,12 @@ def _check_customer_limit(user: Any, adding: int) -> None:
     if owned + adding > limit:
         raise ValidationError(
             {
-                "owner": _(
-                    "%(user)s already owns %(owned)d customers; the limit for the role is "
-                    "%(limit)d."
+                "owner": ngettext(
+                    "%(user)s would own more than the role's limit of %(limit)d customer.",
+                    "%(user)s would own more than the role's limit of %(limit)d customers.",
+                    limit,
                 )
-                % {"user": user.display_name, "owned": owned, "limit": limit}
+                % {"user": user.display_name, "limit": limit}
             }
         )
 

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kehu.core import regions
@@ -26,7 +27,6 @@ from kehu.customers.forms import (
     CustomerFilterForm,
     CustomerForm,
     HandoverForm,
-    ReleaseForm,
 )
 from kehu.customers.models import Customer
 
@@ -260,14 +260,15 @@ def pool_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(customers.order_by("-released_at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    user: Any = request.user
-    context = {
-        "page": page,
+    context = {"page": page, "query": request.GET.get("q", ""), **_pool_quota(request.user)}
+    return render(request, "customers/pool_list.html", context)
+
+
+def _pool_quota(user: Any) -> dict[str, Any]:
+    return {
         "owned": Customer.objects.filter(owner=user).count(),
         "limit": user.role.customer_limit if user.role_id else None,
-        "query": request.GET.get("q", ""),
     }
-    return render(request, "customers/pool_list.html", context)
 
 
 @login_required
@@ -283,7 +284,8 @@ def customer_claim(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as refusal:
         error = " ".join(refusal.messages)
     if is_htmx(request):
-        return render(request, "customers/_pool_row.html", {"customer": customer, "error": error})
+        context = {"customer": customer, "error": error, **_pool_quota(request.user)}
+        return render(request, "customers/_pool_row.html", {**context, "refresh_quota": True})
     if error:
         messages.error(request, error)
         return redirect("customers:pool")
@@ -296,12 +298,9 @@ def customer_claim(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("customers.change_customer", raise_exception=True)
 def customer_release(request: HttpRequest, pk: int) -> HttpResponse:
     customer = selectors.customer_get(user=request.user, pk=pk)
-    form = ReleaseForm(request.POST)
     try:
-        if not form.is_valid():
-            raise ValidationError(list(form.errors["reason"]))
         services.customer_release(
-            actor=request.user, customer=customer, reason=form.cleaned_data["reason"]
+            actor=request.user, customer=customer, reason=request.POST.get("reason", "")[:500]
         )
     except (ValidationError, VersionConflict) as problem:
         text = " ".join(problem.messages) if isinstance(problem, ValidationError) else str(problem)
@@ -315,10 +314,14 @@ def customer_release(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("customers.change_customer", raise_exception=True)
 def handover(request: HttpRequest) -> HttpResponse:
     form = HandoverForm(request.POST or request.GET or None, user=request.user)
+    checklist = {
+        "customers": selectors.customer_queryset(user=request.user).filter(
+            owner_id=form["from_user"].value() or 0
+        ),
+        "ticked": {str(pk) for pk in form["customers"].value() or []},
+    }
     if request.method == "GET" and is_htmx(request):
-        from_user = form["from_user"].value()
-        customers = selectors.customer_queryset(user=request.user).filter(owner_id=from_user or 0)
-        return render(request, "customers/_handover_customers.html", {"customers": customers})
+        return render(request, "customers/_handover_customers.html", checklist)
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["customers"]
         try:
@@ -334,11 +337,15 @@ def handover(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(count)d customers handed over to %(user)s.")
+                ngettext(
+                    "%(count)d customer handed over to %(user)s.",
+                    "%(count)d customers handed over to %(user)s.",
+                    moved,
+                )
                 % {"count": moved, "user": form.cleaned_data["to_user"].display_name},
             )
             return redirect("customers:handover")
-    return render(request, "customers/handover.html", {"form": form})
+    return render(request, "customers/handover.html", {"form": form, **checklist})
 
 
 # Duplicates ------------------------------------------------------------------------------
