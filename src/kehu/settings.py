@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "kehu.core",
     "kehu.customers",
+    "kehu.analytics",
 ]
 
 MIDDLEWARE = [

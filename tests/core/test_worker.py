@@ -23,8 +23,6 @@ def test_every_periodic_task_exists():
 def test_enqueuing_the_periodic_tasks_sweeps_the_pool(make_user, make_customer):
     alice = make_user("alice")
     forgotten = make_customer(alice)
-    Customer.objects.filter(pk=forgotten.pk).update(
-        owner_since=timezone.now() - timedelta(days=45)
-    )
+    Customer.objects.filter(pk=forgotten.pk).update(owner_since=timezone.now() - timedelta(days=45))
     periodic_tasks_enqueue()
     assert Customer.objects.get(pk=forgotten.pk).owner is None

@@ -1,8 +1,10 @@
-"""`kehu analytics …`: RFM, ABC, CLV, churn, KPIs and AHP from the command line.
+"""`kehu analytics …`: RFM, ABC, CLV, churn, KPIs and AHP from the command line; importing
+purchases into the database and recomputing the stored scores.
 
-Every analysis of transactions reads them through `_transactions(args)`, the one place a
-database source will plug in later. Each prints a readable table, or JSON with ``--json``.
-Bad input ends in `kehu.cli.CommandError`, which the main command prints as ``kehu: …``.
+Every analysis of transactions reads them through `_transactions(args)`: a CSV file
+(``--transactions``) or the purchases in the database (``--from-db``, customer ids being Kehu's).
+Each prints a readable table, or JSON with ``--json``. Bad input ends in
+`kehu.cli.CommandError`, which the main command prints as ``kehu: …``.
 """
 
 from __future__ import annotations
@@ -70,6 +72,20 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     ahp.add_argument("--json", action="store_true", help="print JSON")
     ahp.set_defaults(func=_ahp)
 
+    imports = analyses.add_parser(
+        "import-purchases", help="add purchases from a CSV (customer_id = Kehu customer id)"
+    )
+    imports.add_argument("file", type=Path)
+    imports.add_argument("--source", default="import", help="recorded with each purchase")
+    imports.add_argument("--customer-col", default=CUSTOMER)
+    imports.add_argument("--date-col", default="date")
+    imports.add_argument("--amount-col", default="amount")
+    imports.set_defaults(func=_import_purchases)
+
+    recompute = analyses.add_parser("recompute", help="recompute the stored customer scores")
+    recompute.add_argument("--as-of", type=_date, help="score as of this date (default: today)")
+    recompute.set_defaults(func=_recompute)
+
 
 def _analysis(
     analyses: argparse._SubParsersAction[argparse.ArgumentParser],
@@ -78,7 +94,11 @@ def _analysis(
     handler: Callable[[argparse.Namespace], int],
 ) -> argparse.ArgumentParser:
     parser = analyses.add_parser(name, help=help_text)
-    parser.add_argument("--transactions", type=Path, required=True, help="CSV file")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--transactions", type=Path, help="CSV file")
+    source.add_argument(
+        "--from-db", action="store_true", help="the purchases stored in Kehu's database"
+    )
     parser.add_argument("--customer-col", default=CUSTOMER)
     parser.add_argument("--date-col", default="date")
     parser.add_argument("--amount-col", default="amount")
@@ -89,6 +109,13 @@ def _analysis(
 
 def _transactions(args: argparse.Namespace) -> pl.DataFrame:
     """The transactions an analysis works on."""
+    if args.from_db:
+        from kehu.analytics.feeds import purchases_frame
+
+        purchases = purchases_frame()
+        if purchases.is_empty():
+            raise ValueError(_("there are no purchases in the database"))
+        return purchases
     return read_transactions(
         args.transactions,
         customer_col=args.customer_col,
@@ -292,6 +319,56 @@ def _ahp(args: argparse.Namespace) -> int:
         for name, value in result.items():
             shown = ", ".join(f"{w:.4f}" for w in value) if name == "weights" else value
             print(f"{name}: {shown:.4f}" if isinstance(shown, float) else f"{name}: {shown}")
+    return 0
+
+
+def _import_purchases(args: argparse.Namespace) -> int:
+    """Exit status 0 when every row was imported, 1 when some were reported instead."""
+    from django.core.exceptions import ValidationError
+
+    from kehu.analytics.services import purchases_import
+    from kehu.cli import CommandError
+
+    try:
+        result = purchases_import(
+            args.file,
+            source_label=args.source,
+            customer_col=args.customer_col,
+            date_col=args.date_col,
+            amount_col=args.amount_col,
+        )
+    except FileNotFoundError as error:
+        raise CommandError(
+            _("cannot read %(path)s: %(reason)s")
+            % {"path": error.filename, "reason": error.strerror}
+        ) from error
+    except ValidationError as error:
+        raise CommandError(" ".join(error.messages)) from error
+    print(
+        _("Imported %(imported)d of %(rows)d rows.")
+        % {"imported": result.imported, "rows": result.rows}
+    )
+    for problem in result.problems:
+        print(
+            _("row %(row)d, column %(column)s: %(value)r %(message)s")
+            % {
+                "row": problem.row,
+                "column": problem.column,
+                "value": problem.value,
+                "message": problem.message,
+            }
+        )
+    return 1 if result.problems else 0
+
+
+def _recompute(args: argparse.Namespace) -> int:
+    from kehu.analytics.services import scores_recompute
+
+    run = scores_recompute(as_of=args.as_of)
+    print(
+        _("Scored %(customers)d customers from %(purchases)d purchases as of %(day)s.")
+        % {"customers": run.customers, "purchases": run.purchases, "day": run.as_of}
+    )
     return 0
 
 

@@ -27,12 +27,21 @@ Gamma-Gamma models (Fader, Hardie & Lee 2005a, 2005b), in days or weeks (u = 7 d
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Final, Literal
 
 import polars as pl
 
 TimeUnit = Literal["day", "week"]
+# The problems a transaction row can have, as codes (for interfaces to translate) and English.
+PROBLEMS: Final[dict[str, str]] = {
+    "empty": "is empty",
+    "not_date": "is not a date (expected YYYY-MM-DD or YYYYMMDD)",
+    "not_number": "is not a number",
+    "not_finite": "is not a finite number",
+    "negative": "is negative",
+}
 DAYS_PER_UNIT: Final[dict[str, int]] = {"day": 1, "week": 7}
 DATE_FORMATS: Final = ("%Y-%m-%d", "%Y%m%d")
 CUSTOMER: Final = "customer_id"
@@ -87,7 +96,41 @@ def validate_transactions(
     """Check and type a frame of transactions, from a file or any other source.
 
     Returns columns ``customer_id`` (String), ``date`` (Date) and ``amount`` (Float64) in the
-    input order. Rows are numbered from 1, the first row after a CSV header.
+    input order. Rows are numbered from 1, the first row after a CSV header. The first kind of
+    problem found (in the order of `PROBLEMS`) is raised, naming its first row.
+    """
+    checked = check_transactions(
+        frame, customer_col=customer_col, date_col=date_col, amount_col=amount_col
+    )
+    problems = checked.problems
+    if problems.height:
+        first_code = min(problems["problem"], key=list(PROBLEMS).index)
+        offending = problems.filter(pl.col("problem") == first_code)
+        row, column, value = offending.row(0)[:3]
+        more = f" ({offending.height - 1} more rows like it)" if offending.height > 1 else ""
+        raise TransactionsError(
+            f"column {column!r}, row {row}: {value or ''!r} {PROBLEMS[first_code]}{more}"
+        )
+    return checked.valid.drop("row")
+
+
+@dataclass(frozen=True)
+class CheckedTransactions:
+    valid: pl.DataFrame  # row, customer_id, date, amount: the rows without any problem
+    problems: pl.DataFrame  # row, column, value, problem (a key of PROBLEMS), by kind then row
+
+
+def check_transactions(
+    frame: pl.DataFrame,
+    *,
+    customer_col: str = CUSTOMER,
+    date_col: str = "date",
+    amount_col: str = "amount",
+) -> CheckedTransactions:
+    """Every bad cell of a frame of transactions, and the typed rows that have none.
+
+    For imports that apply the good rows and report the others. A missing column or a frame
+    without rows cannot be split so, and raises `TransactionsError`.
     """
     missing = [name for name in (customer_col, date_col, amount_col) if name not in frame.columns]
     if missing:
@@ -108,21 +151,27 @@ def validate_transactions(
     )
     amount = pl.col("amount")
     checks = [
-        (pl.col(CUSTOMER).is_null() | (pl.col(CUSTOMER) == ""), customer_col, "is empty"),
-        (pl.col("date").is_null(), date_col, "is not a date (expected YYYY-MM-DD or YYYYMMDD)"),
-        (amount.is_null() | amount.is_nan(), amount_col, "is not a number"),
-        (amount.is_infinite(), amount_col, "is not a finite number"),
-        (amount < 0, amount_col, "is negative"),
+        (pl.col(CUSTOMER).is_null() | (pl.col(CUSTOMER) == ""), customer_col, "empty"),
+        (pl.col("date").is_null(), date_col, "not_date"),
+        (amount.is_null() | amount.is_nan(), amount_col, "not_number"),
+        (amount.is_infinite(), amount_col, "not_finite"),
+        (amount < 0, amount_col, "negative"),
     ]
-    for bad, column, problem in checks:
-        offending = typed.filter(bad)
-        if offending.height:
-            row, value = offending["row"][0], offending[f"text:{column}"][0]
-            more = f" ({offending.height - 1} more rows like it)" if offending.height > 1 else ""
-            raise TransactionsError(
-                f"column {column!r}, row {row}: {value or ''!r} {problem}{more}"
+    problems = pl.concat(
+        [
+            typed.filter(bad).select(
+                "row",
+                column=pl.lit(column),
+                value=pl.col(f"text:{column}"),
+                problem=pl.lit(code),
             )
-    return typed.select(CUSTOMER, "date", "amount")
+            for bad, column, code in checks
+        ]
+    )
+    valid = typed.filter(~pl.col("row").is_in(problems["row"].implode()))
+    return CheckedTransactions(
+        valid=valid.select("row", CUSTOMER, "date", "amount"), problems=problems
+    )
 
 
 def purchase_days(transactions: pl.DataFrame, *, until: dt.date | None = None) -> pl.LazyFrame:

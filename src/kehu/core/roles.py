@@ -13,7 +13,12 @@ from kehu.core.models import DataScope, Role
 VIEW_CONTACT_DETAILS = "customers.view_contact_details"
 MANAGE_ORGANISATION = "core.manage_organisation"
 
-_CUSTOMERS_READ = ["customers.view_customer", "customers.view_contact", "customers.view_activity"]
+_CUSTOMERS_READ = [
+    "customers.view_customer",
+    "customers.view_contact",
+    "customers.view_activity",
+    "analytics.view_customerscore",
+]
 _CUSTOMERS_WRITE = [
     *_CUSTOMERS_READ,
     "customers.add_customer",
@@ -28,7 +33,11 @@ _CUSTOMERS_ALL = [*_CUSTOMERS_WRITE, "customers.delete_customer"]
 
 # code: (name, data scope, permissions). Names are stored in English and shown translated.
 BUILT_IN_ROLES: dict[str, tuple[str, str, list[str]]] = {
-    "admin": (gettext_noop("Administrator"), DataScope.ALL, [*_CUSTOMERS_ALL, MANAGE_ORGANISATION]),
+    "admin": (
+        gettext_noop("Administrator"),
+        DataScope.ALL,
+        [*_CUSTOMERS_ALL, MANAGE_ORGANISATION, "analytics.change_scorecard"],
+    ),
     "sales_manager": (gettext_noop("Sales manager"), DataScope.SUBORDINATES, _CUSTOMERS_ALL),
     "sales": (gettext_noop("Salesperson"), DataScope.OWN, _CUSTOMERS_WRITE),
     "service": (

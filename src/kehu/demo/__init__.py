@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext
 
+from kehu.analytics.demo import analytics_demo_load
 from kehu.core.models import User
+from kehu.customers.models import Customer
 from kehu.demo import customers, organisation
 
 DEMO_PASSWORD = organisation.DEMO_PASSWORD
@@ -18,6 +20,7 @@ def demo_load() -> str:
         return gettext("The demo company is already loaded.")
     team = organisation.organisation_load()
     created = customers.customers_load(team=team)
+    analytics_demo_load(Customer.objects.order_by("pk"))
     return gettext(
         "Demo company loaded: %(users)d users, %(customers)d customers, %(contacts)d contacts."
     ) % {"users": len(team.users), "customers": created.customers, "contacts": created.contacts}

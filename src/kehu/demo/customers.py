@@ -272,11 +272,11 @@ def customers_load(*, team: Team) -> Created:
                 )
                 created.contacts += 1
         for days_ago in sorted(rng.sample(range(1, 60), k=rng.randrange(0, 4)), reverse=True):
-            kind, subject = rng.choice(FOLLOW_UPS)
+            activity_kind, subject = rng.choice(FOLLOW_UPS)
             services.activity_create(
                 actor=owner,
                 customer=customer,
-                kind=kind,
+                kind=activity_kind,
                 subject=subject,
                 at=timezone.now() - timedelta(days=days_ago, hours=rng.randrange(0, 9)),
             )

@@ -1,0 +1,115 @@
+"""Two years of believable purchases for the demo company, and its scores computed from them.
+
+Customers differ the way real ones do: loyal regulars, occasional buyers, one-time buyers,
+customers who stopped, newcomers, and some whose orders are fading. Food and consumer goods
+sell most in the weeks before the Spring Festival (春节) and least just after it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Final
+
+from django.utils import timezone
+
+from kehu.analytics.models import Purchase
+from kehu.analytics.services import scores_recompute
+from kehu.customers.models import Customer, CustomerKind
+
+SEED: Final = 20261123
+HISTORY_DAYS: Final = 730
+# Spring Festival (Chinese New Year's day) in the years a demo may cover.
+SPRING_FESTIVALS: Final = [
+    dt.date(2023, 1, 22),
+    dt.date(2024, 2, 10),
+    dt.date(2025, 1, 29),
+    dt.date(2026, 2, 17),
+    dt.date(2027, 2, 6),
+    dt.date(2028, 1, 26),
+    dt.date(2029, 2, 13),
+    dt.date(2030, 2, 3),
+]
+# behaviour: (share of customers, purchases a month while active)
+BEHAVIOURS: Final = {
+    "loyal": (0.22, (1.5, 4.0)),
+    "regular": (0.25, (0.4, 1.2)),
+    "one_time": (0.18, (0.0, 0.0)),
+    "churned": (0.17, (0.6, 2.5)),
+    "new": (0.10, (0.8, 2.5)),
+    "fading": (0.08, (1.0, 3.0)),
+}
+
+
+def season(day: dt.date) -> float:
+    """How much busier than usual a day is: stocking up in the five weeks before the Spring
+    Festival, a quiet fortnight after it."""
+    for festival in SPRING_FESTIVALS:
+        days_before = (festival - day).days
+        if 0 < days_before <= 35:
+            return 2.5
+        if -14 <= days_before <= 0:
+            return 0.3
+    return 1.0
+
+
+def _purchase_days(
+    rng: random.Random, *, start: dt.date, end: dt.date, monthly: float, fading: bool
+) -> list[dt.date]:
+    days = []
+    for offset in range((end - start).days + 1):
+        day = start + dt.timedelta(days=offset)
+        rate = monthly / 30 * season(day)
+        if fading:
+            # Orders thin out over the customer's time: a quarter of the rate by the end.
+            rate *= 1 - 0.75 * offset / max(1, (end - start).days)
+        if rng.random() < rate:
+            days.append(day)
+    return days or [start]
+
+
+def analytics_demo_load(customers: Iterable[Customer], *, today: dt.date | None = None) -> int:
+    """Give each customer a purchase history ending `today`, then score everyone."""
+    rng = random.Random(SEED)
+    today = today or timezone.localdate()
+    first_day = today - dt.timedelta(days=HISTORY_DAYS)
+    names, weights = zip(
+        *((name, share) for name, (share, _rate) in BEHAVIOURS.items()), strict=True
+    )
+    purchases = []
+    for customer in customers:
+        behaviour = rng.choices(names, weights=weights)[0]
+        monthly = rng.uniform(*BEHAVIOURS[behaviour][1])
+        joined = first_day + dt.timedelta(days=rng.randrange(0, 420))
+        end = today
+        if behaviour == "new":
+            joined = today - dt.timedelta(days=rng.randrange(20, 120))
+        elif behaviour == "churned":
+            end = today - dt.timedelta(days=rng.randrange(200, 420))
+            joined = min(joined, end - dt.timedelta(days=90))
+        if behaviour == "one_time":
+            days = [first_day + dt.timedelta(days=rng.randrange(0, HISTORY_DAYS))]
+        else:
+            days = _purchase_days(
+                rng, start=joined, end=end, monthly=monthly, fading=behaviour == "fading"
+            )
+        # Companies buy in larger lots than individuals; each customer has a usual size.
+        usual = rng.lognormvariate(
+            math.log(8_000 if customer.kind == CustomerKind.COMPANY else 600), 0.8
+        )
+        for day in days:
+            amount = usual * rng.lognormvariate(0, 0.35) * (1.3 if season(day) > 1 else 1.0)
+            purchases.append(
+                Purchase(
+                    customer=customer,
+                    date=day,
+                    amount=Decimal(f"{amount:.2f}"),
+                    source="demo",
+                )
+            )
+    Purchase.objects.bulk_create(purchases, batch_size=2_000)
+    scores_recompute(as_of=today)
+    return len(purchases)

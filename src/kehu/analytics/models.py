@@ -1,0 +1,211 @@
+"""Purchases the analytics read, the scores they compute, the scorecard and the runs.
+
+Scores are written per run: a run inserts its rows batch by batch and becomes current only
+at its end, in one transaction, so readers see one complete run's scores and a crash leaves
+nothing half-done (the unfinished run's rows stay invisible and are removed by the next run).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kehu.customers.models import Customer, LifecycleStage, RelationshipLevel
+
+
+class Segment(models.TextChoices):
+    """The RFM segments of `kehu.analytics.rfm.SEGMENT_RULES`, best first."""
+
+    CHAMPIONS = "champions", _("Champions")
+    LOYAL = "loyal", _("Loyal")
+    POTENTIAL_LOYALISTS = "potential_loyalists", _("Potential loyalists")
+    NEW = "new", _("New")
+    PROMISING = "promising", _("Promising")
+    NEED_ATTENTION = "need_attention", _("Need attention")
+    HIBERNATING = "hibernating", _("Hibernating")
+    AT_RISK = "at_risk", _("At risk")
+    CANNOT_LOSE = "cannot_lose", _("Cannot lose")
+    LOST = "lost", _("Lost")
+
+
+class AbcClass(models.TextChoices):
+    A = "A", _("A — the customers making the first 80% of sales")
+    B = "B", _("B — the next 15%")
+    C = "C", _("C — the last 5%")
+
+
+class Purchase(models.Model):
+    """One purchase by a customer: imported now, written by the sales module later."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="purchases"
+    )
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(
+        _("amount"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    source = models.CharField(_("source"), max_length=20, default="import")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("purchase")
+        verbose_name_plural = _("purchases")
+        indexes = [models.Index(fields=["customer", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="purchase_amount_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.date} {self.amount}"
+
+
+class RunStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class AnalyticsRun(models.Model):
+    """One recomputation of every customer's scores."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING
+    )
+    as_of = models.DateField(_("as of"), null=True, blank=True)
+    purchases = models.PositiveIntegerField(_("purchases read"), default=0)
+    customers = models.PositiveIntegerField(_("customers scored"), default=0)
+    customers_updated = models.PositiveIntegerField(_("stages and levels updated"), default=0)
+    # Fitted model parameters, the churn model's evaluation and the parts that were skipped.
+    details = models.JSONField(default=dict)
+    error = models.TextField(_("error"), blank=True)
+    is_current = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("analytics run")
+        verbose_name_plural = _("analytics runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=models.Q(is_current=True),
+                name="one_current_analytics_run",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.status}"
+
+
+class CustomerScore(models.Model):
+    """A customer's value, risk, stage and score as computed by one run."""
+
+    run = models.ForeignKey(AnalyticsRun, on_delete=models.CASCADE, related_name="scores")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="scores"
+    )
+    recency_days = models.PositiveIntegerField(_("days since last purchase"))
+    frequency = models.PositiveIntegerField(_("purchase days"))
+    monetary = models.DecimalField(_("total spend"), max_digits=16, decimal_places=2)
+    r = models.PositiveSmallIntegerField("R")
+    f = models.PositiveSmallIntegerField("F")
+    m = models.PositiveSmallIntegerField("M")
+    segment = models.CharField(_("segment"), max_length=20, choices=Segment.choices)
+    abc_class = models.CharField(_("ABC class"), max_length=1, choices=AbcClass.choices)
+    sales_share = models.FloatField(_("share of sales"))
+    expected_purchases = models.FloatField(_("expected purchases next year"), null=True)
+    probability_alive = models.FloatField(_("probability still a customer"), null=True)
+    clv = models.DecimalField(_("lifetime value"), max_digits=16, decimal_places=2, null=True)
+    churn_probability = models.FloatField(_("churn risk"), null=True)
+    # [{code, feature, value, typical, contribution}] from kehu.analytics.churn, largest first.
+    churn_reasons = models.JSONField(default=list)
+    score = models.FloatField(_("score"), null=True)
+    grade = models.CharField(_("grade"), max_length=10, blank=True)
+    computed_lifecycle_stage = models.CharField(
+        _("lifecycle stage from behaviour"), max_length=20, choices=LifecycleStage.choices
+    )
+    computed_relationship_level = models.CharField(
+        _("relationship level from behaviour"), max_length=30, choices=RelationshipLevel.choices
+    )
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        ordering = ["customer_id"]
+        verbose_name = _("customer score")
+        verbose_name_plural = _("customer scores")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "customer"], name="one_score_per_run_customer")
+        ]
+        indexes = [
+            models.Index(fields=["run", "segment"]),
+            models.Index(fields=["run", "-churn_probability"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} ({self.run_id})"
+
+
+class StageOverride(models.Model):
+    """Which of a customer's computed fields a person has set by hand, and so keeps.
+
+    Per customer rather than per score row, because it must outlive every run.
+    """
+
+    customer = models.OneToOneField(
+        Customer, on_delete=models.CASCADE, primary_key=True, related_name="stage_override"
+    )
+    lifecycle_locked = models.BooleanField(_("lifecycle stage set by hand"), default=False)
+    relationship_locked = models.BooleanField(_("relationship level set by hand"), default=False)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("stage set by hand")
+        verbose_name_plural = _("stages set by hand")
+
+    def __str__(self) -> str:
+        return str(self.customer_id)
+
+
+class Scorecard(models.Model):
+    """The customer scorecard: criteria, indicators, AHP comparisons and grade cut-offs.
+
+    `config` has the shape of `kehu.analytics.scorecard.DEFAULT_SCORECARD`, which applies
+    while no scorecard has been saved.
+    """
+
+    config = models.JSONField()
+    is_active = models.BooleanField(default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("scorecard")
+        verbose_name_plural = _("scorecards")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=models.Q(is_active=True),
+                name="one_active_scorecard",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"scorecard {self.pk}"

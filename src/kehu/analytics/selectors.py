@@ -1,0 +1,186 @@
+"""Reads of the analytics. Every per-customer figure is limited to the customers the user may
+see (`customers.selectors.customer_queryset`), so aggregates never include anyone else's."""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from django.db.models import Avg, Count, QuerySet, Sum
+
+from kehu.analytics import feeds
+from kehu.analytics.kpi import monthly_kpis
+from kehu.analytics.models import AbcClass, AnalyticsRun, CustomerScore, Scorecard, Segment
+from kehu.analytics.scorecard import DEFAULT_SCORECARD
+from kehu.analytics.scores import CHURN_HORIZON_DAYS, CHURN_THRESHOLD
+from kehu.customers.models import Customer
+from kehu.customers.selectors import customer_queryset
+
+HISTOGRAM_BINS = 10
+
+
+def scorecard_config() -> dict[str, Any]:
+    """The active scorecard's configuration, or the default one while none is saved."""
+    config = Scorecard.objects.filter(is_active=True).values_list("config", flat=True).first()
+    if config is not None:
+        return config
+    # Ranks rather than min–max: spend and lifetime value are heavy-tailed, and on min–max a
+    # few large accounts would push everyone else's value and potential towards 0.
+    return {**copy.deepcopy(DEFAULT_SCORECARD), "normalisation": "percentile"}
+
+
+def run_latest() -> AnalyticsRun | None:
+    return AnalyticsRun.objects.first()
+
+
+def run_current() -> AnalyticsRun | None:
+    return AnalyticsRun.objects.filter(is_current=True).first()
+
+
+def score_queryset(*, user: Any) -> QuerySet[CustomerScore]:
+    """The current run's scores of the customers `user` may see."""
+    return CustomerScore.objects.filter(
+        run__is_current=True, customer__in=customer_queryset(user=user)
+    )
+
+
+def customer_score(*, customer: Customer) -> CustomerScore | None:
+    """The current score of a customer the caller has already been allowed to see."""
+    current = CustomerScore.objects.filter(run__is_current=True, customer=customer)
+    return current.select_related("run").first()
+
+
+@dataclass(frozen=True)
+class SegmentRow:
+    code: str
+    label: str
+    customers: int
+    share: float  # of the visible customers with a score
+    sales: Decimal
+    average_clv: float | None
+
+
+def segment_summary(*, user: Any) -> list[SegmentRow]:
+    """Customers, sales and mean lifetime value per RFM segment, best segment first."""
+    per_segment = {
+        row["segment"]: row
+        for row in score_queryset(user=user)
+        .values("segment")
+        .annotate(customers=Count("pk"), sales=Sum("monetary"), average_clv=Avg("clv"))
+        .order_by()
+    }
+    total = sum(row["customers"] for row in per_segment.values())
+    return [
+        SegmentRow(
+            code=segment.value,
+            label=str(segment.label),
+            customers=row["customers"],
+            share=row["customers"] / total,
+            sales=row["sales"],
+            average_clv=None if row["average_clv"] is None else float(row["average_clv"]),
+        )
+        for segment in Segment
+        if (row := per_segment.get(segment.value))
+    ]
+
+
+@dataclass(frozen=True)
+class AbcRow:
+    code: str
+    label: str
+    customers: int
+    customer_share: float
+    sales: Decimal
+    sales_share: float
+
+
+def abc_summary(*, user: Any) -> list[AbcRow]:
+    """Customers and sales per ABC class (classes ranked over the whole company)."""
+    per_class: dict[str, dict[str, Any]] = {
+        row["abc_class"]: dict(row)
+        for row in score_queryset(user=user)
+        .values("abc_class")
+        .annotate(customers=Count("pk"), sales=Sum("monetary"))
+        .order_by()
+    }
+    customers = sum(row["customers"] for row in per_class.values())
+    sales = sum((row["sales"] for row in per_class.values()), Decimal(0))
+    rows = []
+    for abc in AbcClass:
+        row = per_class.get(abc.value, {"customers": 0, "sales": Decimal(0)})
+        rows.append(
+            AbcRow(
+                code=abc.value,
+                label=str(abc.label),
+                customers=row["customers"],
+                customer_share=row["customers"] / customers if customers else 0.0,
+                sales=row["sales"],
+                sales_share=float(row["sales"] / sales) if sales else 0.0,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class HistogramBin:
+    low: float
+    high: float | None  # None: the open last bin
+    customers: int
+
+
+def clv_histogram(*, user: Any, bins: int = HISTOGRAM_BINS) -> list[HistogramBin]:
+    """Lifetime values in `bins` equal bins of a round width up to about the 95th percentile,
+    and one open bin above, so a few very large customers do not squash the rest."""
+    values = np.array(
+        score_queryset(user=user).exclude(clv=None).values_list("clv", flat=True), dtype=float
+    )
+    if values.size == 0:
+        return []
+    width = _round_up(float(np.quantile(values, 0.95)) / bins)
+    index = np.minimum(values // width, bins).astype(int)
+    counts = np.bincount(index, minlength=bins + 1)
+    return [
+        HistogramBin(
+            low=k * width, high=None if k == bins else (k + 1) * width, customers=int(counts[k])
+        )
+        for k in range(bins + 1)
+    ]
+
+
+def _round_up(value: float) -> float:
+    """The smallest 1, 2 or 5 × 10ⁿ at least `value` (at least 1)."""
+    if value <= 1:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
+
+
+def score_list(
+    *, user: Any, segment: str = "", abc_class: str = "", at_risk: bool = False
+) -> QuerySet[CustomerScore]:
+    """Visible scores, by segment, class or churn risk; the riskiest first when by risk."""
+    scores = score_queryset(user=user).select_related("customer", "customer__owner")
+    filters = {"segment": segment, "abc_class": abc_class}
+    scores = scores.filter(**{name: value for name, value in filters.items() if value})
+    if at_risk:
+        return scores.filter(churn_probability__gte=CHURN_THRESHOLD).order_by(
+            "-churn_probability", "customer_id"
+        )
+    return scores.order_by("-monetary", "customer_id")
+
+
+def monthly_kpi_rows(*, user: Any) -> list[dict[str, Any]]:
+    """Relationship KPIs by month over the purchases of the customers `user` may see."""
+    purchases = feeds.purchases_frame(customers=customer_queryset(user=user))
+    if purchases.is_empty():
+        return []
+    table = monthly_kpis(purchases, inactivity_days=CHURN_HORIZON_DAYS)
+    return [{name: _finite(value) for name, value in row.items()} for row in table.to_dicts()]
+
+
+def _finite(value: Any) -> Any:
+    return None if isinstance(value, float) and not math.isfinite(value) else value

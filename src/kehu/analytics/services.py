@@ -1,0 +1,359 @@
+"""Every write of the analytics: importing purchases, recomputing scores, saving the scorecard."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any, Final
+
+import polars as pl
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kehu.analytics import feeds
+from kehu.analytics.ahp import CONSISTENCY_LIMIT, AHPError, ahp_weights
+from kehu.analytics.labels import criterion_label
+from kehu.analytics.models import (
+    AnalyticsRun,
+    CustomerScore,
+    Purchase,
+    RunStatus,
+    Scorecard,
+    StageOverride,
+)
+from kehu.analytics.scorecard import ScorecardError, scorecard_from_dict
+from kehu.analytics.scores import ScoresResult, customer_scores
+from kehu.analytics.selectors import scorecard_config
+from kehu.analytics.transactions import CUSTOMER, TransactionsError, check_transactions
+from kehu.core.history import change_records_bulk
+from kehu.core.models import ChangeAction
+from kehu.customers.models import Customer
+
+logger = logging.getLogger(__name__)
+
+BATCH: Final = 2_000
+# A run still pending or running after this long was lost with its worker; a new one may start.
+RUN_ABANDONED_AFTER: Final = timedelta(hours=2)
+
+
+# Purchases -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PurchaseProblem:
+    row: int  # from 1, the first row after the header
+    column: str
+    value: str
+    message: str
+
+
+@dataclass
+class PurchaseImport:
+    rows: int = 0
+    imported: int = 0
+    problems: list[PurchaseProblem] = field(default_factory=list)
+
+
+def _problem_message(code: str) -> str:
+    messages = {
+        "empty": _("is empty"),
+        "not_date": _("is not a date (use YYYY-MM-DD or YYYYMMDD)"),
+        "not_number": _("is not a number"),
+        "not_finite": _("is not a finite number"),
+        "negative": _("is negative"),
+        "too_large": _("is too large"),
+        "unknown_customer": _("is not the id of a customer"),
+    }
+    return messages[code]
+
+
+MAX_AMOUNT: Final = Decimal("999999999999.99")  # what Purchase.amount's 14 digits hold
+
+
+def purchases_import(
+    source: str | Path | IO[bytes],
+    *,
+    source_label: str = "import",
+    customer_col: str = CUSTOMER,
+    date_col: str = "date",
+    amount_col: str = "amount",
+) -> PurchaseImport:
+    """Add the purchases of a CSV file whose customer_id is a Kehu customer's id.
+
+    The good rows are applied, in one transaction; every other row is reported with its
+    column and why, and changes nothing. A file that cannot be read at all, or lacks a
+    column, raises ValidationError and changes nothing.
+    """
+    try:
+        raw = pl.read_csv(source, infer_schema=False)
+    except pl.exceptions.PolarsError as error:
+        raise ValidationError(
+            _("The file is empty or not CSV: %(error)s") % {"error": error}
+        ) from error
+    missing = [name for name in (customer_col, date_col, amount_col) if name not in raw.columns]
+    if missing:
+        raise ValidationError(
+            _("The file lacks the column(s) %(missing)s; its columns are %(columns)s.")
+            % {"missing": ", ".join(missing), "columns": ", ".join(raw.columns) or "—"}
+        )
+    try:
+        checked = check_transactions(
+            raw, customer_col=customer_col, date_col=date_col, amount_col=amount_col
+        )
+    except TransactionsError as error:
+        raise ValidationError(_("The file has no purchases.")) from error
+    problems = [
+        PurchaseProblem(row, column, value or "", _problem_message(code))
+        for row, column, value, code in checked.problems.iter_rows()
+    ]
+    valid = checked.valid.with_columns(customer_pk=pl.col(CUSTOMER).cast(pl.Int64, strict=False))
+    known = set(
+        Customer.objects.filter(
+            pk__in=valid["customer_pk"].drop_nulls().unique().to_list()
+        ).values_list("pk", flat=True)
+    )
+    purchases = []
+    for row, customer_text, date, amount, customer_pk in valid.iter_rows():
+        money = Decimal(str(round(amount, 2)))
+        if customer_pk not in known:
+            problems.append(
+                PurchaseProblem(
+                    row, customer_col, customer_text, _problem_message("unknown_customer")
+                )
+            )
+        elif money > MAX_AMOUNT:
+            problems.append(
+                PurchaseProblem(row, amount_col, str(amount), _problem_message("too_large"))
+            )
+        else:
+            purchases.append(
+                Purchase(customer_id=customer_pk, date=date, amount=money, source=source_label)
+            )
+    with transaction.atomic():
+        Purchase.objects.bulk_create(purchases, batch_size=BATCH)
+    problems.sort(key=lambda problem: (problem.row, problem.column))
+    return PurchaseImport(rows=raw.height, imported=len(purchases), problems=problems)
+
+
+# Runs ------------------------------------------------------------------------------------
+
+
+def analytics_run_request(*, actor: Any) -> AnalyticsRun:
+    """Queue a recomputation, unless one is already waiting or running."""
+    from kehu.analytics.tasks import scores_recompute_task
+
+    with transaction.atomic():
+        busy = (
+            AnalyticsRun.objects.select_for_update()
+            .filter(
+                status__in=[RunStatus.PENDING, RunStatus.RUNNING],
+                created_at__gte=timezone.now() - RUN_ABANDONED_AFTER,
+            )
+            .first()
+        )
+        if busy is not None:
+            return busy
+        run = AnalyticsRun.objects.create(
+            requested_by=actor if getattr(actor, "pk", None) else None
+        )
+        # Enqueued once the run row is committed, so the worker always finds it.
+        transaction.on_commit(lambda: scores_recompute_task.enqueue(run.pk))
+    return run
+
+
+def scores_recompute(
+    *, as_of: dt.date | None = None, run: AnalyticsRun | None = None
+) -> AnalyticsRun:
+    """Recompute every customer's scores from all purchases, and make them current.
+
+    Rows are written in batches, each in its own transaction, under this run; the run
+    becomes the current one only at the end, so a crash leaves the previous run's scores in
+    place. Computed stages and levels are then copied to the customers whose fields no
+    person has set by hand.
+    """
+    run = run or AnalyticsRun.objects.create()
+    run.as_of = as_of or timezone.localdate()
+    run.status, run.started_at = RunStatus.RUNNING, timezone.now()
+    run.save(update_fields=["as_of", "status", "started_at"])
+    try:
+        # Rows of earlier runs that never finished: invisible, so safe to drop.
+        CustomerScore.objects.filter(run__is_current=False).exclude(run=run).delete()
+        transactions = feeds.purchases_frame()
+        run.purchases = transactions.height
+        result = _scores(transactions, as_of=run.as_of)
+        if result is not None:
+            _scores_write(run, result)
+        _run_finish(run, result)
+    except Exception as error:
+        logger.exception("analytics run %s failed", run.pk)
+        run.status, run.error, run.finished_at = RunStatus.FAILED, str(error), timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+        raise
+    return run
+
+
+def _scores(transactions: pl.DataFrame, *, as_of: dt.date) -> ScoresResult | None:
+    if transactions.filter(pl.col("date") <= as_of).is_empty():
+        return None
+    scorecard = scorecard_from_dict(scorecard_config())
+    return customer_scores(transactions, as_of=as_of, scorecard=scorecard)
+
+
+def _money(value: float) -> Decimal:
+    return Decimal(f"{value:.2f}")
+
+
+def _scores_write(run: AnalyticsRun, result: ScoresResult) -> None:
+    computed_at = timezone.now()
+    for batch in result.customers.iter_slices(BATCH):
+        rows = batch.to_dicts()
+        existing = set(
+            Customer.objects.filter(pk__in=[int(row[CUSTOMER]) for row in rows]).values_list(
+                "pk", flat=True
+            )
+        )
+        scores = [
+            CustomerScore(
+                run=run,
+                customer_id=int(row[CUSTOMER]),
+                recency_days=row["recency_days"],
+                frequency=row["frequency"],
+                monetary=_money(row["monetary"]),
+                r=row["r"],
+                f=row["f"],
+                m=row["m"],
+                segment=row["segment"],
+                abc_class=row["class"],
+                sales_share=row["share"],
+                expected_purchases=row["expected_purchases"],
+                probability_alive=row["probability_alive"],
+                clv=None if row["clv"] is None else _money(row["clv"]),
+                churn_probability=row["churn_probability"],
+                churn_reasons=result.reasons.get(row[CUSTOMER], []),
+                score=row["score"],
+                grade=row["grade"],
+                computed_lifecycle_stage=row["stage"],
+                computed_relationship_level=row["level"],
+                computed_at=computed_at,
+            )
+            # A customer deleted since the purchases were read has nothing left to score.
+            for row in rows
+            if int(row[CUSTOMER]) in existing
+        ]
+        with transaction.atomic():
+            CustomerScore.objects.bulk_create(scores)
+        run.customers += len(scores)
+    run.save(update_fields=["purchases", "customers"])
+
+
+@transaction.atomic
+def _run_finish(run: AnalyticsRun, result: ScoresResult | None) -> None:
+    AnalyticsRun.objects.filter(is_current=True).update(is_current=False)
+    if result is not None:
+        computed = result.customers.select(CUSTOMER, "stage", "level").iter_rows()
+        run.customers_updated = _customer_fields_apply(
+            (int(pk), stage, level) for pk, stage, level in computed
+        )
+        run.details = result.details
+    run.status, run.finished_at, run.is_current = RunStatus.DONE, timezone.now(), True
+    run.save()
+    # The previous run's rows are invisible from here on.
+    CustomerScore.objects.exclude(run=run).delete()
+
+
+def _customer_fields_apply(computed: Iterable[tuple[int, str, str]]) -> int:
+    """Write computed stages and levels to the customers, except those set by hand.
+
+    Each write bumps the customer's version, so a person editing the same customer meanwhile
+    is told to reload instead of silently undoing it; `updated_at` stays, as it orders the
+    lists by people's work. Every change is in the customer's history, by no actor.
+    """
+    updated = 0
+    pending = list(computed)
+    for start in range(0, len(pending), BATCH):
+        batch = {pk: (stage, level) for pk, stage, level in pending[start : start + BATCH]}
+        locks = {
+            pk: (lifecycle, relationship)
+            for pk, lifecycle, relationship in StageOverride.objects.filter(
+                customer_id__in=batch
+            ).values_list("customer_id", "lifecycle_locked", "relationship_locked")
+        }
+        groups: dict[tuple[str | None, str | None], list[int]] = defaultdict(list)
+        history = []
+        for customer in Customer.objects.filter(pk__in=batch).only(
+            "pk", "name", "lifecycle_stage", "relationship_level"
+        ):
+            stage, level = batch[customer.pk]
+            stage_locked, level_locked = locks.get(customer.pk, (False, False))
+            new_stage = None if stage_locked or customer.lifecycle_stage == stage else stage
+            new_level = None if level_locked or customer.relationship_level == level else level
+            if new_stage is None and new_level is None:
+                continue
+            groups[new_stage, new_level].append(customer.pk)
+            changes = {}
+            if new_stage is not None:
+                changes["lifecycle_stage"] = [customer.lifecycle_stage, new_stage]
+            if new_level is not None:
+                changes["relationship_level"] = [customer.relationship_level, new_level]
+            history.append((customer, changes, customer.pk))
+        for (new_stage, new_level), pks in groups.items():
+            values: dict[str, Any] = {"version": F("version") + 1}
+            if new_stage is not None:
+                values["lifecycle_stage"] = new_stage
+            if new_level is not None:
+                values["relationship_level"] = new_level
+            Customer.objects.filter(pk__in=pks).update(**values)
+        change_records_bulk(actor=None, action=ChangeAction.UPDATE, entries=history)
+        updated += len(history)
+    return updated
+
+
+# Scorecard -------------------------------------------------------------------------------
+
+
+def scorecard_save(*, actor: Any, config: dict[str, Any]) -> Scorecard:
+    """Make `config` the active scorecard; refused while any comparison matrix has CR ≥ 0.10."""
+    for level, matrix in _matrices(config):
+        try:
+            result = ahp_weights(matrix)
+        except AHPError as error:
+            raise ValidationError(f"{level}: {error}") from error
+        if not result.consistent:
+            raise ValidationError(
+                _(
+                    "The comparisons of %(level)s are not consistent enough (CR = %(cr).3f; "
+                    "it must be below %(limit).2f). Revise them before saving."
+                )
+                % {"level": level, "cr": result.cr, "limit": CONSISTENCY_LIMIT}
+            )
+    try:
+        scorecard_from_dict(config)
+    except ScorecardError as error:
+        raise ValidationError(str(error)) from error
+    with transaction.atomic():
+        scorecard = Scorecard.objects.select_for_update().filter(is_active=True).first()
+        scorecard = scorecard or Scorecard(is_active=True)
+        scorecard.config, scorecard.updated_by = config, actor
+        scorecard.save()
+    return scorecard
+
+
+def _matrices(config: dict[str, Any]) -> list[tuple[str, list[list[Any]]]]:
+    matrices = [(_("the criteria"), config["comparisons"])]
+    for code, criterion in config["criteria"].items():
+        matrices.append(
+            (
+                _("the indicators of “%(criterion)s”") % {"criterion": criterion_label(code)},
+                criterion.get("comparisons", [[1]]),
+            )
+        )
+    return matrices

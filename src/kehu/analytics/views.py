@@ -1,0 +1,216 @@
+"""Analytics pages: customer value, the customers behind a figure, the scorecard editor, KPIs.
+
+Thin: figures come from `selectors`, writes go through `services`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_POST
+
+from kehu.analytics import selectors, services
+from kehu.analytics.forms import ScorecardForm
+from kehu.analytics.labels import indicator_label, reason_text
+from kehu.analytics.models import AbcClass, RunStatus, Segment
+from kehu.core.htmx import is_htmx
+
+VIEW = "analytics.view_customerscore"
+MANAGE = "analytics.change_scorecard"
+PAGE_SIZE = 25
+AT_RISK_SHOWN = 10
+
+
+def _run_context() -> dict[str, Any]:
+    latest = selectors.run_latest()
+    busy = latest is not None and latest.status in (RunStatus.PENDING, RunStatus.RUNNING)
+    return {"latest_run": latest, "current_run": selectors.run_current(), "run_busy": busy}
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def customer_value(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    segments = selectors.segment_summary(user=user)
+    abc = selectors.abc_summary(user=user)
+    histogram = selectors.clv_histogram(user=user)
+    at_risk = selectors.score_list(user=user, at_risk=True)
+    risks = [
+        (score, [reason_text(reason) for reason in score.churn_reasons])
+        for score in at_risk[:AT_RISK_SHOWN]
+    ]
+    class_a = abc[0]
+    context = {
+        **_run_context(),
+        "segments": segments,
+        "abc": abc,
+        "class_a": class_a,
+        "histogram": histogram,
+        "risks": risks,
+        "at_risk_count": at_risk.count(),
+        "charts": {
+            "segments": [{"name": row.label, "value": row.customers} for row in segments],
+            "abc": {
+                "classes": [row.code for row in abc],
+                "customers": [round(100 * row.customer_share, 1) for row in abc],
+                "sales": [round(100 * row.sales_share, 1) for row in abc],
+                "labels": {"customers": _("Share of customers"), "sales": _("Share of sales")},
+            },
+            "clv": {
+                "bins": [_bin_label(b.low, b.high) for b in histogram],
+                "customers": [b.customers for b in histogram],
+                "label": _("Customers"),
+            },
+        },
+    }
+    return render(request, "analytics/customer_value.html", context)
+
+
+def _bin_label(low: float, high: float | None) -> str:
+    if high is None:
+        return _("≥ %(low)s") % {"low": f"{low:,.0f}"}
+    return f"{low:,.0f}–{high:,.0f}"
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def run_status(request: HttpRequest) -> HttpResponse:
+    """Polled while a run is busy; the first answer after it ends offers the new figures."""
+    context = _run_context()
+    return render(
+        request, "analytics/_run_status.html", {**context, "just_finished": not context["run_busy"]}
+    )
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+@require_POST
+def run_request(request: HttpRequest) -> HttpResponse:
+    services.analytics_run_request(actor=request.user)
+    if is_htmx(request):
+        return render(request, "analytics/_run_status.html", _run_context())
+    return redirect("analytics:value")
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def score_list(request: HttpRequest) -> HttpResponse:
+    segment = request.GET.get("segment", "")
+    segment = segment if segment in Segment else ""
+    abc_class = request.GET.get("abc", "")
+    abc_class = abc_class if abc_class in AbcClass else ""
+    at_risk = request.GET.get("risk") == "1"
+    scores = selectors.score_list(
+        user=request.user, segment=segment, abc_class=abc_class, at_risk=at_risk
+    )
+    context = {
+        "page": Paginator(scores, PAGE_SIZE).get_page(request.GET.get("page")),
+        "segment_label": dict(Segment.choices).get(segment),
+        "abc_class": abc_class,
+        "at_risk": at_risk,
+    }
+    return render(request, "analytics/score_list.html", context)
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def scorecard_edit(request: HttpRequest) -> HttpResponse:
+    form = ScorecardForm(request.POST or None, config=selectors.scorecard_config())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scorecard_save(actor=request.user, config=form.config_cleaned())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            services.analytics_run_request(actor=request.user)
+            messages.success(
+                request, _("Scorecard saved. The scores are being recomputed with its weights.")
+            )
+            return redirect("analytics:scorecard")
+    return render(
+        request,
+        "analytics/scorecard.html",
+        {"form": form, "results": form.results(), "without_data": _indicators_without_data()},
+    )
+
+
+def _indicators_without_data() -> list[str]:
+    """The indicators the last run had no data for, which score a neutral 50 for everyone."""
+    run = selectors.run_current()
+    absent = set(run.details.get("indicators_without_data", [])) if run else set()
+    config = selectors.scorecard_config()
+    return [
+        indicator_label(code)
+        for criterion in config["criteria"].values()
+        for code, indicator in criterion["indicators"].items()
+        if indicator["column"] in absent
+    ]
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+@require_POST
+def scorecard_check(request: HttpRequest) -> HttpResponse:
+    """Weights and consistency of the matrices as typed, for the editor to show live."""
+    form = ScorecardForm(request.POST, config=selectors.scorecard_config())
+    form.is_valid()
+    return render(
+        request, "analytics/_scorecard_check.html", {"form": form, "results": form.results()}
+    )
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def kpis(request: HttpRequest) -> HttpResponse:
+    rows = selectors.monthly_kpi_rows(user=request.user)
+    series = {name: [row[name] for row in rows] for name in (rows[0] if rows else {})}
+    context = {
+        "rows": rows,
+        "charts": {
+            "months": series.get("month", []),
+            "counts": [
+                {
+                    "name": _("Active customers"),
+                    "type": "bar",
+                    "data": series.get("active_customers", []),
+                },
+                {
+                    "name": _("New customers"),
+                    "type": "bar",
+                    "data": series.get("new_customers", []),
+                },
+                {
+                    "name": _("Churned customers"),
+                    "type": "bar",
+                    "data": series.get("churned_customers", []),
+                },
+            ],
+            "rates": [
+                {"name": _(label), "data": _percent(series.get(name, []))}
+                for name, label in RATE_SERIES
+            ],
+        },
+    }
+    return render(request, "analytics/kpis.html", context)
+
+
+# KPI series drawn as percentages, with their chart names. The new-customer growth rate stays
+# in the table: it swings by hundreds of percent and would flatten the other lines.
+RATE_SERIES = [
+    ("churn_rate", gettext_noop("Churn rate")),
+    ("retention_rate", gettext_noop("Retention rate")),
+    ("repeat_purchase_rate", gettext_noop("Repeat-purchase rate")),
+    ("one_time_share", gettext_noop("One-time customers")),
+]
+
+
+def _percent(values: list[Any]) -> list[float | None]:
+    return [None if value is None else round(100 * value, 1) for value in values]

@@ -1,0 +1,24 @@
+"""Every churn reason the model can give has a translatable sentence."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from kehu.analytics.churn import BEHAVIOUR
+from kehu.analytics.labels import REASONS, reason_text
+
+
+@pytest.mark.parametrize("feature", BEHAVIOUR)
+@pytest.mark.parametrize("direction", ["high", "low"])
+def test_each_behaviour_reason_has_a_sentence(feature: str, direction: str) -> None:
+    assert f"{feature}_{direction}" in REASONS
+
+
+def test_a_reason_reads_with_its_numbers() -> None:
+    reason = {"code": "monetary_low", "feature": "monetary", "value": 1234.5, "typical": 99000}
+    with translation.override("en"):
+        assert reason_text(reason) == "total spend of 1,234.50 (typical: 99,000.00)"
+    extra = {"code": "complaints_high", "feature": "complaints", "value": 4, "typical": 0}
+    with translation.override("en"):
+        assert reason_text(extra) == "complaints higher than usual: 4 (typical: 0)"

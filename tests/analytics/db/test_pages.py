@@ -1,0 +1,189 @@
+"""The analytics pages: visibility by data scope, the scorecard editor, the customer card."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from kehu.analytics import services
+from kehu.analytics.models import AnalyticsRun, Scorecard
+from kehu.core.models import User
+from kehu.customers.models import Customer
+from tests.analytics.db.conftest import AS_OF, HISTORIES, purchases_add
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client_for(settings: Any) -> Callable[[User], Client]:
+    settings.LANGUAGE_CODE = "en"
+
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def two_salespeople(
+    make_user: Callable[..., User], make_customer: Callable[..., Customer]
+) -> tuple[User, User, dict[str, Customer]]:
+    """Salesperson "mine" owns c1–c3, "theirs" owns c4 and c5; all are scored."""
+    mine, theirs = make_user("mine"), make_user("theirs")
+    customers = {}
+    for name, history in HISTORIES.items():
+        owner = mine if name in ("c1", "c2", "c3") else theirs
+        customers[name] = make_customer(owner, name=f"{owner.username}的客户{name}")
+        purchases_add(customers[name], history)
+    services.scores_recompute(as_of=AS_OF)
+    return mine, theirs, customers
+
+
+def _chart(response: Any, name: str) -> Any:
+    return json.loads(
+        response.content.decode()
+        .split(f'id="{name}" type="application/json">')[1]
+        .split("</script>")[0]
+    )
+
+
+def test_a_salesperson_sees_only_their_customers_numbers(
+    two_salespeople: tuple[User, User, dict[str, Customer]], client_for: Callable[[User], Client]
+) -> None:
+    mine, _theirs, customers = two_salespeople
+    response = client_for(mine).get(reverse("analytics:value"))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    segments = {row.code: row.customers for row in response.context["segments"]}
+    assert segments == {"loyal": 1, "at_risk": 1, "promising": 1}
+    assert sum(item["value"] for item in _chart(response, "chart-segments")) == 3
+    assert [row.customers for row in response.context["abc"]] == [1, 1, 1]
+    assert sum(bin.customers for bin in response.context["histogram"]) <= 3
+    for score, _reasons in response.context["risks"]:
+        assert score.customer.owner == mine
+    assert "theirs" not in page and "champions" not in segments
+
+    listed = client_for(mine).get(reverse("analytics:customers"), {"segment": "champions"})
+    assert listed.context["page"].paginator.count == 0
+    everyone = client_for(mine).get(reverse("analytics:customers"))
+    assert {s.customer_id for s in everyone.context["page"]} == {
+        customers[name].pk for name in ("c1", "c2", "c3")
+    }
+
+
+def test_the_kpis_count_only_visible_customers_purchases(
+    two_salespeople: tuple[User, User, dict[str, Customer]], client_for: Callable[[User], Client]
+) -> None:
+    mine, theirs, _customers = two_salespeople
+    rows = client_for(mine).get(reverse("analytics:kpis")).context["rows"]
+
+    # c4's first purchase (2023-01) and c5's (2023-07) belong to "theirs".
+    assert rows[0]["month"] == "2024-06"
+    assert sum(row["new_customers"] for row in rows) == 3
+    theirs_rows = client_for(theirs).get(reverse("analytics:kpis")).context["rows"]
+    assert sum(row["new_customers"] for row in theirs_rows) == 2
+
+
+def test_the_customer_card_shows_the_score(
+    two_salespeople: tuple[User, User, dict[str, Customer]], client_for: Callable[[User], Client]
+) -> None:
+    mine, _theirs, customers = two_salespeople
+    page = client_for(mine).get(reverse("customers:detail", args=[customers["c1"].pk]))
+
+    assert 'data-testid="customer-value"' in page.content.decode()
+    assert "Loyal" in page.content.decode()
+    # Another salesperson's customer stays "not found", card and all.
+    other = client_for(mine).get(reverse("customers:detail", args=[customers["c5"].pk]))
+    assert other.status_code == 404
+
+
+def test_only_scorecard_managers_edit_it_or_recompute(
+    two_salespeople: tuple[User, User, dict[str, Customer]],
+    client_for: Callable[[User], Client],
+) -> None:
+    mine, _theirs, _customers = two_salespeople
+    client = client_for(mine)
+    assert client.get(reverse("analytics:scorecard")).status_code == 403
+    assert client.post(reverse("analytics:scorecard-check")).status_code == 403
+    assert client.post(reverse("analytics:run-request")).status_code == 403
+    assert 'data-testid="recompute"' not in client.get(reverse("analytics:value")).content.decode()
+
+
+@pytest.fixture
+def admin_client(make_user: Callable[..., User], client_for: Callable[[User], Client]) -> Client:
+    return client_for(make_user("boss", role="admin"))
+
+
+def _matrix_post(**cells: str) -> dict[str, str]:
+    """The default scorecard's form data with some cells changed."""
+    data = {
+        "criteria-0-1": "2", "criteria-0-2": "3", "criteria-0-3": "2", "criteria-0-4": "1",
+        "criteria-1-2": "2", "criteria-1-3": "1", "criteria-1-4": "1/2",
+        "criteria-2-3": "1/2", "criteria-2-4": "1/3", "criteria-3-4": "1/2",
+        "value-0-1": "2", "loyalty-0-1": "1/2", "credit-0-1": "1",
+        "satisfaction-0-1": "2", "potential-0-1": "3",
+        "grade-A": "80", "grade-B": "60", "grade-C": "40", "normalisation": "percentile",
+    }  # fmt: skip
+    return data | cells
+
+
+def test_the_check_endpoint_reports_weights_and_consistency(admin_client: Client) -> None:
+    consistent = admin_client.post(reverse("analytics:scorecard-check"), _matrix_post())
+    result = consistent.context["results"][0]
+    assert result.ahp.consistent and result.ahp.cr < 0.1
+    assert sum(result.ahp.weights) == pytest.approx(1)
+    assert 'hx-swap-oob="true"' in consistent.content.decode()
+
+    # Value ≫ loyalty ≫ credit, yet credit ≫ value: circular judgements.
+    inconsistent = admin_client.post(
+        reverse("analytics:scorecard-check"),
+        _matrix_post(**{"criteria-0-1": "9", "criteria-1-2": "9", "criteria-0-2": "1/9"}),
+    )
+    result = inconsistent.context["results"][0]
+    assert not result.ahp.consistent and result.ahp.cr >= 0.1
+    assert "not consistent" in inconsistent.content.decode()
+    # The reciprocal of the changed cell is sent back for the lower triangle.
+    assert '<span id="cell-criteria-1-0" class="kehu-reciprocal" hx-swap-oob="true">1/9</span>' in (
+        inconsistent.content.decode()
+    )
+
+    bad = admin_client.post(
+        reverse("analytics:scorecard-check"), _matrix_post(**{"value-0-1": "twelve"})
+    )
+    assert bad.context["results"][1].ahp is None
+    assert "Enter a number" in bad.content.decode()
+
+
+def test_an_inconsistent_scorecard_is_not_saved(admin_client: Client) -> None:
+    response = admin_client.post(
+        reverse("analytics:scorecard"),
+        _matrix_post(**{"criteria-0-1": "9", "criteria-1-2": "9", "criteria-0-2": "1/9"}),
+    )
+
+    assert response.status_code == 200
+    assert "not consistent enough" in response.content.decode()
+    assert not Scorecard.objects.exists()
+
+
+def test_a_consistent_scorecard_is_saved_and_the_scores_recomputed(
+    admin_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("analytics:scorecard"), _matrix_post(**{"potential-0-1": "5"})
+        )
+
+    assert response.status_code == 302
+    config = Scorecard.objects.get(is_active=True).config
+    assert config["criteria"]["potential"]["comparisons"] == [["1", "5"], ["1/5", "1"]]
+    assert AnalyticsRun.objects.get().status == "done"
+    page = admin_client.get(reverse("analytics:scorecard")).content.decode()
+    assert 'value="5"' in page
