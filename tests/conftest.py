@@ -30,6 +30,12 @@ def _tasks_run_at_once(settings: Any) -> None:
 
 
 @pytest.fixture
+def english(settings: Any) -> None:
+    """Pages and messages in English, for tests that compare texts with their source."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
 def make_department(db: Any) -> Callable[..., Department]:
     def make(name: str, parent: Department | None = None) -> Department:
         return department_save(name=name, parent=parent)

@@ -154,6 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     from kehu.analytics.cli import register as register_analytics
 
     register_analytics(commands)
+    from kehu.customers.cli import register as register_customers
+
+    register_customers(commands)
     return parser
 
 

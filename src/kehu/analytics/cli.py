@@ -23,7 +23,6 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from kehu.analytics.ahp import ahp_weights
-from kehu.analytics.churn import churn_report, render_reason
 from kehu.analytics.clv import lifetime_value
 from kehu.analytics.kpi import monthly_kpis
 from kehu.analytics.mle import FitError
@@ -217,6 +216,9 @@ def _clv(args: argparse.Namespace) -> int:
 
 @_user_errors()
 def _churn(args: argparse.Namespace) -> int:
+    # scikit-learn takes a second to import: only the command that needs it pays for it.
+    from kehu.analytics.churn import churn_report, render_reason
+
     transactions = _transactions(args)
     extra = _read_features(args.features) if args.features else None
     report = churn_report(

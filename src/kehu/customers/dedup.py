@@ -8,6 +8,7 @@ in one query.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,13 +29,6 @@ class DuplicateKeys:
         """Keys of raw values; `phone` must already be in E.164 form."""
         return cls(company_key(name)[:200], phone, email.strip().lower())
 
-    def matches(self, customer: Customer) -> bool:
-        return bool(
-            (self.name_key and self.name_key == customer.name_key)
-            or (self.phone and self.phone == customer.phone)
-            or (self.email and self.email == customer.email)
-        )
-
 
 def find_duplicates(
     keys: Sequence[DuplicateKeys], *, customers: QuerySet[Customer] | None = None
@@ -46,12 +40,28 @@ def find_duplicates(
     if not (names or phones or emails):
         return [[] for _ in keys]
     pool = customers if customers is not None else Customer.objects.all()
-    candidates = list(
+    candidates = (
         pool.filter(Q(name_key__in=names) | Q(phone__in=phones) | Q(email__in=emails))
         .select_related("owner")
         .order_by("pk")
     )
-    return [[c for c in candidates if k.matches(c)] for k in keys]
+    # Index the candidates by each key, so a batch costs one lookup per row, not a scan.
+    by_key: dict[tuple[str, str], list[Customer]] = defaultdict(list)
+    for candidate in candidates:
+        for field in ("name_key", "phone", "email"):
+            value = getattr(candidate, field)
+            if value:
+                by_key[(field, value)].append(candidate)
+    found = []
+    for k in keys:
+        matches = {
+            c.pk: c
+            for field, value in (("name_key", k.name_key), ("phone", k.phone), ("email", k.email))
+            if value
+            for c in by_key.get((field, value), [])
+        }
+        found.append(sorted(matches.values(), key=lambda c: c.pk))
+    return found
 
 
 def customer_duplicates(customer: Customer) -> list[Customer]:

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from kehu.customers import views
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.customer_list, name="list"),
     path("new/", views.customer_edit, name="new"),
     path("regions/", views.region_options, name="regions"),
+    path("", include("kehu.customers.import_urls")),
     path("pool/", views.pool_list, name="pool"),
     path("handover/", views.handover, name="handover"),
     path("duplicates/", views.duplicate_list, name="duplicates"),

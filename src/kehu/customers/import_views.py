@@ -1,0 +1,273 @@
+"""The import wizard (upload → columns → check → import → report) and the list's exports.
+
+Thin over `imports` and `exports`: the pages collect choices, the services do the work, and
+the checking and importing run in the background while the progress card polls.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from kehu.core.models import User
+from kehu.core.roles import VIEW_CONTACT_DETAILS
+from kehu.core.scopes import visible_users
+from kehu.customers import exports, imports, selectors
+from kehu.customers.forms import CustomerFilterForm
+from kehu.customers.models import Customer, ImportJob, ImportStatus, OnDuplicate
+from kehu.customers.tasks import import_enqueue
+from kehu.customers.views import SORTS
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+SHOWN_PROBLEMS = 200
+ENCODINGS = [
+    ("", gettext_lazy("Detect automatically")),
+    ("utf-8", "UTF-8"),
+    ("gb18030", "GB18030 / GBK / GB2312"),
+    ("big5", "Big5"),
+    ("utf-16", "UTF-16"),
+]
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy(".csv or .xlsx; of a workbook, the first sheet is read."),
+    )
+    encoding = forms.ChoiceField(
+        label=gettext_lazy("Encoding"),
+        choices=ENCODINGS,
+        required=False,
+        help_text=gettext_lazy("Only for .csv files."),
+    )
+    on_duplicate = forms.ChoiceField(
+        label=gettext_lazy("When a row matches an existing customer"),
+        choices=OnDuplicate.choices,
+        initial=OnDuplicate.SKIP,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        help_text=gettext_lazy("Customers match by name, phone or e-mail."),
+    )
+    owner = forms.ModelChoiceField(
+        label=gettext_lazy("Owner of the new customers"),
+        queryset=User.objects.none(),
+        help_text=gettext_lazy("For rows that do not name an owner."),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner: Any = self.fields["owner"]
+        owner.queryset = visible_users(user)
+        owner.label_from_instance = lambda u: u.display_name
+        self.initial.setdefault("owner", user.pk)
+        if not user.has_perm("customers.change_customer"):
+            choices: Any = self.fields["on_duplicate"]
+            choices.choices = [c for c in OnDuplicate.choices if c[0] != OnDuplicate.UPDATE]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                _("The file is larger than %(size)d MB.")
+                % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+
+class ImportColumnsForm(forms.Form):
+    """One select per column of the file: what it is imported into, if anything."""
+
+    def __init__(self, *args: Any, preview: imports.Preview, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [
+            ("", _("— do not import —")),
+            *((t.key, capfirst(str(t.label))) for t in imports.TARGETS),
+        ]
+        chosen = {index: key for key, index in preview.columns.items()}
+        for index in range(len(preview.headers)):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=imports.column_name(preview.headers, index),
+                choices=choices,
+                required=False,
+                initial=chosen.get(index, ""),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        columns: dict[str, int] = {}
+        for name, key in list(data.items()):
+            if not key:
+                continue
+            if key in columns:
+                label = capfirst(str(imports.TARGET_KEYS[key].label))
+                self.add_error(
+                    name, _("“%(target)s” is chosen for two columns.") % {"target": label}
+                )
+            columns[key] = int(name.removeprefix("column_"))
+        if "name" not in columns:
+            raise ValidationError(_("Choose the column that holds the customer name."))
+        self.columns = columns
+        return data
+
+
+@login_required
+@permission_required("customers.add_customer", raise_exception=True)
+def import_upload(request: HttpRequest) -> HttpResponse:
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            prepared = imports.import_prepare(
+                actor=request.user,  # type: ignore[arg-type]
+                stream=upload,
+                name=upload.name,
+                encoding=form.cleaned_data["encoding"],
+                on_duplicate=form.cleaned_data["on_duplicate"],
+                owner=form.cleaned_data["owner"],
+            )
+        except imports.ImportFileError as error:
+            form.add_error("file", str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            job = prepared.job
+            if not prepared.resumed:
+                return redirect("customers:import-columns", pk=job.pk)
+            messages.info(
+                request, _("This file's import had begun; it carries on where it stopped.")
+            )
+            return _start(request, job, dry_run=False)
+    return render(request, "customers/import_upload.html", {"form": form, "step": 1})
+
+
+def _start(request: HttpRequest, job: ImportJob, *, dry_run: bool) -> HttpResponse:
+    try:
+        imports.import_start(job=job, dry_run=dry_run)
+    except imports.ImportFileError as error:
+        messages.error(request, str(error))
+    else:
+        import_enqueue(job)
+    return redirect("customers:import-job", pk=job.pk)
+
+
+@login_required
+@permission_required("customers.add_customer", raise_exception=True)
+def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
+    job = imports.import_job_get(user=request.user, pk=pk)
+    if not job.dry_run:
+        return redirect("customers:import-job", pk=job.pk)  # the import has begun
+    preview = imports.import_preview(job=job)
+    form = ImportColumnsForm(request.POST or None, preview=preview)
+    if request.method == "POST" and form.is_valid():
+        imports.import_set_columns(job=job, columns=form.columns)
+        return _start(request, job, dry_run=True)
+    context = {
+        "job": job,
+        "form": form,
+        "columns": [
+            (form[f"column_{i}"], [row[i] for row in preview.rows if row[i]])
+            for i in range(len(preview.headers))
+        ],
+        "preview": preview,
+        "encoding": dict(ENCODINGS).get(job.encoding.removesuffix("-sig"), job.encoding),
+        "name_missing": "name" not in preview.columns
+        and imports.name_column_missing(preview.headers),
+        "step": 2,
+    }
+    return render(request, "customers/import_columns.html", context)
+
+
+@login_required
+@permission_required("customers.add_customer", raise_exception=True)
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = imports.import_job_get(user=request.user, pk=pk)
+    if job.status == ImportStatus.PENDING:
+        return redirect("customers:import-columns", pk=job.pk)
+    context = {
+        "job": job,
+        "problems": job.problems.all()[:SHOWN_PROBLEMS],
+        "problem_count": job.problems.count(),
+        "step": 3 if job.dry_run else 4 if job.status == ImportStatus.RUNNING else 5,
+    }
+    return render(request, "customers/import_job.html", context)
+
+
+@login_required
+@permission_required("customers.add_customer", raise_exception=True)
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress card, which htmx polls; once the run is over, the whole page reloads to
+    show the report."""
+    job = imports.import_job_get(user=request.user, pk=pk)
+    response = render(request, "customers/import_progress.html", {"job": job})
+    if job.status != ImportStatus.RUNNING:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+@permission_required("customers.add_customer", raise_exception=True)
+def import_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start the import after a dry run, or resume one that stopped."""
+    job = imports.import_job_get(user=request.user, pk=pk)
+    return _start(request, job, dry_run=False)
+
+
+@login_required
+@permission_required("customers.add_customer", raise_exception=True)
+def import_problems(request: HttpRequest, pk: int) -> HttpResponseBase:
+    job = imports.import_job_get(user=request.user, pk=pk)
+    header = [_("Row"), _("Column"), _("Value"), _("Problem")]
+    rows = job.problems.values_list("row", "column", "value", "message").iterator()
+    return _streamed_csv(exports.csv_chunks([header, *rows]), f"problems-{job.pk}.csv")
+
+
+def _streamed_csv(chunks: Any, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _listed_customers(request: HttpRequest) -> QuerySet[Customer]:
+    """The customers of the list page for the same query string, in the same order."""
+    form = CustomerFilterForm(request.GET, user=request.user)
+    customers = selectors.customer_list(
+        user=request.user, search=request.GET.get("q", ""), filters=form.filters()
+    )
+    return customers.order_by(SORTS.get(request.GET.get("sort", ""), "-updated_at"), "-id")
+
+
+@login_required
+@permission_required("customers.view_customer", raise_exception=True)
+def customer_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    customers = _listed_customers(request)
+    reveal = request.user.has_perm(VIEW_CONTACT_DETAILS)
+    filename = f"customers-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
+    if fmt == "csv":
+        return _streamed_csv(
+            exports.csv_chunks(exports.export_rows(customers, reveal=reveal)), filename
+        )
+    # A workbook is a zip archive, complete only at the end: it is built in a temporary
+    # file (rows on disk, not in memory), then streamed; the response closes it.
+    out = tempfile.TemporaryFile()  # noqa: SIM115
+    exports.write_export(customers, out, reveal=reveal, fmt="xlsx")
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename=filename)
