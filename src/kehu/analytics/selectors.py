@@ -10,7 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+import polars as pl
 from django.db.models import Avg, Count, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from kehu.analytics import feeds
 from kehu.analytics.kpi import monthly_kpis
@@ -184,3 +186,79 @@ def monthly_kpi_rows(*, user: Any) -> list[dict[str, Any]]:
 
 def _finite(value: Any) -> Any:
     return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+# Attributes the profit tree may split on: what a salesperson knows before the first order.
+PROFIT_ATTRIBUTES = [
+    "kind",
+    "industry",
+    "province",
+    "business_mode",
+    "source_channel",
+    "credit_rating",
+    "employee_count",
+]
+# A tree over more customers says nothing more, and the page must stay quick.
+PROFIT_SAMPLE = 50_000
+PROFIT_MIN_CUSTOMERS = 20
+
+
+@dataclass(frozen=True)
+class ProfitRuleRow:
+    conditions: list[str]
+    high_share: float
+    customers: int
+    support: float
+
+
+def profit_rules(*, user: Any) -> tuple[list[ProfitRuleRow], float | None]:
+    """Which customer attributes go with a top-20 % contribution among the visible customers,
+    as readable rules with translated attribute names and values; and the contribution from
+    which a customer counts as high. Empty when there is too little to explain."""
+    # scikit-learn loads only for the page that grows a tree.
+    from kehu.analytics.profit_tree import ProfitTreeError, profit_tree
+
+    rows = list(
+        score_queryset(user=user)
+        .order_by("customer_id")
+        .values_list("monetary", *(f"customer__{name}" for name in PROFIT_ATTRIBUTES))[
+            :PROFIT_SAMPLE
+        ]
+    )
+    if len(rows) < PROFIT_MIN_CUSTOMERS:
+        return [], None
+    columns: dict[str, list[Any]] = {"contribution": [float(row[0]) for row in rows]}
+    for index, name in enumerate(PROFIT_ATTRIBUTES, start=1):
+        columns[name] = [row[index] if row[index] not in ("",) else None for row in rows]
+    try:
+        tree = profit_tree(pl.DataFrame(columns, strict=False))
+    except ProfitTreeError:
+        return [], None
+    fields = {name: Customer._meta.get_field(name) for name in PROFIT_ATTRIBUTES}
+    return [
+        ProfitRuleRow(
+            conditions=[_condition_text(fields[c.attribute], c) for c in rule.conditions],
+            high_share=rule.high_share,
+            customers=rule.customers,
+            support=rule.support,
+        )
+        for rule in tree.rules
+    ], tree.threshold
+
+
+def _condition_text(field: Any, condition: Any) -> str:
+    """A profit-tree condition in the reader's words: “industry is retail”."""
+    label = str(field.verbose_name)
+    if isinstance(condition.value, float):
+        bound = f"{condition.value:,.0f}"
+        if condition.operator == "<=":
+            return _("%(field)s at most %(value)s") % {"field": label, "value": bound}
+        return _("%(field)s over %(value)s") % {"field": label, "value": bound}
+    value = (
+        str(dict(field.flatchoices).get(condition.value, condition.value))
+        if condition.value != "(missing)"
+        else _("not filled in")
+    )
+    if condition.operator == "==":
+        return _("%(field)s is %(value)s") % {"field": label, "value": value}
+    return _("%(field)s is not %(value)s") % {"field": label, "value": value}

@@ -48,8 +48,11 @@ def customer_value(request: HttpRequest) -> HttpResponse:
         for score in at_risk[:AT_RISK_SHOWN]
     ]
     class_a = abc[0]
+    profit_rules, profit_threshold = selectors.profit_rules(user=user)
     context = {
         **_run_context(),
+        "profit_rules": profit_rules,
+        "profit_threshold": profit_threshold,
         "segments": segments,
         "abc": abc,
         "class_a": class_a,

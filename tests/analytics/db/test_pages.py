@@ -187,3 +187,38 @@ def test_a_consistent_scorecard_is_saved_and_the_scores_recomputed(
     assert AnalyticsRun.objects.get().status == "done"
     page = admin_client.get(reverse("analytics:scorecard")).content.decode()
     assert 'value="5"' in page
+
+
+def test_the_value_page_explains_high_contribution_in_words(settings, make_user):
+    import datetime as dt
+    from decimal import Decimal
+
+    from kehu.analytics.models import Purchase
+    from kehu.analytics.selectors import profit_rules
+    from kehu.customers.services import customer_create
+
+    settings.LANGUAGE_CODE = "en"
+    manager = make_user("profit-manager", "sales_manager")
+    owner = make_user("profit-sales", manager=manager)
+    for index in range(60):
+        retail = index % 3 == 0
+        customer = customer_create(
+            actor=owner, owner=owner, name=f"客户{index}", industry="retail" if retail else "food"
+        )
+        Purchase.objects.create(
+            customer=customer,
+            date=dt.date(2024, 6, 1),
+            amount=Decimal(5000 if retail else 100),
+        )
+    services.scores_recompute(as_of=dt.date(2024, 12, 31))
+
+    rules, threshold = profit_rules(user=manager)
+
+    assert threshold == 5000
+    # The tree may say it either way round: both mark out exactly the retail customers.
+    assert rules[0].conditions in (
+        ["industry is Retail and supermarkets"],
+        ["industry is not Food and beverages"],
+    )
+    assert rules[0].high_share == 1
+    assert profit_rules(user=make_user("outsider"))[0] == []
