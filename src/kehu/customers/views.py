@@ -18,6 +18,7 @@ from kehu.core import regions
 from kehu.core.exceptions import VersionConflict
 from kehu.core.history import change_lines
 from kehu.core.htmx import is_htmx
+from kehu.core.pagination import CappedPaginator
 from kehu.core.roles import VIEW_CONTACT_DETAILS
 from kehu.customers import selectors, services
 from kehu.customers.dedup import DuplicateKeys, customer_duplicates, find_duplicates
@@ -51,8 +52,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     customers = selectors.customer_list(
         user=request.user, search=request.GET.get("q", ""), filters=form.filters()
     ).order_by(SORTS.get(sort, "-updated_at"), "-id")
-    page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "sort": sort, "query": request.GET.copy()}
+    page = CappedPaginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "sort": sort, "htmx_partial": is_htmx(request)}
     template = (
         "customers/_customer_table.html" if is_htmx(request) else "customers/customer_list.html"
     )
@@ -62,14 +63,17 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, customer: Any) -> dict[str, Any]:
     changes = list(selectors.customer_history(customer=customer)[:100])
     reveal = request.user.has_perm(VIEW_CONTACT_DETAILS)
-    visible = selectors.customer_queryset(user=request.user)
+    duplicates = customer_duplicates(customer)
+    visible = set(
+        selectors.customer_queryset(user=request.user)
+        .filter(pk__in=[d.pk for d in duplicates])
+        .values_list("pk", flat=True)
+    )
     return {
         "customer": customer,
         "contacts": customer.contacts.all(),
         "activities": customer.activities.select_related("author")[:50],
-        "duplicates": [
-            d for d in customer_duplicates(customer) if visible.filter(pk=d.pk).exists()
-        ],
+        "duplicates": [d for d in duplicates if d.pk in visible],
         "history": [
             (change, change_lines(change, reveal_contact_details=reveal)) for change in changes
         ],

@@ -1,0 +1,149 @@
+"""Pages and API calls cost the same number of queries however many customers, contacts and
+changes there are: a million customers must not mean a million queries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kehu.core.pagination import CappedPaginator
+from kehu.customers import services
+from kehu.customers.models import Customer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team(make_user):
+    manager = make_user("liming", "sales_manager")
+    return {
+        "manager": manager,
+        "alice": make_user("alice", manager=manager),
+        "bob": make_user("bob", manager=manager),
+    }
+
+
+def _queries(get: Callable[[], Any]) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert get().status_code == 200
+    return len(context)
+
+
+def _grow(team: dict[str, Any], make_customer: Callable[..., Customer], first: int, last: int):
+    """Customers `first` … `last - 1`, each with contacts, a follow-up, an edit and tags."""
+    for index in range(first, last):
+        owner = team["alice"] if index % 2 else team["bob"]
+        customer = make_customer(owner, name=f"宏达食品{index}号有限公司", tags=["经销商"])
+        for person in ("张伟", "王芳"):
+            services.contact_create(
+                actor=owner, customer=customer, name=f"{person}{index}", phone="13812345678"
+            )
+        services.activity_create(actor=owner, customer=customer, kind="call", subject="回访")
+        customer.refresh_from_db()
+        services.customer_update(
+            actor=owner,
+            customer=customer,
+            version=customer.version,
+            province="陕西省",
+            city="西安市",
+        )
+
+
+def _same_for_few_and_many(
+    team: dict[str, Any], make_customer: Callable[..., Customer], get: Callable[[], Any]
+) -> None:
+    _grow(team, make_customer, 0, 3)
+    _queries(get)  # the first request also loads the user's permissions
+    few = _queries(get)
+    _grow(team, make_customer, 3, 30)
+    assert _queries(get) == few
+
+
+@pytest.mark.parametrize("query", ["", "?q=宏达", "?q=宏达食品", "?q=hongda", "?q=1381234"])
+def test_the_customer_list_page(team, make_customer, client, query):
+    client.force_login(team["manager"])
+    _same_for_few_and_many(team, make_customer, lambda: client.get(f"/customers/{query}"))
+
+
+@pytest.mark.parametrize("query", ["", "?search=宏达", "?search=hongda", "?search=1381234"])
+def test_the_api_list(team, make_customer, api_client, query):
+    client = api_client(team["manager"])
+    _same_for_few_and_many(team, make_customer, lambda: client.get(f"/api/v1/customers/{query}"))
+
+
+def test_the_pool_page(team, make_customer, client):
+    client.force_login(team["bob"])
+
+    def release_all() -> None:
+        for customer in Customer.objects.filter(owner__isnull=False):
+            services.customer_release(actor=team["manager"], customer=customer, reason="无回应")
+
+    _grow(team, make_customer, 0, 3)
+    release_all()
+    _queries(lambda: client.get("/customers/pool/"))
+    few = _queries(lambda: client.get("/customers/pool/"))
+    _grow(team, make_customer, 3, 30)
+    release_all()
+    assert _queries(lambda: client.get("/customers/pool/")) == few
+
+
+def test_the_customer_page(team, make_customer, client):
+    customer = make_customer(team["alice"], name="西安宏达食品有限公司")
+    client.force_login(team["alice"])
+
+    def get() -> Any:
+        return client.get(f"/customers/{customer.pk}/")
+
+    def add(first: int, last: int) -> None:
+        for index in range(first, last):
+            services.contact_create(
+                actor=team["alice"], customer=customer, name=f"联系人{index}", phone=""
+            )
+            services.activity_create(
+                actor=team["alice"], customer=customer, kind="visit", subject=f"拜访{index}"
+            )
+            customer.refresh_from_db()
+            services.customer_update(
+                actor=team["alice"],
+                customer=customer,
+                version=customer.version,
+                notes=f"第{index}次更新",
+            )
+
+    add(0, 2)
+    get()
+    few = _queries(get)
+    add(2, 20)
+    assert _queries(get) == few
+
+
+def test_counting_stops_at_the_limit(team, make_customer, monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "count_limit", 5)
+    for index in range(12):
+        make_customer(team["alice"], name=f"客户{index}")
+    customers = Customer.objects.order_by("pk")
+
+    page = CappedPaginator(customers, 4).page(1)
+    assert (page.paginator.count, page.paginator.exact, page.has_next()) == (5, False, True)
+    last = CappedPaginator(customers, 4).page(3)  # past the counted rows, still served
+    assert [c.name for c in last] == [f"客户{i}" for i in range(8, 12)]
+    assert not last.has_next() and last.has_previous()
+    few = CappedPaginator(customers[:3], 4).page(1)
+    assert (few.paginator.count, few.paginator.exact, few.has_next()) == (3, True, False)
+
+
+def test_the_api_says_when_the_count_stopped(team, make_customer, api_client, monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "count_limit", 5)
+    for index in range(8):
+        make_customer(team["alice"], name=f"客户{index}")
+    client = api_client(team["alice"])
+
+    capped = client.get("/api/v1/customers/", {"page_size": 3, "page": 3}).json()
+    assert (capped["count"], capped["count_exact"], capped["next"]) == (5, False, None)
+    assert len(capped["results"]) == 2 and capped["previous"]
+    exact = client.get("/api/v1/customers/", {"search": "客户7"}).json()
+    assert (exact["count"], exact["count_exact"]) == (1, True)
