@@ -33,6 +33,7 @@ class Segment(models.TextChoices):
 
 
 class AbcClass(models.TextChoices):
+    # xgettext:no-python-format
     A = "A", _("A — the customers making the first 80% of sales")
     B = "B", _("B — the next 15%")
     C = "C", _("C — the last 5%")
