@@ -13,17 +13,6 @@ from kehu.customers.models import Contact, Customer
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def team(make_user):
-    manager = make_user("liming", "sales_manager")
-    return {
-        "manager": manager,
-        "alice": make_user("alice", manager=manager),
-        "bob": make_user("bob", manager=manager),
-        "finance": make_user("huangmin", "finance"),
-    }
-
-
 def test_a_token_is_issued_for_the_right_password_only(team):
     client = APIClient()
     response = client.post(

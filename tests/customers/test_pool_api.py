@@ -9,16 +9,6 @@ from kehu.customers.models import Activity, Customer
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def team(make_user):
-    manager = make_user("liming", "sales_manager")
-    return {
-        "manager": manager,
-        "alice": make_user("alice", manager=manager),
-        "bob": make_user("bob", manager=manager),
-    }
-
-
 def test_release_then_claim_through_the_api(team, api_client, make_customer):
     customer = make_customer(team["alice"])
     alice, bob = api_client(team["alice"]), api_client(team["bob"])

@@ -10,16 +10,6 @@ from kehu.customers.models import Activity, Customer
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def team(make_user):
-    manager = make_user("liming", "sales_manager")
-    return {
-        "manager": manager,
-        "alice": make_user("alice", manager=manager),
-        "bob": make_user("bob", manager=manager),
-    }
-
-
 def test_release_from_the_customer_page_then_claim_from_the_pool(team, make_customer, client):
     customer = make_customer(team["alice"], name="渭南金穗粮油有限公司")
     client.force_login(team["alice"])

@@ -17,16 +17,6 @@ from kehu.customers.models import Customer
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def team(make_user):
-    manager = make_user("liming", "sales_manager")
-    return {
-        "manager": manager,
-        "alice": make_user("alice", manager=manager),
-        "bob": make_user("bob", manager=manager),
-    }
-
-
 def _queries(get: Callable[[], Any]) -> int:
     with CaptureQueriesContext(connection) as context:
         assert get().status_code == 200

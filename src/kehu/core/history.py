@@ -53,7 +53,7 @@ def deletion_changes(state: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [v, None] for k, v in state.items() if _filled(v)}
 
 
-def change_record(
+def _change(
     *,
     actor: Any,
     target: models.Model,
@@ -61,7 +61,7 @@ def change_record(
     changes: dict[str, list[Any]],
     customer_id: int | None,
 ) -> Change:
-    return Change.objects.create(
+    return Change(
         target_type=ContentType.objects.get_for_model(target),
         target_id=target.pk,
         target_repr=str(target)[:255],
@@ -72,24 +72,32 @@ def change_record(
     )
 
 
+def change_record(
+    *,
+    actor: Any,
+    target: models.Model,
+    action: str,
+    changes: dict[str, list[Any]],
+    customer_id: int | None,
+) -> Change:
+    change = _change(
+        actor=actor, target=target, action=action, changes=changes, customer_id=customer_id
+    )
+    change.save()
+    return change
+
+
 def change_records_bulk(
     *, actor: Any, action: str, entries: Iterable[tuple[models.Model, dict[str, list[Any]], int]]
 ) -> None:
     """Record many changes in one insert: (target, changes, customer id) each."""
-    rows = []
-    for target, changes, customer_id in entries:
-        rows.append(
-            Change(
-                target_type=ContentType.objects.get_for_model(target),
-                target_id=target.pk,
-                target_repr=str(target)[:255],
-                customer_id=customer_id,
-                actor=actor if getattr(actor, "pk", None) else None,
-                action=action,
-                changes=changes,
-            )
-        )
-    Change.objects.bulk_create(rows, batch_size=1000)
+    Change.objects.bulk_create(
+        [
+            _change(actor=actor, target=t, action=action, changes=c, customer_id=customer_id)
+            for t, c, customer_id in entries
+        ],
+        batch_size=1000,
+    )
 
 
 # Entries in `changes` that are not model fields: why something happened.
