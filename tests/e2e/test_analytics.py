@@ -75,7 +75,7 @@ def test_the_analytics_pages(
     page.fill("#cell-criteria-1-2", "9")
     page.fill("#cell-criteria-0-2", "1/9")
     expect(result.get_by_test_id("consistency")).to_have_text(
-        t("not consistent (CR must be below 0.10)", code)
+        t("not consistent (CR must be below %(limit)s)", code) % {"limit": "0.10"}
     )
     expect(result.get_by_test_id("cr")).not_to_have_text(cr_before)
     expect(page.locator("#cell-criteria-1-0")).to_have_text("1/9")

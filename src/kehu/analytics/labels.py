@@ -42,7 +42,7 @@ REASONS: dict[str, Promise] = {
     "recency_days_low": _("last purchase only %(value)s days ago (typical: %(typical)s)"),
     "frequency_low": _("only %(value)s purchase days so far (typical: %(typical)s)"),
     "frequency_high": _("%(value)s purchase days so far (typical: %(typical)s)"),
-    "monetary_low": _("total spend of %(value)s (typical: %(typical)s)"),
+    "monetary_low": _("total spend of only %(value)s (typical: %(typical)s)"),
     "monetary_high": _("total spend of %(value)s (typical: %(typical)s)"),
     "interval_mean_days_high": _(
         "%(value)s days between purchases on average (typical: %(typical)s)"

@@ -7,7 +7,9 @@ from typing import Any
 from django import template
 from django.utils.formats import number_format
 
+from kehu.analytics.ahp import CONSISTENCY_LIMIT
 from kehu.analytics.labels import reason_text
+from kehu.analytics.scores import ANNUAL_DISCOUNT_RATE, CHURN_HORIZON_DAYS
 from kehu.analytics.selectors import customer_score
 from kehu.customers.models import Customer
 
@@ -33,3 +35,14 @@ def customer_value(context: template.Context, customer: Customer) -> dict[str, A
         "top_reason": reason_text(score.churn_reasons[0]) if score and score.churn_reasons else "",
         "customer": customer,
     }
+
+
+@register.simple_tag
+def analytics_limit(name: str) -> str:
+    """A setting of the analytics as the pages quote it, so their texts follow the code."""
+    limits = {
+        "churn_days": f"{CHURN_HORIZON_DAYS}",
+        "discount_percent": f"{ANNUAL_DISCOUNT_RATE:.0%}",
+        "consistency": f"{CONSISTENCY_LIMIT:.2f}",
+    }
+    return limits[name]
