@@ -75,7 +75,7 @@ def test_a_customer_returned_to_the_pool_is_claimed_by_a_colleague(page, sales_t
     )
     expect(pool_row(page, customer)).to_contain_text("西安宏达食品有限公司")
     expect(page.get_by_test_id("pool-quota")).to_have_text(
-        t("You own %(owned)s customers.") % {"owned": 0}
+        tn("You own %(owned)s customer.", "You own %(owned)s customers.", 0) % {"owned": 0}
     )
     customer.refresh_from_db()
     assert customer.owner is None and customer.released_at is not None
