@@ -18,7 +18,7 @@ def test_each_behaviour_reason_has_a_sentence(feature: str, direction: str) -> N
 def test_a_reason_reads_with_its_numbers() -> None:
     reason = {"code": "monetary_low", "feature": "monetary", "value": 1234.5, "typical": 99000}
     with translation.override("en"):
-        assert reason_text(reason) == "total spend of 1,234.50 (typical: 99,000.00)"
+        assert reason_text(reason) == "total spend of only 1,234.50 (typical: 99,000.00)"
     extra = {"code": "complaints_high", "feature": "complaints", "value": 4, "typical": 0}
     with translation.override("en"):
         assert reason_text(extra) == "complaints higher than usual: 4 (typical: 0)"
