@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -31,11 +30,10 @@ from django.views.decorators.http import require_POST
 from kehu.core.models import User
 from kehu.core.roles import VIEW_CONTACT_DETAILS
 from kehu.core.scopes import visible_users
-from kehu.customers import exports, imports, selectors
-from kehu.customers.forms import CustomerFilterForm
-from kehu.customers.models import Customer, ImportJob, ImportStatus, OnDuplicate
+from kehu.customers import exports, imports
+from kehu.customers.models import ImportJob, ImportStatus, OnDuplicate
 from kehu.customers.tasks import import_enqueue
-from kehu.customers.views import SORTS
+from kehu.customers.views import listed_customers
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 SHOWN_PROBLEMS = 200
@@ -246,19 +244,10 @@ def _streamed_csv(chunks: Any, filename: str) -> StreamingHttpResponse:
     return response
 
 
-def _listed_customers(request: HttpRequest) -> QuerySet[Customer]:
-    """The customers of the list page for the same query string, in the same order."""
-    form = CustomerFilterForm(request.GET, user=request.user)
-    customers = selectors.customer_list(
-        user=request.user, search=request.GET.get("q", ""), filters=form.filters()
-    )
-    return customers.order_by(SORTS.get(request.GET.get("sort", ""), "-updated_at"), "-id")
-
-
 @login_required
 @permission_required("customers.view_customer", raise_exception=True)
 def customer_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
-    customers = _listed_customers(request)
+    _form, _sort, customers = listed_customers(request)
     reveal = request.user.has_perm(VIEW_CONTACT_DETAILS)
     filename = f"customers-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
     if fmt == "csv":

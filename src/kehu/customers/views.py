@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -44,14 +45,26 @@ SORTS = {
 }
 
 
-@login_required
-@permission_required("customers.view_customer", raise_exception=True)
-def customer_list(request: HttpRequest) -> HttpResponse:
+def listed_customers(request: HttpRequest) -> tuple[CustomerFilterForm, str, QuerySet[Customer]]:
+    """The list page's filter form, sort key and customers for a query string; the export
+    serves the same customers in the same order from it."""
     form = CustomerFilterForm(request.GET, user=request.user)
     sort = request.GET.get("sort", "-updated")
     customers = selectors.customer_list(
         user=request.user, search=request.GET.get("q", ""), filters=form.filters()
     ).order_by(SORTS.get(sort, "-updated_at"), "-id")
+    return form, sort, customers
+
+
+def _problem_text(problem: ValidationError | VersionConflict) -> str:
+    """What a refused write tells the user, in one line."""
+    return " ".join(problem.messages) if isinstance(problem, ValidationError) else str(problem)
+
+
+@login_required
+@permission_required("customers.view_customer", raise_exception=True)
+def customer_list(request: HttpRequest) -> HttpResponse:
+    form, sort, customers = listed_customers(request)
     page = CappedPaginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "sort": sort, "htmx_partial": is_htmx(request)}
     template = (
@@ -283,10 +296,8 @@ def customer_claim(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     try:
         customer = services.customer_claim(actor=request.user, customer_id=customer.pk)
-    except VersionConflict as conflict:
-        error = str(conflict)
-    except ValidationError as refusal:
-        error = " ".join(refusal.messages)
+    except (ValidationError, VersionConflict) as problem:
+        error = _problem_text(problem)
     if is_htmx(request):
         context = {"customer": customer, "error": error, **_pool_quota(request.user)}
         return render(request, "customers/_pool_row.html", {**context, "refresh_quota": True})
@@ -307,8 +318,7 @@ def customer_release(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, customer=customer, reason=request.POST.get("reason", "")[:500]
         )
     except (ValidationError, VersionConflict) as problem:
-        text = " ".join(problem.messages) if isinstance(problem, ValidationError) else str(problem)
-        messages.error(request, text)
+        messages.error(request, _problem_text(problem))
         return redirect("customers:detail", pk=pk)
     messages.success(request, _("“%(name)s” is back in the pool.") % {"name": customer.name})
     return redirect("customers:pool")
@@ -371,8 +381,7 @@ def customer_merge(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.customer_merge(actor=request.user, survivor=survivor, other=other)
     except (ValidationError, VersionConflict) as problem:
-        text = " ".join(problem.messages) if isinstance(problem, ValidationError) else str(problem)
-        messages.error(request, text)
+        messages.error(request, _problem_text(problem))
     else:
         messages.success(
             request,
