@@ -12,4 +12,6 @@ router.register("activities", ActivityViewSet, basename="activity")
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("", include(router.urls)),
+    path("", include("kehu.sales.api_urls")),
+    path("", include("kehu.orders.api_urls")),
 ]

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "kehu.core",
     "kehu.customers",
     "kehu.analytics",
+    "kehu.sales",
+    "kehu.orders",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ from kehu.customers.text import company_key, pinyin_keys
 class CustomerKind(models.TextChoices):
     COMPANY = "company", _("Company")
     INDIVIDUAL = "individual", _("Individual")
+    DEALER = "dealer", _("Dealer")
 
 
 class Industry(models.TextChoices):
@@ -149,6 +150,16 @@ class Customer(Party):
     )
     source_channel = models.CharField(
         _("source channel"), max_length=30, choices=SourceChannel.choices, blank=True
+    )
+    dealer = models.ForeignKey(
+        "self",
+        verbose_name=_("dealer"),
+        help_text=_("The dealer this end customer buys through."),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="end_customers",
+        limit_choices_to={"kind": CustomerKind.DEALER},
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
