@@ -1,5 +1,8 @@
+import phonenumbers
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kehu.core.contact_details import email_mask, phone_display, phone_mask, phone_normalise
 
@@ -18,6 +21,25 @@ from kehu.core.contact_details import email_mask, phone_display, phone_mask, pho
 )
 def test_phone_numbers_are_stored_in_one_form(written, stored):
     assert phone_normalise(written) == stored
+
+
+def _parsed_in_full(written: str) -> str | None:
+    try:
+        number = phonenumbers.parse(written, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@given(st.from_regex(r"1[0-9]{10}", fullmatch=True))
+def test_eleven_digits_starting_with_1_are_read_as_phonenumbers_reads_them(written):
+    try:
+        stored: str | None = phone_normalise(written)
+    except ValidationError:
+        stored = None
+    assert stored == _parsed_in_full(written)
 
 
 @pytest.mark.parametrize("written", ["123", "abc", "1381234567890123", "+86 000"])

@@ -12,7 +12,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from kehu.cli import main
-from kehu.customers import imports
+from kehu.customers.imports.applying import Run
 from kehu.customers.models import Customer, ImportJob
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -121,7 +121,7 @@ def test_bad_input_is_a_clear_error(tmp_path, good, arguments, message, capsys, 
 def test_running_a_killed_import_again_resumes_it(tmp_path, monkeypatch, capsys):
     rows = 2500
     path = write_csv(tmp_path / "many.csv", [["客户名称"], *([f"客户{n}号"] for n in range(rows))])
-    batch = imports._Run.batch
+    batch = Run.batch
     calls = []
 
     def dies_after_two_batches(self: Any, *args: Any, **kwargs: Any) -> None:
@@ -130,7 +130,7 @@ def test_running_a_killed_import_again_resumes_it(tmp_path, monkeypatch, capsys)
         if len(calls) == 2:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(imports._Run, "batch", dies_after_two_batches)
+    monkeypatch.setattr(Run, "batch", dies_after_two_batches)
     with pytest.raises(KeyboardInterrupt):
         main(["import", "customers", str(path)])
     assert Customer.objects.count() == 2000

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -9,11 +11,23 @@ from django.utils.translation import gettext as _
 DEFAULT_REGION = "CN"
 
 
+# A mainland mobile number written as its 11 digits, the form most cells hold. phonenumbers
+# takes ~30 µs to parse one; when the digits match the mobile pattern of its own metadata
+# and do not start with 179 (a carrier prefix that parsing strips), the E.164 form is +86
+# and the digits. Every other number takes the full way.
+_CN_MOBILE = re.compile(
+    phonenumbers.PhoneMetadata.metadata_for_region(DEFAULT_REGION).mobile.national_number_pattern
+)
+_PLAIN_MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
 def phone_normalise(raw: str) -> str:
     """E.164 form of a phone number written any usual way (mobile, landline, +country)."""
     text = raw.strip()
     if not text:
         return ""
+    if _PLAIN_MOBILE.fullmatch(text) and not text.startswith("179") and _CN_MOBILE.fullmatch(text):
+        return "+86" + text
     try:
         number = phonenumbers.parse(text, DEFAULT_REGION)
     except phonenumbers.NumberParseException as error:

@@ -15,8 +15,16 @@ from kehu.core.contact_details import email_mask, phone_display, phone_mask
 from kehu.core.models import Change, ChangeAction
 
 
+def stored_value(field: Any, value: Any) -> Any:
+    """How a field's value is kept in the history: raw codes for choices, names for related
+    records, text for the rest but numbers, booleans and nothing."""
+    if field.is_relation:
+        return None if value is None else getattr(value, "display_name", None) or str(value)
+    return value if value is None or isinstance(value, bool | int) else str(value)
+
+
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
-    """The JSON-storable value of each field: raw codes for choices, names for relations."""
+    """The JSON-storable value of each field of a record."""
     values: dict[str, Any] = {}
     for name in fields:
         field = instance._meta.get_field(name)
@@ -24,14 +32,8 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
             values[name] = (
                 sorted(str(o) for o in getattr(instance, name).all()) if instance.pk else []
             )
-        elif field.is_relation:
-            related = getattr(instance, name)
-            values[name] = (
-                None if related is None else getattr(related, "display_name", None) or str(related)
-            )
         else:
-            value = getattr(instance, name)
-            values[name] = value if value is None or isinstance(value, bool | int) else str(value)
+            values[name] = stored_value(field, getattr(instance, name))
     return values
 
 
