@@ -1,3 +1,5 @@
+import pytest
+
 from kehu.core import regions
 
 
@@ -25,3 +27,20 @@ def test_region_problems_name_the_field_that_is_wrong():
     assert set(regions.region_problems("陕西省", "广州市", "")) == {"city"}
     assert set(regions.region_problems("陕西省", "渭南市", "海淀区")) == {"district"}
     assert set(regions.region_problems("", "渭南市", "")) == {"province"}
+
+
+@pytest.mark.parametrize(
+    ("written", "full"),
+    [
+        (("陕西", "西安", "雁塔"), ("陕西省", "西安市", "雁塔区")),
+        (("陕西省", "西安市", "雁塔区"), ("陕西省", "西安市", "雁塔区")),
+        (("", "西安", ""), ("陕西省", "西安市", "")),
+        (("北京", "", "朝阳"), ("北京市", "北京市", "朝阳区")),
+        (("吉林", "延边", ""), ("吉林省", "延边朝鲜族自治州", "")),
+        (("新疆", "乌鲁木齐", ""), ("新疆维吾尔自治区", "乌鲁木齐市", "")),
+        (("香港", "", ""), ("香港特别行政区", "", "")),
+        (("火星", "西安", ""), ("火星", "西安", "")),
+    ],
+)
+def test_divisions_written_short_resolve_to_their_full_names(written, full):
+    assert regions.region_resolve(*written) == full

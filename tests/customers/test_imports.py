@@ -319,6 +319,26 @@ def test_region_choices_owner_and_tags_follow_the_models_rules(alice, make_user)
     assert sorted(customer.tags.values_list("name", flat=True)) == ["经销商", "重点客户", "食品"]
 
 
+def test_divisions_written_short_or_a_city_alone_import_under_their_full_names(alice):
+    content = csv_bytes(
+        [
+            ["客户名称", "省份", "城市", "区县"],
+            ["一号", "陕西", "西安", "雁塔"],
+            ["二号", "", "苏州", ""],
+            ["三号", "北京", "", "朝阳"],
+            ["四号", "广西", "南宁", ""],
+        ]
+    )
+    job = run(alice, content)
+    assert problems(job) == []
+    assert list(Customer.objects.order_by("name").values_list("province", "city", "district")) == [
+        ("陕西省", "西安市", "雁塔区"),
+        ("北京市", "北京市", "朝阳区"),
+        ("江苏省", "苏州市", ""),
+        ("广西壮族自治区", "南宁市", ""),
+    ]
+
+
 def test_an_imported_customer_is_the_one_customer_create_makes_with_the_same_history(
     alice, make_user
 ):

@@ -43,6 +43,11 @@ def test_a_new_customer_is_normalised_and_its_creation_recorded(sales):
     assert change.changes["phone"] == [None, "+8613812345678"]
 
 
+def test_a_region_written_the_short_way_is_stored_under_its_full_names(sales):
+    customer = services.customer_create(actor=sales, name="甲公司", province="陕西", city="西安")
+    assert (customer.province, customer.city) == ("陕西省", "西安市")
+
+
 def test_bad_input_names_every_field_and_writes_nothing(sales):
     with pytest.raises(ValidationError) as error:
         services.customer_create(

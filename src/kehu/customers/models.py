@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kehu.core.contact_details import phone_normalise
-from kehu.core.regions import region_problems
+from kehu.core.regions import region_problems, region_resolve
 from kehu.customers.text import company_key, pinyin_keys
 
 
@@ -239,6 +239,9 @@ class Customer(Party):
         return region_problems(self.province, self.city, self.district)
 
     def clean(self) -> None:
+        self.province, self.city, self.district = region_resolve(
+            self.province, self.city, self.district
+        )
         super().clean()
         self.name_key = company_key(self.name)[:200]
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from kehu.core.contact_details import phone_normalise
 from kehu.core.models import User
-from kehu.core.regions import region_problems
+from kehu.core.regions import region_problems, region_resolve
 from kehu.core.scopes import visible_users
 from kehu.customers.imports.columns import CONTACT, TARGET_KEYS, column_name
 from kehu.customers.models import (
@@ -191,6 +191,7 @@ class RowChecker:
         self._require(row, "name", Customer)
         if row.contact:
             self._require(row, "contact_name", Contact)
+        _resolve_region(row.values)
         return row
 
     def _require(self, row: CheckedRow, key: str, model: type[models.Model]) -> None:
@@ -210,3 +211,16 @@ class RowChecker:
         }
         for name, message in region_problems(**region).items():
             self.problem(row, name, region[name], message)
+
+
+_REGION = ("province", "city", "district")
+
+
+def _resolve_region(values: dict[str, Any]) -> None:
+    """Full division names for the ones a row writes short (陕西 → 陕西省), as Customer.clean
+    does for a form or the API."""
+    if any(name in values for name in _REGION):
+        written = [values.get(name, "") for name in _REGION]
+        for name, resolved in zip(_REGION, region_resolve(*written), strict=True):
+            if resolved:
+                values[name] = resolved
