@@ -175,7 +175,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kehu API",
-    "DESCRIPTION": "Customers, contacts and their history. Authenticate with "
+    "DESCRIPTION": "Customers, contacts, leads, opportunities, quotes, orders and payments. "
+    "Authenticate with "
     "`Authorization: Token <token>` (POST /api/v1/auth/token/).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -184,6 +185,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "kind" or "status"; each choice set gets a name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "CustomerKindEnum": "kehu.customers.models.CustomerKind",
+        "ActivityKindEnum": "kehu.customers.models.ActivityKind",
+        "PeriodKindEnum": "kehu.sales.models.targets.PeriodKind",
+        "LeadStatusEnum": "kehu.sales.models.leads.LeadStatus",
+        "QuoteStatusEnum": "kehu.orders.models.documents.QuoteStatus",
+        "OrderStatusEnum": "kehu.orders.models.documents.OrderStatus",
+        "ApprovalStatusEnum": "kehu.orders.models.fulfilment.ApprovalStatus",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

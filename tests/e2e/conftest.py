@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -70,12 +71,15 @@ def screenshot(page: Any) -> Any:
     return take
 
 
-def log_in(page: Any, username: str, password: str) -> None:
+def log_in(page: Any, username: str, password: str, then: str | None = "/customers/") -> None:
+    """Log in, wait for the home page, then go on to `then` (None: stay on the home page)."""
     page.goto("/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url("**/customers/**")
+    page.wait_for_url(lambda url: urlsplit(url).path == "/")
+    if then:
+        page.goto(then)
 
 
 def log_out(page: Any) -> None:

@@ -31,23 +31,99 @@ _CUSTOMERS_WRITE = [
 ]
 _CUSTOMERS_ALL = [*_CUSTOMERS_WRITE, "customers.delete_customer"]
 
+_ORDERS_READ = [
+    "orders.view_product",
+    "orders.view_customergroup",
+    "orders.view_quote",
+    "orders.view_order",
+    "orders.view_payment",
+    "orders.view_creditapproval",
+    "orders.view_receivables",
+]
+_ORDERS_SALES = [
+    *_ORDERS_READ,
+    "orders.add_quote",
+    "orders.change_quote",
+    "orders.add_order",
+    "orders.change_order",
+    "orders.add_creditapproval",
+]
+_ORDERS_FINANCE = [*_ORDERS_READ, "orders.add_payment", "orders.approve_credit"]
+_ORDERS_ALL = [
+    *_ORDERS_SALES,
+    *_ORDERS_FINANCE,
+    "orders.add_product",
+    "orders.change_product",
+    "orders.add_customergroup",
+    "orders.change_customergroup",
+]
+
+_SALES_READ = [
+    "sales.view_lead",
+    "sales.view_leadsource",
+    "sales.view_opportunity",
+    "sales.view_stage",
+    "sales.view_salestarget",
+]
+_SALES_WRITE = [
+    *_SALES_READ,
+    "sales.add_lead",
+    "sales.change_lead",
+    "sales.add_opportunity",
+    "sales.change_opportunity",
+]
+_SALES_MANAGE = [
+    *_SALES_WRITE,
+    "sales.delete_lead",
+    "sales.delete_opportunity",
+    "sales.add_salestarget",
+    "sales.change_salestarget",
+    "sales.delete_salestarget",
+]
+_SALES_ADMIN = [
+    *_SALES_MANAGE,
+    "sales.add_leadsource",
+    "sales.change_leadsource",
+    "sales.add_stage",
+    "sales.change_stage",
+    "sales.change_teamsettings",
+]
+
 # code: (name, data scope, permissions). Names are stored in English and shown translated.
 BUILT_IN_ROLES: dict[str, tuple[str, str, list[str]]] = {
     "admin": (
         gettext_noop("Administrator"),
         DataScope.ALL,
-        [*_CUSTOMERS_ALL, MANAGE_ORGANISATION, "analytics.change_scorecard"],
+        [
+            *_CUSTOMERS_ALL,
+            *_SALES_ADMIN,
+            *_ORDERS_ALL,
+            MANAGE_ORGANISATION,
+            "analytics.change_scorecard",
+        ],
     ),
-    "sales_manager": (gettext_noop("Sales manager"), DataScope.SUBORDINATES, _CUSTOMERS_ALL),
-    "sales": (gettext_noop("Salesperson"), DataScope.OWN, _CUSTOMERS_WRITE),
+    "sales_manager": (
+        gettext_noop("Sales manager"),
+        DataScope.SUBORDINATES,
+        [*_CUSTOMERS_ALL, *_SALES_MANAGE, *_ORDERS_SALES],
+    ),
+    "sales": (
+        gettext_noop("Salesperson"),
+        DataScope.OWN,
+        [*_CUSTOMERS_WRITE, *_SALES_WRITE, *_ORDERS_SALES],
+    ),
     "service": (
         gettext_noop("Service agent"),
         DataScope.ALL,
         [*_CUSTOMERS_READ, "customers.add_activity", VIEW_CONTACT_DETAILS],
     ),
-    "marketing": (gettext_noop("Marketing"), DataScope.ALL, _CUSTOMERS_READ),
-    "finance": (gettext_noop("Finance"), DataScope.ALL, _CUSTOMERS_READ),
-    "analyst": (gettext_noop("Analyst"), DataScope.ALL, _CUSTOMERS_READ),
+    "marketing": (
+        gettext_noop("Marketing"),
+        DataScope.ALL,
+        [*_CUSTOMERS_READ, "sales.view_lead", "sales.view_leadsource", "sales.add_lead"],
+    ),
+    "finance": (gettext_noop("Finance"), DataScope.ALL, [*_CUSTOMERS_READ, *_ORDERS_FINANCE]),
+    "analyst": (gettext_noop("Analyst"), DataScope.ALL, [*_CUSTOMERS_READ, *_SALES_READ]),
 }
 
 

@@ -12,19 +12,30 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehu.core import selectors, services
 from kehu.core.forms import DepartmentForm, RoleForm, UserForm
 from kehu.core.models import Department, Role, User
 from kehu.core.roles import MANAGE_ORGANISATION
+from kehu.sales import selectors as sales
 
 manage_organisation = permission_required(MANAGE_ORGANISATION, raise_exception=True)
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("customers:list")
+    """The user's day: leads waiting too long for a follow-up (a manager sees the team's),
+    opportunities closing within 30 days, and the open pipeline weighted by probability."""
+    user = request.user
+    context: dict[str, Any] = {"closing_days": 30, "today": timezone.localdate()}
+    if user.has_perm("sales.view_lead"):
+        context["overdue_leads"] = list(sales.overdue_leads(user=user)[:20])
+    if user.has_perm("sales.view_opportunity"):
+        context["closing"] = list(sales.closing_soon(user=user, days=30)[:20])
+        context["pipeline"] = sales.weighted_pipeline(user=user)
+    return render(request, "core/home.html", context)
 
 
 @login_required

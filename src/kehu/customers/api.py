@@ -20,7 +20,7 @@ from kehu.core.history import change_lines
 from kehu.core.models import Change, User
 from kehu.core.roles import VIEW_CONTACT_DETAILS
 from kehu.customers import selectors, services
-from kehu.customers.models import Activity, Contact, Customer
+from kehu.customers.models import Activity, Contact, Customer, CustomerKind
 
 
 class ScopedModelPermissions(DjangoModelPermissions):
@@ -61,6 +61,18 @@ class CustomerSerializer(ContactDetailsMixin, serializers.ModelSerializer):
     )
     tags = TagNamesField(required=False)
     version = serializers.IntegerField(required=False, min_value=1)
+    dealer = serializers.PrimaryKeyRelatedField(
+        queryset=Customer.objects.none(), required=False, allow_null=True
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            field: Any = self.fields["dealer"]
+            field.queryset = selectors.customer_queryset(user=request.user).filter(
+                kind=CustomerKind.DEALER
+            )
 
     class Meta:
         model = Customer

@@ -9,7 +9,7 @@ from kehu.core import regions
 from kehu.core.models import User
 from kehu.core.scopes import visible_users
 from kehu.customers import selectors
-from kehu.customers.models import Activity, Contact, Customer
+from kehu.customers.models import Activity, Contact, Customer, CustomerKind
 from kehu.customers.services import CONTACT_FIELDS, CUSTOMER_FIELDS
 
 
@@ -40,6 +40,8 @@ class CustomerForm(forms.ModelForm):
         owner: Any = self.fields["owner"]
         owner.queryset = visible_users(user)
         owner.label_from_instance = lambda u: u.display_name
+        dealer: Any = self.fields["dealer"]
+        dealer.queryset = selectors.customer_queryset(user=user).filter(kind=CustomerKind.DEALER)
         if self.instance.pk:
             self.initial.setdefault("tags", ", ".join(t.name for t in self.instance.tags.all()))
             self.initial["version"] = self.instance.version

@@ -281,10 +281,27 @@ class ActivityKind(models.TextChoices):
 
 
 class Activity(models.Model):
-    """A follow-up with a customer: what happened, when, and who did it."""
+    """A follow-up with a customer or a sales lead: what happened, when, and who did it.
+
+    A lead's follow-ups join its customer's timeline when the lead is converted (both
+    links are then set); until then they belong to the lead alone.
+    """
 
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="activities"
+        Customer,
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="activities",
+    )
+    lead = models.ForeignKey(
+        "sales.Lead",
+        verbose_name=_("lead"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="activities",
     )
     kind = models.CharField(
         pgettext_lazy("activity", "kind"), max_length=20, choices=ActivityKind.choices
@@ -305,7 +322,14 @@ class Activity(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
-        indexes = [models.Index(fields=["customer", "-at"])]
+        indexes = [models.Index(fields=["customer", "-at"]), models.Index(fields=["lead", "-at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(customer__isnull=False) | models.Q(lead__isnull=False),
+                name="activity_on_a_customer_or_a_lead",
+                violation_error_message=_("A follow-up belongs to a customer or a lead."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.subject

@@ -99,7 +99,11 @@ def pool_customer_get(*, pk: Any) -> Customer:
 
 
 def activity_queryset(*, user: Any) -> QuerySet[Activity]:
-    activities = Activity.objects.select_related("customer", "author")
+    """Follow-ups with the customers `user` may see; those of unconverted leads are the
+    sales app's to show."""
+    activities = Activity.objects.filter(customer__isnull=False).select_related(
+        "customer", "author"
+    )
     condition = owner_filter(user, owner_field="customer__owner")
     return activities if condition is None else activities.filter(condition)
 

@@ -27,7 +27,7 @@ from kehu.core.history import (
 from kehu.core.locking import save_versioned
 from kehu.core.models import Change, Department, User
 from kehu.core.scopes import visible_users
-from kehu.customers.models import Activity, Contact, Customer, Tag
+from kehu.customers.models import Activity, Contact, Customer, CustomerKind, Tag
 
 DEFAULT_POOL_DAYS = Department._meta.get_field("pool_after_days").default
 
@@ -43,6 +43,7 @@ CUSTOMER_FIELDS = [
     "industry",
     "business_mode",
     "source_channel",
+    "dealer",
     "owner",
     "credit_rating",
     "credit_limit",
@@ -80,6 +81,19 @@ def _check_owner(*, actor: Any, owner: Any) -> None:
         )
 
 
+def _check_dealer(*, actor: Any, customer: Customer) -> None:
+    """An end customer's dealer is a customer of kind dealer that the actor may see."""
+    from kehu.customers.selectors import customer_queryset
+
+    dealer = customer.dealer
+    if dealer is None:
+        return
+    if dealer.kind != CustomerKind.DEALER or dealer.pk == customer.pk:
+        raise ValidationError({"dealer": _("%(name)s is not a dealer.") % {"name": dealer}})
+    if actor is not None and not customer_queryset(user=actor).filter(pk=dealer.pk).exists():
+        raise ValidationError({"dealer": _("You cannot see this dealer.")})
+
+
 def _tags_from_names(names: Iterable[str]) -> list[Tag]:
     cleaned = sorted({n.strip() for n in names if n and n.strip()})
     for name in cleaned:
@@ -109,6 +123,7 @@ def customer_create(*, actor: Any, tags: Iterable[str] = (), **fields: Any) -> C
     fields.setdefault("owner", actor if getattr(actor, "pk", None) else None)
     _assign(customer, fields, CUSTOMER_FIELDS)
     _check_owner(actor=actor, owner=customer.owner)
+    _check_dealer(actor=actor, customer=customer)
     customer.full_clean()
     customer.owner_since = timezone.now() if customer.owner_id else None
     customer.save()
@@ -143,6 +158,8 @@ def customer_update(
     if customer.owner_id != previous_owner_id:
         _check_owner(actor=actor, owner=customer.owner)
         customer.owner_since = timezone.now() if customer.owner_id else None
+    if "dealer" in fields:
+        _check_dealer(actor=actor, customer=customer)
     customer.full_clean()
     save_versioned(customer, expected_version=version, fields=_CUSTOMER_WRITTEN)
     if tags is not None:
@@ -221,15 +238,18 @@ def contact_delete(*, actor: Any, contact: Contact) -> None:
 def activity_create(
     *,
     actor: Any,
-    customer: Customer,
+    customer: Customer | None = None,
+    lead: Any = None,
     kind: str,
     subject: str,
     at: datetime | None = None,
     notes: str = "",
 ) -> Activity:
-    """Record a follow-up; it also keeps the customer out of the pool for another while."""
+    """Record a follow-up with a customer or a sales lead; a customer's also keeps it out of
+    the pool for another while."""
     activity = Activity(
         customer=customer,
+        lead=lead,
         kind=kind,
         subject=subject,
         at=at or timezone.now(),
@@ -238,6 +258,8 @@ def activity_create(
     )
     activity.full_clean()
     activity.save()
+    if customer is None:
+        return activity
     Customer.objects.filter(pk=customer.pk).filter(
         Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=activity.at)
     ).update(last_activity_at=activity.at)

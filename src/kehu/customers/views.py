@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -85,7 +86,7 @@ def _detail_context(request: HttpRequest, customer: Any) -> dict[str, Any]:
     return {
         "customer": customer,
         "contacts": customer.contacts.all(),
-        "activities": customer.activities.select_related("author")[:50],
+        **_activities_context(request, customer),
         "duplicates": [d for d in duplicates if d.pk in visible],
         "history": [
             (change, change_lines(change, reveal_contact_details=reveal)) for change in changes
@@ -240,12 +241,20 @@ def region_options(request: HttpRequest) -> HttpResponse:
 def _activities_card(
     request: HttpRequest, customer: Any, form: ActivityForm | None = None
 ) -> HttpResponse:
-    context = {
-        "customer": customer,
+    context = _activities_context(request, customer, form)
+    return render(request, "customers/_activities.html", context)
+
+
+def _activities_context(
+    request: HttpRequest, customer: Any, form: ActivityForm | None = None
+) -> dict[str, Any]:
+    """What the follow-ups card of a customer page shows."""
+    return {
         "activities": customer.activities.select_related("author")[:50],
         "activity_form": form,
+        "activities_url": reverse("customers:activities", args=[customer.pk]),
+        "can_log": request.user.has_perm("customers.add_activity"),
     }
-    return render(request, "customers/_activities.html", context)
 
 
 @login_required

@@ -1,0 +1,272 @@
+"""Serializers of the orders API: field scopes follow the reader's visible customers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import serializers
+
+from kehu.core.models import User
+from kehu.customers.models import Customer, CustomerKind
+from kehu.customers.selectors import customer_queryset
+from kehu.orders import selectors, services
+from kehu.orders.models import (
+    CreditApproval,
+    Delivery,
+    DeliveryLine,
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderStatusChange,
+    Payment,
+    Product,
+    Quote,
+)
+from kehu.sales.selectors import opportunity_queryset
+
+
+def _scope_field(serializer: serializers.Serializer, name: str, queryset: QuerySet[Any]) -> None:
+    serializer.fields[name].queryset = queryset  # type: ignore[attr-defined]
+
+
+def _user(serializer: serializers.Serializer) -> Any:
+    request = serializer.context.get("request")
+    return None if request is None else request.user
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(required=False, min_value=1)
+
+    class Meta:
+        model = Product
+        fields = ["id", *services.PRODUCT_FIELDS, "version", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class LineSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
+    unit_price = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True
+    )
+    discount_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, required=False, allow_null=True
+    )
+    line_total = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+
+class OrderLineSerializer(LineSerializer):
+    specs = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    shipped = serializers.SerializerMethodField()
+
+    def get_shipped(self, line: OrderLine) -> str:
+        return str(sum((d.quantity for d in line.delivery_lines.all()), start=0))
+
+
+class QuoteSerializer(serializers.ModelSerializer):
+    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none())
+    opportunity = serializers.PrimaryKeyRelatedField(
+        queryset=Customer.objects.none(), required=False, allow_null=True
+    )
+    lines = LineSerializer(many=True)
+    number = serializers.CharField(read_only=True)
+    # Statuses are plain strings in the schema: several models name a different choice set
+    # "status", and one enum name each would collide.
+    status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Quote
+        fields = [
+            "id",
+            "number",
+            "revision",
+            "customer",
+            "opportunity",
+            "currency",
+            "valid_until",
+            "notes",
+            "status",
+            "total",
+            "lines",
+            "created_at",
+        ]
+        read_only_fields = ["id", "revision", "currency", "status", "total", "created_at"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = _user(self)
+        if user is not None:
+            _scope_field(self, "customer", customer_queryset(user=user))
+            _scope_field(self, "opportunity", opportunity_queryset(user=user))
+
+
+class ReviseSerializer(serializers.Serializer):
+    valid_until = serializers.DateField()
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    lines = LineSerializer(many=True)
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none())
+    dealer = serializers.PrimaryKeyRelatedField(
+        queryset=Customer.objects.none(), required=False, allow_null=True
+    )
+    opportunity = serializers.PrimaryKeyRelatedField(
+        queryset=Customer.objects.none(), required=False, allow_null=True
+    )
+    lines = OrderLineSerializer(many=True)
+    number = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    outstanding = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "number",
+            "customer",
+            "dealer",
+            "opportunity",
+            "quote",
+            "status",
+            "currency",
+            "total",
+            "paid",
+            "outstanding",
+            "payment_terms_days",
+            "confirmed_on",
+            "due_date",
+            "notes",
+            "lines",
+            "created_at",
+        ]
+        read_only_fields = [
+            "id",
+            "quote",
+            "status",
+            "currency",
+            "total",
+            "paid",
+            "payment_terms_days",
+            "confirmed_on",
+            "due_date",
+            "created_at",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = _user(self)
+        if user is not None:
+            visible = customer_queryset(user=user)
+            _scope_field(self, "customer", visible)
+            _scope_field(self, "dealer", visible.filter(kind=CustomerKind.DEALER))
+            _scope_field(self, "opportunity", opportunity_queryset(user=user))
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    from_status = serializers.CharField(read_only=True)
+    to_status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = OrderStatusChange
+        fields = ["from_status", "to_status", "actor", "at", "note"]
+
+
+class TransitionSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text=", ".join(OrderStatus.values), max_length=15)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class DeliveryLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DeliveryLine
+        fields = ["order_line", "quantity"]
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    lines = DeliveryLineSerializer(many=True)
+
+    class Meta:
+        model = Delivery
+        fields = ["id", "shipped_on", "delivered_on", "carrier", "tracking_number", "lines"]
+        read_only_fields = ["id"]
+
+
+class CreditBlockedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    credit_limit = serializers.DecimalField(max_digits=14, decimal_places=2)
+    open_receivables = serializers.DecimalField(max_digits=14, decimal_places=2)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    currency = serializers.CharField()
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    order = serializers.PrimaryKeyRelatedField(queryset=Order.objects.none())
+    recorded_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = Payment
+        fields = ["id", "order", "received_on", "amount", "method", "reference", "recorded_by"]
+        read_only_fields = ["id", "recorded_by"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = _user(self)
+        if user is not None:
+            _scope_field(self, "order", selectors.order_queryset(user=user))
+
+
+class CreditApprovalSerializer(serializers.ModelSerializer):
+    order = serializers.PrimaryKeyRelatedField(queryset=Order.objects.none())
+    requested_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    decided_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = CreditApproval
+        fields = [
+            "id",
+            "order",
+            "amount",
+            "open_receivables",
+            "credit_limit",
+            "reason",
+            "status",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+        read_only_fields = [
+            "id",
+            "amount",
+            "open_receivables",
+            "credit_limit",
+            "status",
+            "requested_at",
+            "decided_at",
+            "decision_note",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = _user(self)
+        if user is not None:
+            _scope_field(self, "order", selectors.order_queryset(user=user))
+
+
+class DecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)

@@ -1,0 +1,60 @@
+"""Products and price lists, quotes, orders with their deliveries and payments, credit approvals.
+
+Money is Decimal with the currency beside it. Each order keeps its paid amount and due date
+as columns (kept in step by the services under a row lock) so receivables and their ageing
+are one GROUP BY over orders, never a walk over order lines.
+"""
+
+from kehu.orders.models.catalogue import (
+    CustomerGroup,
+    GroupMembership,
+    PriceListItem,
+    Product,
+    Unit,
+)
+from kehu.orders.models.documents import (
+    RECEIVABLE_STATUSES,
+    LineBase,
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderStatusChange,
+    Quote,
+    QuoteLine,
+    QuoteStatus,
+)
+from kehu.orders.models.fields import DEFAULT_PAYMENT_TERMS_DAYS, HUNDRED, ZERO
+from kehu.orders.models.fulfilment import (
+    ApprovalStatus,
+    CreditApproval,
+    Delivery,
+    DeliveryLine,
+    Payment,
+    PaymentMethod,
+)
+
+__all__ = [
+    "DEFAULT_PAYMENT_TERMS_DAYS",
+    "HUNDRED",
+    "RECEIVABLE_STATUSES",
+    "ZERO",
+    "ApprovalStatus",
+    "CreditApproval",
+    "CustomerGroup",
+    "Delivery",
+    "DeliveryLine",
+    "GroupMembership",
+    "LineBase",
+    "Order",
+    "OrderLine",
+    "OrderStatus",
+    "OrderStatusChange",
+    "Payment",
+    "PaymentMethod",
+    "PriceListItem",
+    "Product",
+    "Quote",
+    "QuoteLine",
+    "QuoteStatus",
+    "Unit",
+]

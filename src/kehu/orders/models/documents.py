@@ -1,0 +1,288 @@
+"""Quotes and orders with their lines, and the order's status timeline."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from kehu.customers.models import Customer
+from kehu.orders.models.catalogue import Product
+from kehu.orders.models.fields import (
+    DEFAULT_PAYMENT_TERMS_DAYS,
+    ZERO,
+    discount_field,
+    money_field,
+    quantity_field,
+)
+
+
+class LineBase(models.Model):
+    """A product line of a quote or an order: quantity × unit price less the discount."""
+
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
+    )
+    quantity = quantity_field()
+    unit_price = money_field(_("unit price"), validators=[MinValueValidator(ZERO)])
+    discount_percent = discount_field()
+    line_total = money_field(_("line total"), default=ZERO, editable=False)
+    position = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.product} × {self.quantity}"
+
+
+def line_constraints(prefix: str) -> list[models.BaseConstraint]:
+    return [
+        models.CheckConstraint(condition=Q(quantity__gt=0), name=f"{prefix}_quantity_positive"),
+        models.CheckConstraint(condition=Q(unit_price__gte=0), name=f"{prefix}_price_not_negative"),
+        models.CheckConstraint(
+            condition=Q(discount_percent__gte=0, discount_percent__lte=100),
+            name=f"{prefix}_discount_0_100",
+        ),
+    ]
+
+
+class QuoteStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    SUPERSEDED = "superseded", _("Superseded")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class Quote(models.Model):
+    """One version of a quote. Revising makes version n+1 in the same family and leaves this
+    one readable but superseded; only the family's latest version can be accepted."""
+
+    family = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    revision = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="quotes"
+    )
+    opportunity = models.ForeignKey(
+        "sales.Opportunity",
+        verbose_name=_("opportunity"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quotes",
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    valid_until = models.DateField(_("valid until"))
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=QuoteStatus.choices, default=QuoteStatus.OPEN
+    )
+    total = money_field(_("total"), default=ZERO, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        constraints = [
+            models.UniqueConstraint(fields=["family", "revision"], name="one_quote_per_revision"),
+            models.CheckConstraint(condition=Q(total__gte=0), name="quote_total_not_negative"),
+        ]
+        indexes = [models.Index(fields=["customer", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"QT{self.family_id or self.pk:06d}-V{self.revision}"
+
+
+class QuoteLine(LineBase):
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta(LineBase.Meta):
+        verbose_name = _("quote line")
+        verbose_name_plural = _("quote lines")
+        constraints = line_constraints("quote_line")
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    CONFIRMED = "confirmed", _("Confirmed")
+    IN_PRODUCTION = "in_production", _("In production")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Orders that owe money once confirmed: the receivables.
+RECEIVABLE_STATUSES = [
+    OrderStatus.CONFIRMED,
+    OrderStatus.IN_PRODUCTION,
+    OrderStatus.SHIPPED,
+    OrderStatus.DELIVERED,
+    OrderStatus.COMPLETED,
+]
+
+
+class Order(models.Model):
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders"
+    )
+    dealer = models.ForeignKey(
+        Customer,
+        verbose_name=_("dealer"),
+        help_text=_("The dealer the order was placed through, if any."),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dealer_orders",
+    )
+    quote = models.OneToOneField(
+        Quote,
+        verbose_name=_("quote"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="order",
+        editable=False,
+    )
+    opportunity = models.ForeignKey(
+        "sales.Opportunity",
+        verbose_name=_("opportunity"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=15,
+        choices=OrderStatus.choices,
+        default=OrderStatus.DRAFT,
+        editable=False,
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    total = money_field(_("total"), default=ZERO, editable=False)
+    paid = money_field(_("paid"), default=ZERO, editable=False)
+    payment_terms_days = models.PositiveIntegerField(
+        _("payment terms (days)"), default=DEFAULT_PAYMENT_TERMS_DAYS
+    )
+    confirmed_on = models.DateField(_("confirmed on"), null=True, blank=True, editable=False)
+    due_date = models.DateField(_("due date"), null=True, blank=True, editable=False)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        permissions = [
+            ("approve_credit", _("Can approve orders over the credit limit")),
+            ("view_receivables", _("Can see receivables and their ageing")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
+            models.CheckConstraint(
+                condition=Q(paid__gte=0, paid__lte=F("total")), name="order_paid_within_total"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=OrderStatus.DRAFT)
+                | Q(status=OrderStatus.CANCELLED)
+                | Q(due_date__isnull=False),
+                name="confirmed_order_has_due_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["customer", "-created_at"]),
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["dealer", "created_at"]),
+            # Only the orders that still owe money: ageing and open receivables read these,
+            # however many paid-up orders pile up behind them.
+            models.Index(
+                fields=["due_date"],
+                condition=Q(status__in=RECEIVABLE_STATUSES, paid__lt=F("total")),
+                name="open_receivables",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"SO{self.pk:06d}"
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.total - self.paid
+
+
+class OrderLine(LineBase):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    specs = models.JSONField(
+        _("specifications"),
+        default=dict,
+        blank=True,
+        help_text=_("Custom-product attributes, such as dimensions, material or colour."),
+    )
+
+    class Meta(LineBase.Meta):
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        constraints = line_constraints("order_line")
+
+
+class OrderStatusChange(models.Model):
+    """One step of an order's timeline: who moved it from which status to which, when."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(
+        _("from"), max_length=15, choices=OrderStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=15, choices=OrderStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.order}: {self.from_status} → {self.to_status}"

@@ -1,0 +1,55 @@
+"""Every write of the orders app. Views, the API and the CLI call these; none writes models."""
+
+from kehu.orders.services.orders import (
+    APPROVE_CREDIT,
+    credit_approval_decide,
+    credit_approval_request,
+    credit_check,
+    delivery_create,
+    delivery_mark_delivered,
+    open_receivables,
+    order_confirm,
+    order_create,
+    order_line_set_specs,
+    order_transition,
+)
+from kehu.orders.services.payments import payment_create
+from kehu.orders.services.products import (
+    GROUP_FIELDS,
+    PRODUCT_FIELDS,
+    customer_group_add,
+    customer_group_remove,
+    customer_group_save,
+    payment_terms_for,
+    price_set,
+    product_create,
+    product_update,
+)
+from kehu.orders.services.quotes import quote_accept, quote_create, quote_revise
+
+__all__ = [
+    "APPROVE_CREDIT",
+    "GROUP_FIELDS",
+    "PRODUCT_FIELDS",
+    "credit_approval_decide",
+    "credit_approval_request",
+    "credit_check",
+    "customer_group_add",
+    "customer_group_remove",
+    "customer_group_save",
+    "delivery_create",
+    "delivery_mark_delivered",
+    "open_receivables",
+    "order_confirm",
+    "order_create",
+    "order_line_set_specs",
+    "order_transition",
+    "payment_create",
+    "payment_terms_for",
+    "price_set",
+    "product_create",
+    "product_update",
+    "quote_accept",
+    "quote_create",
+    "quote_revise",
+]

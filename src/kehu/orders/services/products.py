@@ -1,0 +1,97 @@
+"""Products, customer groups with their price lists and payment terms."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kehu.core.locking import save_versioned
+from kehu.customers.models import Customer
+from kehu.orders.models import (
+    DEFAULT_PAYMENT_TERMS_DAYS,
+    CustomerGroup,
+    GroupMembership,
+    PriceListItem,
+    Product,
+)
+from kehu.orders.services._common import assign
+
+PRODUCT_FIELDS = ["sku", "name", "unit", "list_price", "currency", "is_active"]
+GROUP_FIELDS = ["name", "payment_terms_days"]
+
+
+@transaction.atomic
+def product_create(*, actor: Any, **fields: Any) -> Product:
+    product = Product()
+    assign(product, fields, PRODUCT_FIELDS)
+    product.full_clean()
+    product.save()
+    return product
+
+
+@transaction.atomic
+def product_update(*, actor: Any, product: Product, version: int, **fields: Any) -> Product:
+    assign(product, fields, PRODUCT_FIELDS)
+    product.full_clean()
+    save_versioned(product, expected_version=version, fields=PRODUCT_FIELDS)
+    return product
+
+
+@transaction.atomic
+def customer_group_save(
+    *, actor: Any, group: CustomerGroup | None = None, **fields: Any
+) -> CustomerGroup:
+    group = group or CustomerGroup()
+    assign(group, fields, GROUP_FIELDS)
+    group.full_clean()
+    group.save()
+    return group
+
+
+@transaction.atomic
+def customer_group_add(*, actor: Any, group: CustomerGroup, customer: Customer) -> None:
+    """Put a customer in the group; a customer already in another group must leave it first."""
+    current = GroupMembership.objects.filter(customer=customer).select_related("group").first()
+    if current is not None and current.group_id != group.pk:
+        raise ValidationError(
+            {
+                "customer": _("%(customer)s is already in the group %(group)s.")
+                % {"customer": customer, "group": current.group}
+            }
+        )
+    GroupMembership.objects.get_or_create(group=group, customer=customer)
+
+
+@transaction.atomic
+def customer_group_remove(*, actor: Any, group: CustomerGroup, customer: Customer) -> None:
+    GroupMembership.objects.filter(group=group, customer=customer).delete()
+
+
+@transaction.atomic
+def price_set(
+    *, actor: Any, group: CustomerGroup, product: Product, price: Decimal | str | None
+) -> PriceListItem | None:
+    """The group's price for the product; None takes the product off the group's list."""
+    if price is None:
+        PriceListItem.objects.filter(group=group, product=product).delete()
+        return None
+    item = PriceListItem.objects.filter(group=group, product=product).first() or PriceListItem(
+        group=group, product=product
+    )
+    item.price = price
+    item.full_clean(validate_unique=False, validate_constraints=False)
+    item.save()
+    return item
+
+
+def payment_terms_for(customer: Customer) -> int:
+    terms = (
+        CustomerGroup.objects.filter(memberships__customer=customer)
+        .values_list("payment_terms_days", flat=True)
+        .first()
+    )
+    return DEFAULT_PAYMENT_TERMS_DAYS if terms is None else terms

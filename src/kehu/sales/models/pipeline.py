@@ -1,0 +1,157 @@
+"""Opportunities, the stages of each business mode's pipeline, and the stage history."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from kehu.customers.models import BusinessMode
+from kehu.sales.models.leads import Lead
+
+
+class Stage(models.Model):
+    """A step of the pipeline of one business mode, with the chance of winning from there.
+    Built-in names are stored in English and shown translated."""
+
+    business_mode = models.CharField(
+        _("business mode"), max_length=30, choices=BusinessMode.choices
+    )
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveIntegerField(pgettext_lazy("position", "order"), default=0)
+    probability = models.PositiveSmallIntegerField(
+        _("win probability (%)"), validators=[MaxValueValidator(100)]
+    )
+    is_won = models.BooleanField(_("won"), default=False)
+    is_lost = models.BooleanField(_("lost"), default=False)
+
+    class Meta:
+        ordering = ["business_mode", "order", "id"]
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        constraints = [
+            models.UniqueConstraint(fields=["business_mode", "name"], name="stage_name_per_mode"),
+            models.CheckConstraint(condition=Q(probability__lte=100), name="stage_probability"),
+            models.CheckConstraint(
+                condition=~Q(is_won=True, is_lost=True), name="stage_not_won_and_lost"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_won=False) | Q(probability=100), name="stage_won_is_certain"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_lost=False) | Q(probability=0), name="stage_lost_is_hopeless"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext(self.name)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.is_won or self.is_lost
+
+
+class Opportunity(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="opportunities",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="opportunities",
+    )
+    business_mode = models.CharField(
+        _("business mode"), max_length=30, choices=BusinessMode.choices
+    )
+    stage = models.ForeignKey(
+        Stage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="opportunities"
+    )
+    amount = models.DecimalField(
+        _("expected amount"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    expected_close_date = models.DateField(_("expected close date"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
+    competitors = models.TextField(_("competitors"), blank=True)
+    lost_reason = models.CharField(_("lost reason"), max_length=500, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    lead = models.OneToOneField(
+        Lead,
+        verbose_name=_("source lead"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="opportunity",
+        editable=False,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        indexes = [
+            models.Index(fields=["stage", "expected_close_date", "id"]),
+            models.Index(fields=["owner", "expected_close_date"]),
+            models.Index(fields=["closed_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="opportunity_amount"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StageChange(models.Model):
+    """One move of an opportunity from a stage to another: the dated stage history."""
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    from_stage = models.ForeignKey(
+        Stage, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("from stage")
+    )
+    to_stage = models.ForeignKey(
+        Stage, on_delete=models.PROTECT, related_name="+", verbose_name=_("to stage")
+    )
+    at = models.DateTimeField(_("moved at"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moved by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_stage} → {self.to_stage}"

@@ -1,0 +1,1 @@
+"""The sales pages, thin over selectors and services."""
