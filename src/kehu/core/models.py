@@ -71,6 +71,9 @@ class Role(models.Model):
         blank=True,
         help_text=_("Claiming from the pool stops at this many; empty means no limit."),
     )
+    # The built-in permissions ("app.codename") this role has been given by Kehu, so an
+    # upgrade grants only those added since, and one an admin took away stays away.
+    granted_defaults = models.JSONField(default=list, editable=False)
 
     class Meta:
         ordering = ["code"]

@@ -132,11 +132,12 @@ def _permissions(names: list[str]) -> list[Permission]:
     for name in names:
         app_label, codename = name.split(".")
         condition |= Q(content_type__app_label=app_label, codename=codename)
-    return list(Permission.objects.filter(condition))
+    return list(Permission.objects.filter(condition).select_related("content_type"))
 
 
 def roles_ensure(**_: Any) -> None:
-    """Create the built-in roles that do not exist yet; leave edited ones alone.
+    """Create the built-in roles that do not exist yet, and give each built-in role the
+    permissions Kehu has added to it since it last ran; leave admins' edits alone.
 
     Runs after each app's migration; it waits until every permission the roles name has
     been created, so no role is ever born without its permissions.
@@ -145,8 +146,12 @@ def roles_ensure(**_: Any) -> None:
     if any(len(grants[code]) != len(set(spec[2])) for code, spec in BUILT_IN_ROLES.items()):
         return
     for code, (name, scope, _names) in BUILT_IN_ROLES.items():
-        role, created = Role.objects.get_or_create(
+        role, _created = Role.objects.get_or_create(
             code=code, defaults={"name": name, "data_scope": scope}
         )
-        if created:
-            role.permissions.set(grants[code])
+        by_name = {f"{p.content_type.app_label}.{p.codename}": p for p in grants[code]}
+        new = sorted(by_name.keys() - set(role.granted_defaults))
+        if new:
+            role.permissions.add(*(by_name[n] for n in new))
+            role.granted_defaults = sorted({*role.granted_defaults, *new})
+            role.save(update_fields=["granted_defaults"])
