@@ -44,6 +44,9 @@ def unique_rows(columns: dict[str, FloatArray]) -> tuple[dict[str, FloatArray], 
     return distinct, counted["_count"].to_numpy().astype(np.float64)
 
 
+_SETTLED_GRADIENT = 1e-6
+
+
 def maximise_log_likelihood(
     row_likelihood: RowLikelihood, *, weights: FloatArray, initial: Sequence[float], model: str
 ) -> Fit:
@@ -63,7 +66,10 @@ def maximise_log_likelihood(
         bounds=[(-LOG_BOUND, LOG_BOUND)] * len(initial),
         options={"maxiter": 2000, "ftol": 1e-12, "gtol": 1e-8},
     )
-    if not np.isfinite(result.fun) or not result.success:
+    # L-BFGS-B can stop with an "abnormal" line search at the maximum itself, when no step
+    # improves the likelihood within floating-point precision: a flat gradient says so.
+    settled = result.success or float(np.max(np.abs(result.jac))) < _SETTLED_GRADIENT
+    if not np.isfinite(result.fun) or not settled:
         raise FitError(f"{model}: the maximum-likelihood fit did not converge ({result.message})")
     if np.any(np.abs(result.x) >= LOG_BOUND - 1e-6):
         raise FitError(f"{model}: a parameter ran off to 0 or infinity; the data do not fit")
