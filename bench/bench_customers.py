@@ -37,7 +37,6 @@ def _generate(count: int) -> None:
     from kehu.core.contact_details import phone_normalise
     from kehu.core.models import Role, User
     from kehu.customers.models import Customer
-    from kehu.customers.text import pinyin_keys
     from kehu.demo.customers import BRANDS, TRADES, mobile, person_name
 
     if Customer.objects.count() >= count:
@@ -58,14 +57,12 @@ def _generate(count: int) -> None:
             if index % 7 == 0
             else f"{rng.choice(BRANDS)}{rng.choice(BRANDS)}{rng.choice(trades)}有限公司{index}"
         )
-        full, initials = pinyin_keys(name)
         batch.append(
             Customer(
                 name=name,
                 phone=phone_normalise(mobile(rng)),
                 owner=owners[index % len(owners)],
-                name_pinyin=full,
-                name_initials=initials,
+                **Customer.search_keys(name),
             )
         )
         if len(batch) == 5000:

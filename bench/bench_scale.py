@@ -168,10 +168,18 @@ def _keys(part: str) -> tuple[str, str]:
     return pinyin_keys(part)
 
 
-def _search_keys(parts: Sequence[str]) -> tuple[str, str]:
-    """Pinyin keys of a name from those of its parts: a million pypinyin calls take minutes."""
+def _search_keys(parts: Sequence[str]) -> dict[str, str]:
+    """The search keys of a name from the pinyin of its parts, as Party.search_keys makes
+    them: converting every whole name would take minutes."""
+    from kehu.customers.text import name_grams
+
     keys = [_keys(part) for part in parts]
-    return "".join(k[0] for k in keys)[:400], "".join(k[1] for k in keys)[:200]
+    initials = "".join(k[1] for k in keys)[:200]
+    return {
+        "name_pinyin": "".join(k[0] for k in keys)[:400],
+        "name_initials": initials,
+        "name_grams": name_grams("".join(parts), initials),
+    }
 
 
 @cache
@@ -209,7 +217,8 @@ class Company:
         individual = pk % 7 == 0
         parts, industry = (self.person(), "") if individual else self.company(city)
         name = "".join(parts)
-        full, initials = _search_keys(parts)
+        keys = _search_keys(parts)
+        pinyin = keys["name_pinyin"]
         owner = None if rng.random() < POOL_SHARE else owners[pk % len(owners)]
         created = self.now - timedelta(seconds=rng.randrange(3 * 365 * 86400))
         updated = created + (self.now - created) * rng.random()
@@ -218,14 +227,13 @@ class Company:
             "name": name,
             "kind": "individual" if individual else "company",
             "phone": self.mobile(),
-            "email": f"{full[:10]}{pk}@{rng.choice(EMAIL_DOMAINS)}" if rng.random() < 0.3 else "",
+            "email": f"{pinyin[:10]}{pk}@{rng.choice(EMAIL_DOMAINS)}" if rng.random() < 0.3 else "",
             "province": province,
             "city": city,
             "district": district,
             "industry": industry,
             "owner_id": owner,
-            "name_pinyin": full,
-            "name_initials": initials,
+            **keys,
             "name_key": _company_key(name),
             "credit_limit": Decimal(rng.randrange(0, 500)) * 1000,
             "owner_since": None if owner is None else created,
@@ -240,7 +248,6 @@ class Company:
         rows = []
         for offset in range(self.rng.choice((0, 1, 2, 2, 2, 3, 4))):
             parts = self.person()
-            full, initials = _search_keys(parts)
             rows.append(
                 {
                     "id": first_pk + offset,
@@ -249,8 +256,7 @@ class Company:
                     "title": self.rng.choice(self.names.titles),
                     "phone": self.mobile(),
                     "is_primary": offset == 0,
-                    "name_pinyin": full,
-                    "name_initials": initials,
+                    **_search_keys(parts),
                     "created_at": customer["created_at"],
                     "updated_at": customer["created_at"],
                 }

@@ -6,12 +6,14 @@ import csv
 import io
 import tracemalloc
 from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from kehu.core.exceptions import VersionConflict
@@ -20,6 +22,7 @@ from kehu.customers import selectors, services
 from kehu.customers.imports import (
     ImportFileError,
     detect_columns,
+    import_files_sweep,
     import_prepare,
     import_run,
     import_start,
@@ -676,6 +679,30 @@ def test_the_progress_card_polls_while_running_and_reloads_when_done(alice, clie
     assert response["HX-Refresh"] == "true" and "100%" in response.content.decode()
 
 
+def test_a_job_whose_worker_died_says_so_and_runs_again_from_its_last_batch(
+    alice, client, django_capture_on_commit_callbacks
+):
+    content = csv_bytes([["客户名称"], *([f"客户{n}号"] for n in range(30))])
+
+    def dies(job: ImportJob) -> None:
+        raise KeyboardInterrupt  # as a killed process: no chance to mark the job failed
+
+    with pytest.raises(KeyboardInterrupt):
+        run(alice, content, batch_size=10, on_batch=dies)
+    job = ImportJob.objects.get()
+    client.force_login(alice)
+    progress = reverse("customers:import-progress", args=[job.pk])
+    assert 'data-testid="import-stalled"' not in client.get(progress).content.decode()
+
+    ImportJob.objects.filter(pk=job.pk).update(moved_at=timezone.now() - timedelta(minutes=6))
+    assert 'data-testid="import-stalled"' in client.get(progress).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("customers:import-resume", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.status, job.rows_done, job.created_count) == ("done", 30, 30)
+    assert Customer.objects.count() == 30
+
+
 def test_the_columns_step_insists_on_a_name_column_and_one_column_per_field(alice, client):
     client.force_login(alice)
     upload = io.BytesIO(csv_bytes([["Firma", "Telefon"], ["ACME", "13812345678"]]))
@@ -723,3 +750,29 @@ def test_uploading_a_begun_import_again_resumes_it(
     assert response["Location"] == reverse("customers:import-job", args=[job.pk])
     assert (job.status, job.created_count, Customer.objects.count()) == ("done", 5, 5)
     assert Tag.objects.count() == 0
+
+
+# Uploaded files ------------------------------------------------------------------------------
+
+
+def test_a_finished_import_deletes_its_upload_and_keeps_its_report(alice, settings):
+    job = run(alice, csv_bytes([["客户名称", "电话"], ["宏达", "123"], ["长城", ""]]))
+    assert (job.status, job.created_count, job.failed_count) == ("done", 1, 1)
+    job.refresh_from_db()
+    assert not job.file and not any(Path(settings.MEDIA_ROOT).rglob("*.csv"))
+    assert problems(job)[0][:3] == (2, "电话", "123")
+
+
+def test_uploads_abandoned_for_a_week_are_deleted_and_recent_ones_kept(alice, settings):
+    checked = run(alice, csv_bytes([["客户名称"], ["宏达"]]), dry_run=True)
+    pending = import_prepare(
+        actor=alice, stream=io.BytesIO(csv_bytes([["客户名称"], ["长城"]])), name="b.csv"
+    ).job
+    assert import_files_sweep() == 0
+
+    week_ago = timezone.now() - timedelta(days=8)
+    ImportJob.objects.filter(pk=checked.pk).update(created_at=week_ago, moved_at=week_ago)
+    assert import_files_sweep() == 1
+    assert not ImportJob.objects.get(pk=checked.pk).file
+    assert ImportJob.objects.get(pk=pending.pk).file
+    assert [p.name for p in Path(settings.MEDIA_ROOT).rglob("*.csv")] == ["b.csv"]

@@ -1,6 +1,6 @@
 import pytest
 
-from kehu.customers.text import pinyin_keys
+from kehu.customers.text import name_grams, pinyin_keys, query_grams
 
 
 @pytest.mark.parametrize(
@@ -15,3 +15,9 @@ from kehu.customers.text import pinyin_keys
 )
 def test_pinyin_keys_spell_chinese_and_keep_other_runs_whole(name, keys):
     assert pinyin_keys(name) == keys
+
+
+def test_name_grams_hold_each_pair_of_neighbouring_characters_once():
+    assert name_grams("宏达宏达 Co", "hdhdco") == "co dc dh hd 宏达 达宏"
+    assert set(query_grams("宏达")) <= set(name_grams("哈尔滨宏达乳业", "hebhdry").split())
+    assert query_grams("宏") == [] and query_grams("z w") == []

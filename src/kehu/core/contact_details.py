@@ -15,9 +15,13 @@ DEFAULT_REGION = "CN"
 # takes ~30 µs to parse one; when the digits match the mobile pattern of its own metadata
 # and do not start with 179 (a carrier prefix that parsing strips), the E.164 form is +86
 # and the digits. Every other number takes the full way.
-_CN_MOBILE = re.compile(
-    phonenumbers.PhoneMetadata.metadata_for_region(DEFAULT_REGION).mobile.national_number_pattern
-)
+def _mobile_pattern() -> re.Pattern[str]:
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(DEFAULT_REGION)
+    assert metadata is not None and metadata.mobile is not None
+    return re.compile(str(metadata.mobile.national_number_pattern))
+
+
+_CN_MOBILE = _mobile_pattern()
 _PLAIN_MOBILE = re.compile(r"1[3-9]\d{9}")
 
 

@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 # Dotted path of a task → how often to enqueue it. Each task must be safe to run twice.
 PERIODIC_TASKS: dict[str, timedelta] = {
     "kehu.customers.tasks.pool_sweep_task": timedelta(hours=1),
+    "kehu.customers.tasks.import_files_sweep_task": timedelta(hours=1),
 }
 
 

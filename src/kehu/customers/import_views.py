@@ -230,6 +230,17 @@ def import_run(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+@permission_required("customers.add_customer", raise_exception=True)
+def import_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run a stalled job again: a dry run from the top, an import from its last batch."""
+    job = imports.import_job_get(user=request.user, pk=pk)
+    if not job.stalled:
+        return redirect("customers:import-job", pk=job.pk)
+    return _start(request, job, dry_run=job.dry_run)
+
+
+@login_required
 @permission_required("customers.add_customer", raise_exception=True)
 def import_problems(request: HttpRequest, pk: int) -> HttpResponseBase:
     job = imports.import_job_get(user=request.user, pk=pk)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kehu.core.contact_details import phone_normalise
 from kehu.core.regions import region_problems, region_resolve
-from kehu.customers.text import company_key, pinyin_keys
+from kehu.customers.text import company_key, name_grams, pinyin_keys
 
 
 class CustomerKind(models.TextChoices):
@@ -100,11 +103,37 @@ class Tag(models.Model):
         return self.name
 
 
+class GramsContain(models.Lookup):
+    """`name_grams__contain_all=[pairs]`: the record has every one of the pairs. Written
+    as the expression PostgreSQL's GIN index on the pairs is built over."""
+
+    lookup_name = "contain_all"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value: Any, connection: Any) -> Any:
+        return "%s", (list(value),)
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"string_to_array({lhs}, ' ') @> {rhs}::text[]", (*lhs_params, *rhs_params)
+
+
+class GramsField(models.TextField):
+    """Space-separated character pairs (see text.name_grams), searchable with contain_all."""
+
+
+GramsField.register_lookup(GramsContain)
+
+
 class Party(models.Model):
     """What customers and contacts share: a name found by its pinyin, a phone, an e-mail."""
 
-    name_pinyin = models.CharField(max_length=400, editable=False, default="", db_index=True)
-    name_initials = models.CharField(max_length=200, editable=False, default="", db_index=True)
+    # Searched by substring: the trigram and pair indexes serve them on PostgreSQL, and a
+    # B-tree could not, so they have none.
+    name_pinyin = models.CharField(max_length=400, editable=False, default="")
+    name_initials = models.CharField(max_length=200, editable=False, default="")
+    name_grams = GramsField(editable=False, default="")
 
     name: str
     phone: str
@@ -129,8 +158,19 @@ class Party(models.Model):
             errors.setdefault(field, []).append(problem)
         if errors:
             raise ValidationError(errors)
-        full, initials = pinyin_keys(self.name)
-        self.name_pinyin, self.name_initials = full[:400], initials[:200]
+        for key, value in self.search_keys(self.name).items():
+            setattr(self, key, value)
+
+    @staticmethod
+    def search_keys(name: str) -> dict[str, str]:
+        """What a name is searched by, as stored: pinyin, initials and character pairs."""
+        full, initials = pinyin_keys(name)
+        initials = initials[:200]
+        return {
+            "name_pinyin": full[:400],
+            "name_initials": initials,
+            "name_grams": name_grams(name, initials),
+        }
 
 
 class Customer(Party):
@@ -138,9 +178,9 @@ class Customer(Party):
     kind = models.CharField(
         _("kind"), max_length=20, choices=CustomerKind.choices, default=CustomerKind.COMPANY
     )
-    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
-    email = models.EmailField(_("e-mail"), blank=True, db_index=True)
-    province = models.CharField(_("province"), max_length=20, blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    province = models.CharField(_("province"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=30, blank=True)
     district = models.CharField(_("district"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
@@ -168,6 +208,7 @@ class Customer(Party):
         blank=True,
         on_delete=models.PROTECT,
         related_name="customers",
+        db_index=False,
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="customers")
     credit_rating = models.CharField(
@@ -198,7 +239,7 @@ class Customer(Party):
         _("lifecycle stage"), max_length=20, choices=LifecycleStage.choices, blank=True
     )
     notes = models.TextField(_("notes"), blank=True)
-    name_key = models.CharField(max_length=200, editable=False, default="", db_index=True)
+    name_key = models.CharField(max_length=200, editable=False, default="")
     owner_since = models.DateTimeField(_("owned since"), null=True, blank=True, editable=False)
     last_activity_at = models.DateTimeField(
         _("last follow-up"), null=True, blank=True, editable=False, db_index=True
@@ -226,10 +267,17 @@ class Customer(Party):
         permissions = [
             ("view_contact_details", _("Can see full phone numbers and e-mail addresses")),
         ]
+        # Declared here rather than with db_index, which on PostgreSQL adds a second
+        # "LIKE 'prefix%'" index to each text column that nothing here asks for; each index
+        # costs every write, most of an import's time at a million customers. The owner's
+        # own index is the first column of (owner, updated).
         indexes = [
             models.Index(fields=["owner", "-updated_at"]),
             models.Index(fields=["name"]),
             models.Index(fields=["province", "city"]),
+            models.Index(fields=["phone"]),  # the duplicate check's keys
+            models.Index(fields=["email"]),
+            models.Index(fields=["name_key"]),
         ]
 
     def __str__(self) -> str:
@@ -252,7 +300,7 @@ class Contact(Party):
     )
     name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     title = models.CharField(_("title"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     decision_role = models.CharField(
         _("decision role"), max_length=20, choices=DecisionRole.choices, blank=True
@@ -348,6 +396,10 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# A batch takes seconds; a job that has not moved for this long is not going to.
+IMPORT_STALLED_AFTER = timedelta(minutes=5)
+
+
 class ImportJob(models.Model):
     """One import of a customer file: its settings, its progress and its outcome.
 
@@ -386,12 +438,24 @@ class ImportJob(models.Model):
     skipped_count = models.PositiveIntegerField(default=0)
     failed_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # When the job last moved: readied to run, or a batch committed.
+    moved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def stalled(self) -> bool:
+        """Running, but not moved for longer than any batch takes: its worker died, or no
+        worker is running."""
+        return (
+            self.status == ImportStatus.RUNNING
+            and self.moved_at is not None
+            and timezone.now() - self.moved_at > IMPORT_STALLED_AFTER
+        )
 
 
 class ImportProblem(models.Model):

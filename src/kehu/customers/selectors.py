@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from kehu.core.models import Change
 from kehu.core.scopes import owner_filter
 from kehu.customers.models import Activity, Contact, Customer
-from kehu.customers.text import search_key
+from kehu.customers.text import query_grams, search_key
 
 _DIGITS_FOR_PHONE_SEARCH = 3
 # pg_trgm finds a fragment in its index only from three characters on (see migration 0003).
@@ -26,26 +26,53 @@ def customer_queryset(*, user: Any) -> QuerySet[Customer]:
     return customers if condition is None else customers.filter(condition)
 
 
-def text_condition(query: str) -> Q:
-    """Name, pinyin, initials, phone or e-mail of a customer or contact matching `query`."""
-    condition = Q(name__icontains=query)
+def text_condition(query: str, *, indexed: bool = False) -> Q:
+    """Name, pinyin, initials, phone or e-mail of a customer or contact matching `query`.
+
+    With `indexed` (PostgreSQL), the name and initials are first narrowed by their
+    character-pair index, which the substring test then confirms.
+    """
     key = search_key(query)
+    by_name = Q(name__icontains=query)
+    if indexed:
+        by_name &= Q(name_grams__contain_all=query_grams(query))
+    condition = by_name
     if key and key.isascii() and key.isalpha():
-        condition |= Q(name_pinyin__contains=key)
-        condition |= Q(name_initials__contains=key)
-    digits = "".join(ch for ch in query if ch.isdigit())
-    if len(digits) >= _DIGITS_FOR_PHONE_SEARCH and len(digits) >= len(query.strip()) - 3:
-        condition |= Q(phone__contains=digits.lstrip("0") or digits)
+        by_initials = Q(name_initials__contains=key)
+        if indexed:
+            by_initials &= Q(name_grams__contain_all=query_grams(key))
+        condition |= by_initials
+        if len(key) >= _TRIGRAM:
+            condition |= Q(name_pinyin__contains=key)
+    phone = _phone_pattern(query)
+    if phone:
+        condition |= Q(phone__contains=phone)
     if "@" in query or "." in query:
         condition |= Q(email__icontains=query)
     return condition
 
 
-def _trigram_indexed(query: str) -> bool:
-    """Whether every pattern of text_condition(query) is long enough for the trigram indexes."""
+def _phone_pattern(query: str) -> str:
+    """What a query that looks like part of a phone number is looked for in phones."""
+    digits = "".join(ch for ch in query if ch.isdigit())
+    if len(digits) >= _DIGITS_FOR_PHONE_SEARCH and len(digits) >= len(query.strip()) - 3:
+        return digits.lstrip("0") or digits
+    return ""
+
+
+def _indexed(query: str) -> bool:
+    """Whether an index serves every pattern of text_condition(query): on PostgreSQL, the
+    pair index the name and initials (two characters or more), the trigram indexes the
+    pinyin, phone and e-mail (three or more)."""
     key = search_key(query)
-    pinyin_too_short = key.isascii() and key.isalpha() and len(key) < _TRIGRAM
-    return connection.vendor == "postgresql" and len(query) >= _TRIGRAM and not pinyin_too_short
+    phone = _phone_pattern(query)
+    return (
+        connection.vendor == "postgresql"
+        and bool(query_grams(query))
+        and not (key.isascii() and key.isalpha() and not query_grams(key))
+        and not (phone and len(phone) < _TRIGRAM)
+        and (len(query) >= _TRIGRAM or not ("@" in query or "." in query))
+    )
 
 
 def customer_search(customers: QuerySet[Customer], query: str) -> QuerySet[Customer]:
@@ -53,18 +80,21 @@ def customer_search(customers: QuerySet[Customer], query: str) -> QuerySet[Custo
     query = query.strip()
     if not query:
         return customers
-    condition = text_condition(query)
-    if _trigram_indexed(query):
-        # Each side of the union is answered from the trigram indexes, so a rare fragment
-        # finds its few customers without reading the million others.
+    if _indexed(query):
+        # Each side of the union is answered from the indexes, so a rare fragment finds its
+        # few customers without reading the million others.
+        # The user's scope is applied on each side too, so a salesperson's search reads
+        # only their own matches.
+        condition = text_condition(query, indexed=True)
         ids = (
-            Customer.objects.filter(condition)
+            customers.filter(condition)
             .values("pk")
-            .union(Contact.objects.filter(condition).values("customer_id"))
+            .union(Contact.objects.filter(condition, customer__in=customers).values("customer_id"))
         )
         return customers.filter(pk__in=ids)
-    # Too short for an index: checked row by row, so the first page stops early when
-    # matches are common.
+    # One character: checked row by row, so the first page stops early when matches are
+    # common, as one-character matches are.
+    condition = text_condition(query)
     matching_contact = Contact.objects.filter(condition, customer=OuterRef("pk"))
     return customers.filter(condition | Q(Exists(matching_contact)))
 

@@ -56,7 +56,7 @@ CUSTOMER_FIELDS = [
     "notes",
 ]
 CONTACT_FIELDS = ["name", "title", "phone", "email", "decision_role", "is_primary", "notes"]
-_SEARCH_KEYS = ["name_pinyin", "name_initials"]
+_SEARCH_KEYS = ["name_pinyin", "name_initials", "name_grams"]
 _CUSTOMER_WRITTEN = [*CUSTOMER_FIELDS, *_SEARCH_KEYS, "name_key", "owner_since"]
 
 

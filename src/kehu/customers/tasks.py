@@ -32,3 +32,9 @@ def import_enqueue(job: ImportJob) -> None:
 def pool_sweep_task() -> int:
     """Return customers nobody followed up to the pool; `kehu worker` enqueues it hourly."""
     return services.pool_sweep()
+
+
+@task()
+def import_files_sweep_task() -> int:
+    """Delete uploads of imports abandoned for a week; `kehu worker` enqueues it hourly."""
+    return imports.import_files_sweep()

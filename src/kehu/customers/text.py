@@ -37,6 +37,27 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     return _join(full), _join(initials)
 
 
+def _pairs(text: str) -> set[str]:
+    return {
+        text[i : i + 2]
+        for i in range(len(text) - 1)
+        if not (text[i].isspace() or text[i + 1].isspace())
+    }
+
+
+def name_grams(name: str, initials: str) -> str:
+    """The distinct pairs of neighbouring characters of a name (lower-cased) and of its
+    initials, space-separated. PostgreSQL's trigram indexes cannot find a two-character
+    fragment (宏达, zw), which is how people most often look a company up; an index of these
+    pairs can, and any longer fragment by all of its pairs at once."""
+    return " ".join(sorted(_pairs(name.lower()) | _pairs(initials)))
+
+
+def query_grams(text: str) -> list[str]:
+    """The pairs a name's grams must all hold for the name to contain `text`."""
+    return sorted(_pairs(text.lower()))
+
+
 def search_key(query: str) -> str:
     """The form of a typed query that is compared with the pinyin keys."""
     return _join([query])

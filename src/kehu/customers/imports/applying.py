@@ -32,7 +32,6 @@ from kehu.customers.models import (
     Tag,
 )
 from kehu.customers.selectors import customer_queryset
-from kehu.customers.text import pinyin_keys
 
 
 class Superseded(Exception):
@@ -79,10 +78,6 @@ class _Decision:
     target: Customer | None = None
 
 
-_PINYIN_LENGTH = Customer._meta.get_field("name_pinyin").max_length
-_INITIALS_LENGTH = Customer._meta.get_field("name_initials").max_length
-
-
 def _columns(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
     """Field values as the table's columns: a related record as its id."""
     columns = {}
@@ -93,12 +88,6 @@ def _columns(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any
         else:
             columns[name] = value
     return columns
-
-
-def _search_keys(name: str) -> dict[str, str]:
-    """The pinyin keys Party.clean derives, cut to their columns (the same for both models)."""
-    full, initials = pinyin_keys(name)
-    return {"name_pinyin": full[:_PINYIN_LENGTH], "name_initials": initials[:_INITIALS_LENGTH]}
 
 
 def _default_state(model: type[models.Model], names: list[str]) -> dict[str, Any]:
@@ -277,8 +266,10 @@ class Run:
         job.updated_count += counts["update"]
         job.skipped_count += counts["skip"]
         job.failed_count += counts["fail"]
+        job.moved_at = timezone.now()
         job.save(
             update_fields=[
+                "moved_at",
                 "rows_done",
                 "created_count",
                 "updated_count",
@@ -316,7 +307,7 @@ class Run:
             (
                 {
                     **_columns(Contact, values),
-                    **_search_keys(values["name"]),
+                    **Customer.search_keys(values["name"]),
                     "customer_id": customer_id,
                     "is_primary": True,
                 }
@@ -342,7 +333,7 @@ class Run:
     def _customer_row(self, values: dict[str, Any], now: datetime) -> dict[str, Any]:
         return {
             **_columns(Customer, values),
-            **_search_keys(values["name"]),
+            **Customer.search_keys(values["name"]),
             "name_key": DuplicateKeys.of(name=values["name"]).name_key,
             "created_by_id": self.creator.pk if self.creator is not None else None,
             "owner_since": now if values["owner"] is not None else None,

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -16,6 +17,7 @@ from typing import IO, Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -181,6 +183,7 @@ def import_start(*, job: ImportJob, dry_run: bool) -> ImportJob:
         job.status = ImportStatus.RUNNING
         job.error = ""
         job.finished_at = None
+        job.moved_at = timezone.now()
         job.save()
     return job
 
@@ -272,7 +275,8 @@ def import_run(
         if not job.total_rows:
             with _open_job(job) as sheet:
                 job.total_rows = sum(1 for _row in sheet.rows)
-            job.save(update_fields=["total_rows"])
+            job.moved_at = timezone.now()
+            job.save(update_fields=["total_rows", "moved_at"])
         with _open_job(job) as sheet:
             checker = RowChecker(
                 headers=sheet.headers, columns=job_columns(job, sheet.headers), actor=actor
@@ -302,6 +306,36 @@ def _finish(job: ImportJob, status: str, error: str = "") -> None:
     job.error = error
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "error", "finished_at"])
+    if status == ImportStatus.DONE and not job.dry_run:
+        _file_drop(job)
+
+
+def _file_drop(job: ImportJob) -> None:
+    """Delete the uploaded file, a copy of customer data nothing needs any more; the job's
+    counts and problems stay."""
+    if job.file:
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(file="")
+
+
+# Uploads nobody carried on with are deleted after this long.
+ABANDONED_AFTER = timedelta(days=7)
+
+
+def import_files_sweep() -> int:
+    """Delete the files of imports left unfinished for a week (never confirmed, checked but
+    not imported, or stopped); how many were deleted."""
+    cutoff = timezone.now() - ABANDONED_AFTER
+    stale = (
+        ImportJob.objects.exclude(file="")
+        .filter(created_at__lt=cutoff)
+        .filter(Q(moved_at__isnull=True) | Q(moved_at__lt=cutoff))
+    )
+    count = 0
+    for job in stale:
+        _file_drop(job)
+        count += 1
+    return count
 
 
 def import_job_get(*, user: Any, pk: int) -> ImportJob:
