@@ -80,13 +80,14 @@ def customer_search(
 ) -> QuerySet[Customer]:
     """Customers whose own details, or one of whose contacts', match the query.
 
-    `few` says `customers` are a few thousand at most (one person's), which reading one by
-    one costs less than gathering the matches of the whole company from the indexes.
+    `few` says `customers` are a few thousand at most (one person's): for a two-character
+    fragment, reading them one by one costs less than gathering the matches of the whole
+    company from the pair index, as common pairs (zw) match tens of thousands.
     """
     query = query.strip()
     if not query:
         return customers
-    if _indexed(query) and not few:
+    if _indexed(query) and not (few and len(query) < _TRIGRAM):
         # Each side of the union is answered from the indexes, so a rare fragment finds its
         # few customers without reading the million others; the scope applies on each side.
         condition = text_condition(query, indexed=True)
