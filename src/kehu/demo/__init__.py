@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from kehu.analytics.demo import analytics_demo_load
 from kehu.core.models import User
 from kehu.customers.models import Customer
-from kehu.demo import customers, organisation
+from kehu.demo import customers, orders, organisation, sales
 
 DEMO_PASSWORD = organisation.DEMO_PASSWORD
 
@@ -21,6 +21,18 @@ def demo_load() -> str:
     team = organisation.organisation_load()
     created = customers.customers_load(team=team)
     analytics_demo_load(Customer.objects.order_by("pk"))
+    pipeline = sales.sales_load(team=team)
+    sold = orders.orders_load(team=team)
     return gettext(
-        "Demo company loaded: %(users)d users, %(customers)d customers, %(contacts)d contacts."
-    ) % {"users": len(team.users), "customers": created.customers, "contacts": created.contacts}
+        "Demo company loaded: %(users)d users, %(customers)d customers, %(contacts)d contacts, "
+        "%(leads)d leads, %(opportunities)d opportunities, %(orders)d orders, "
+        "%(payments)d payments."
+    ) % {
+        "users": len(team.users),
+        "customers": created.customers,
+        "contacts": created.contacts,
+        "leads": pipeline.leads,
+        "opportunities": pipeline.opportunities,
+        "orders": sold.orders,
+        "payments": sold.payments,
+    }
