@@ -130,6 +130,7 @@ AXES_VERBOSE = False
 LANGUAGE_CODE = os.environ.get("KEHU_LANGUAGE", "zh-hans")
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["kehu.formats"]
 TIME_ZONE = os.environ.get("KEHU_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

