@@ -6,14 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
-from django.utils.formats import number_format
 from playwright.sync_api import expect
 
 from kehu.orders import services
-from kehu.orders.models import Order, Product
+from kehu.orders.models import Order
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import SCREENSHOTS, log_in, log_out, switch_language, t
+from tests.e2e.orders_pages import choose_line, money
 from tests.orders.pdf_text import embeds_a_font, mapped_characters
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,20 +45,6 @@ def shop(make_user, make_customer):
     return {"alice": alice, "finance": finance, "customer": customer}
 
 
-def money(value: str, language: str) -> str:
-    """An amount as the page writes it in `language`."""
-    with translation.override(language):
-        return number_format(Decimal(value), 2, force_grouping=True)
-
-
-def _choose(page, row: int, sku: str, quantity: str, discount: str = "") -> None:
-    line = page.get_by_test_id("line-row").nth(row)
-    line.locator("select").select_option(value=str(Product.objects.get(sku=sku).pk))
-    line.locator("input[name$=-quantity]").fill(quantity)
-    if discount:
-        line.locator("input[name$=-discount_percent]").fill(discount)
-
-
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_from_quote_to_cash(page, screenshot, shop, live_server, language):
     log_in(page, "alice", PASSWORD)
@@ -67,10 +52,10 @@ def test_from_quote_to_cash(page, screenshot, shop, live_server, language):
         switch_language(page, "en")
     page.goto(f"/orders/quotes/new/?customer={shop['customer'].pk}")
     page.fill("input[name=valid_until]", "2099-12-31")
-    _choose(page, 0, "VX-100", "8", "10")
+    choose_line(page, 0, "VX-100", "8", "10")
     page.get_by_test_id("add-line").click()
     expect(page.get_by_test_id("line-row")).to_have_count(2)
-    _choose(page, 1, "PP-20", "40")
+    choose_line(page, 1, "PP-20", "40")
     screenshot(f"orders-quote-form-{language}")
     page.get_by_test_id("quote-form").locator("button[type=submit]").click()
     expect(page.get_by_test_id("document-total")).to_contain_text(money("2300", language))
