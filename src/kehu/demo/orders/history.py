@@ -1,17 +1,5 @@
-"""Two years of orders for the demo company: its catalogue, price lists, dealers, and about
-20,000 orders with their deliveries and payments.
-
-The catalogue, customer groups, prices, dealers and their end customers go through the
-services. So do a handful of documents, so those paths run on every load: a quote revised
-and accepted into an order that needs a credit approval, is approved by finance, confirmed,
-shipped and partly paid; and a few orders left waiting for a credit approval.
-
-The bulk of the orders is written with bulk_create, in the states the services would have
-left them in: totals from the line totals, paid amounts from the payments, confirmation and
-due dates from the payment terms, a status timeline row and a history record for every step
-(creation, each status move, each delivery and its arrival, each payment), deliveries that
-cover every line of a shipped order, no payment beyond what an order owes.
-"""
+"""Two years of orders written a table at a time, in the states the services leave them:
+totals, payments, due dates, timelines, deliveries and history records."""
 
 from __future__ import annotations
 
@@ -32,10 +20,7 @@ from django.utils import timezone
 from kehu.analytics.demo import season
 from kehu.core.bulk import RowWriter
 from kehu.core.models import Change, ChangeAction, User
-from kehu.customers import services as customer_services
-from kehu.customers.models import BusinessMode, Customer, CustomerKind, Industry
-from kehu.demo.organisation import Team
-from kehu.orders import services
+from kehu.customers.models import Customer, CustomerKind
 from kehu.orders.models import (
     Delivery,
     DeliveryLine,
@@ -48,65 +33,11 @@ from kehu.orders.models import (
     PaymentMethod,
     PriceListItem,
     Product,
-    Unit,
 )
 from kehu.orders.services._common import line_total
 
-SEED: Final = 20261124
 ORDER_COUNT: Final = 20_000
 HISTORY_DAYS: Final = 730
-
-# sku, name, unit, list price
-CATALOGUE: Final = [
-    ("TW-001", "特级生抽酱油 500ml×12", Unit.BOX, "96.00"),
-    ("TW-002", "老抽王酱油 500ml×12", Unit.BOX, "88.00"),
-    ("TW-003", "山西老陈醋 420ml×12", Unit.BOX, "72.00"),
-    ("TW-004", "鲜味蚝油 700g×12", Unit.BOX, "118.00"),
-    ("TW-005", "鸡精调味料 1kg", Unit.BAG, "28.50"),
-    ("TW-006", "牛油火锅底料 400g×20", Unit.BOX, "156.00"),
-    ("TW-007", "红油辣椒油 250ml", Unit.BOTTLE, "16.80"),
-    ("TW-008", "陕西油泼辣子 200g×24", Unit.BOX, "132.00"),
-    ("SD-001", "猪肉白菜水饺 1kg", Unit.BAG, "26.00"),
-    ("SD-002", "三鲜水饺 1kg", Unit.BAG, "32.00"),
-    ("SD-003", "黑芝麻汤圆 500g", Unit.BAG, "14.50"),
-    ("SD-004", "原味手抓饼 900g×10", Unit.BOX, "118.00"),
-    ("SD-005", "鲜肉大包 1.2kg×8", Unit.BOX, "145.00"),
-    ("SD-006", "冷冻薯条", Unit.KILOGRAM, "11.80"),
-    ("YL-001", "天然矿泉水 550ml×24", Unit.BOX, "28.00"),
-    ("YL-002", "凉茶植物饮料 310ml×24", Unit.BOX, "72.00"),
-    ("YL-003", "核桃乳 240ml×20", Unit.BOX, "68.00"),
-    ("YL-004", "苹果醋饮料 280ml×15", Unit.BOX, "66.00"),
-    ("YL-005", "NFC鲜榨橙汁 1L", Unit.BOTTLE, "19.90"),
-    ("LY-001", "五常大米 5kg", Unit.BAG, "58.00"),
-    ("LY-002", "压榨菜籽油 5L", Unit.BOTTLE, "89.00"),
-    ("LY-003", "鸡蛋挂面 1kg×10", Unit.BOX, "52.00"),
-    ("LY-004", "特一级小麦粉", Unit.TONNE, "3980.00"),
-    ("XX-001", "五香牛肉干 200g", Unit.BAG, "39.80"),
-    ("XX-002", "每日坚果 25g×30", Unit.BOX, "98.00"),
-    ("XX-003", "手工麻花 500g×10", Unit.BOX, "85.00"),
-    ("LH-001", "春节年货礼盒", Unit.SET, "198.00"),
-    ("LH-002", "中秋月饼礼盒", Unit.SET, "168.00"),
-    ("LH-003", "企业定制礼盒", Unit.SET, "258.00"),
-    ("LH-004", "调味品精选礼盒", Unit.SET, "128.00"),
-    ("LH-005", "坚果炒货礼盒", Unit.SET, "158.00"),
-]
-RETIRED_SKU: Final = "YL-004"
-# name, payment terms (days), price as a share of the list price
-GROUPS: Final = [
-    ("经销商", 60, Decimal("0.80")),
-    ("连锁商超", 45, Decimal("0.88")),
-    ("餐饮客户", 30, Decimal("0.93")),
-]
-# name, province, city, district, credit limit
-DEALERS: Final = [
-    ("西安秦丰食品经销有限公司", "陕西省", "西安市", "雁塔区", 800_000),
-    ("哈尔滨北国粮油商贸有限公司", "黑龙江省", "哈尔滨市", "南岗区", 600_000),
-    ("广州粤通食品贸易有限公司", "广东省", "广州市", "白云区", 1_000_000),
-    ("北京京味源商贸有限公司", "北京市", "北京市", "丰台区", 500_000),
-]
-END_CUSTOMERS_PER_DEALER: Final = 10
-# the trades that buy food and consumer goods to sell or serve
-FOOD_TRADES: Final = [Industry.FOOD, Industry.CONSUMER_GOODS, Industry.RETAIL, Industry.CATERING]
 CARRIERS: Final = [
     ("顺丰速运", "SF"),
     ("德邦物流", "DPK"),
@@ -131,14 +62,6 @@ PAYMENT_METHODS: Final = [
 PAYMENT_WEIGHTS: Final = [70, 12, 8, 6, 4]
 # the chance that a customer of each paying habit leaves an order (partly) unpaid
 HABITS: Final = {"prompt": 0.72, "late": 0.22, "bad": 0.06}
-
-
-@dataclass
-class Loaded:
-    products: int = 0
-    dealers: int = 0
-    orders: int = 0
-    payments: int = 0
 
 
 @dataclass
@@ -175,92 +98,17 @@ def dated(*dated_models: type[models.Model]) -> Iterator[None]:
             f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
-def _at(day: date, rng: random.Random) -> datetime:
+def working_hour(day: date, rng: random.Random) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(rng.randrange(8, 19), rng.randrange(60))))
 
 
-def _after(start: datetime, rng: random.Random, least: int, most: int) -> datetime:
+def working_hour_after(start: datetime, rng: random.Random, least: int, most: int) -> datetime:
     """Some working hour `least` to `most` - 1 days after `start`, and after it."""
-    at = _at(start.date() + timedelta(days=rng.randrange(least, most)), rng)
+    at = working_hour(start.date() + timedelta(days=rng.randrange(least, most)), rng)
     return at if at > start else start + timedelta(minutes=rng.randrange(20, 120))
 
 
-def _catalogue(actor: User) -> dict[str, Product]:
-    products = {}
-    for sku, name, unit, price in CATALOGUE:
-        products[sku] = services.product_create(
-            actor=actor, sku=sku, name=name, unit=unit, list_price=Decimal(price)
-        )
-    retired = products[RETIRED_SKU]
-    products[RETIRED_SKU] = services.product_update(
-        actor=actor, product=retired, version=retired.version, is_active=False
-    )
-    return products
-
-
-def _dealers(rng: random.Random, team: Team, customers: list[Customer]) -> list[Customer]:
-    """The dealers, each with end customers of its province who buy through it."""
-    dealers = []
-    taken: set[int] = set()
-    for name, province, city, district, limit in DEALERS:
-        owner = rng.choice(team.salespeople)
-        dealer = customer_services.customer_create(
-            actor=owner,
-            owner=owner,
-            name=name,
-            kind=CustomerKind.DEALER,
-            phone=f"029{rng.randrange(10**8):08d}",
-            province=province,
-            city=city,
-            district=district,
-            address=f"物流园区{rng.randrange(1, 30)}号库",
-            industry=Industry.FOOD,
-            business_mode=BusinessMode.CONSUMER_GOODS,
-            credit_rating="A",
-            credit_limit=Decimal(limit),
-            tags=["经销商"],
-        )
-        dealers.append(dealer)
-        nearby = [
-            c
-            for c in customers
-            if c.province == province
-            and c.kind == CustomerKind.COMPANY
-            and c.owner_id is not None
-            and c.pk not in taken
-        ]
-        nearby.sort(key=lambda c: c.industry not in FOOD_TRADES)
-        for end_customer in nearby[:END_CUSTOMERS_PER_DEALER]:
-            taken.add(end_customer.pk)
-            customer_services.customer_update(
-                actor=team.admin,
-                customer=end_customer,
-                version=end_customer.version,
-                dealer=dealer,
-            )
-    return dealers
-
-
-def _groups(
-    actor: User, products: dict[str, Product], customers: list[Customer], dealers: list[Customer]
-) -> None:
-    """Dealers, supermarket chains and caterers buy at their group's prices and terms."""
-    industries = {"连锁商超": Industry.RETAIL, "餐饮客户": Industry.CATERING}
-    for name, terms, share in GROUPS:
-        group = services.customer_group_save(actor=actor, name=name, payment_terms_days=terms)
-        for product in products.values():
-            price = (product.list_price * share).quantize(Decimal("0.1"))
-            services.price_set(actor=actor, group=group, product=product, price=price)
-        members = (
-            dealers
-            if name == "经销商"
-            else [c for c in customers if c.industry == industries[name] and not c.dealer_id]
-        )
-        for customer in members:
-            services.customer_group_add(actor=actor, group=group, customer=customer)
-
-
-def _buyers(rng: random.Random, customers: list[Customer]) -> tuple[list[_Buyer], list[float]]:
+def buyers_of(rng: random.Random, customers: list[Customer]) -> tuple[list[_Buyer], list[float]]:
     """Every customer as a buyer with its terms, prices and paying habit, and how often each
     orders: dealers most, end customers of dealers and companies less, individuals least."""
     groups = dict(GroupMembership.objects.values_list("customer_id", "group_id"))
@@ -467,7 +315,7 @@ class _BulkOrder:
         customer = self.buyer.customer
         lines = self.add_lines(rng, products, gift_box)
         total = sum((line.total for line in lines), start=Decimal("0"))
-        created = _at(day, rng)
+        created = working_hour(day, rng)
         self.step(created, OrderStatus.DRAFT)
         dealer = customer.dealer.name if customer.dealer else None
         created_changes = {
@@ -482,12 +330,12 @@ class _BulkOrder:
         confirmed_on = due_date = None
         if rng.random() < 0.015:
             self.step(
-                _after(created, rng, 0, 3),
+                working_hour_after(created, rng, 0, 3),
                 OrderStatus.CANCELLED,
                 rng.choice(CANCEL_REASONS),
             )
         else:
-            confirmed = _after(created, rng, 0, 2)
+            confirmed = working_hour_after(created, rng, 0, 2)
             if self.step(confirmed, OrderStatus.CONFIRMED):
                 confirmed_on = confirmed.date()
                 due_date = confirmed_on + timedelta(days=self.buyer.terms)
@@ -536,7 +384,7 @@ class _BulkOrder:
         the first lines ahead of the rest; delivered, and completed some days later."""
         ready = confirmed
         if rng.random() < 0.4:
-            ready = _after(confirmed, rng, 0, 3)
+            ready = working_hour_after(confirmed, rng, 0, 3)
             if not self.step(ready, OrderStatus.IN_PRODUCTION):
                 return
         parts = [lines]
@@ -546,10 +394,10 @@ class _BulkOrder:
         shipped = ready
         arrivals = []
         for part in parts:
-            shipped = _after(shipped, rng, 0, 4)
+            shipped = working_hour_after(shipped, rng, 0, 4)
             if shipped > self.now:
                 return
-            arrived: datetime | None = _after(shipped, rng, 1, 5)
+            arrived: datetime | None = working_hour_after(shipped, rng, 1, 5)
             if arrived is not None and arrived > self.now:
                 arrived = None
             carrier, prefix = rng.choice(CARRIERS)
@@ -573,7 +421,7 @@ class _BulkOrder:
             last = max(a for a in arrivals if a)
             if self.step(last, OrderStatus.DELIVERED):
                 self.step(
-                    _after(last, rng, 1, 10),
+                    working_hour_after(last, rng, 1, 10),
                     OrderStatus.COMPLETED,
                 )
 
@@ -603,7 +451,7 @@ class _BulkOrder:
                 (first_day + timedelta(days=rng.randrange(10, 50)), owed - part),
             ]
         for received_on, amount in instalments:
-            received = _at(received_on, rng)
+            received = working_hour(received_on, rng)
             if received > self.now:
                 return
             method = rng.choices(PAYMENT_METHODS, weights=PAYMENT_WEIGHTS)[0]
@@ -618,7 +466,7 @@ class _BulkOrder:
             self.last = max(self.last, received)
 
 
-def _bulk_orders(
+def bulk_orders_write(
     rng: random.Random,
     buyers: list[_Buyer],
     weights: list[float],
@@ -631,110 +479,3 @@ def _bulk_orders(
     for buyer, day in zip(rng.choices(buyers, weights=weights, k=len(days)), days, strict=True):
         _BulkOrder(tables, buyer, now).run(rng, day, products, gift_box)
     tables.write()
-
-
-def _through_services(rng: random.Random, team: Team, products: dict[str, Product]) -> None:
-    """The paths a user takes, run for real: a quote revised and accepted into an order over
-    the dealer's credit limit, approved by finance, confirmed, shipped and partly paid; and
-    a few orders of customers near their limit left waiting for finance."""
-    finance = next(
-        u for u in team.users if u.has_perm(services.APPROVE_CREDIT) and not u.is_superuser
-    )
-    dealer = Customer.objects.filter(kind=CustomerKind.DEALER).order_by("pk").first()
-    assert dealer is not None and dealer.owner is not None
-    seller = dealer.owner
-    today = timezone.localdate()
-    rows: list[dict[str, Any]] = [
-        {"product": products["LH-001"], "quantity": 1500},
-        {"product": products["TW-006"], "quantity": 2000},
-        {"product": products["LY-002"], "quantity": 3000},
-    ]
-    quote = services.quote_create(
-        actor=seller,
-        customer=dealer,
-        valid_until=today + timedelta(days=15),
-        lines=rows,
-        notes="春节备货专项报价",
-    )
-    revised = services.quote_revise(
-        actor=seller,
-        quote=quote,
-        valid_until=today + timedelta(days=20),
-        lines=[{**row, "discount_percent": Decimal("3")} for row in rows],
-        notes="春节备货专项报价（量大再让3%）",
-    )
-    order = services.quote_accept(actor=seller, quote=revised)
-    if not services.credit_check(order=order).within_limit:
-        approval = services.credit_approval_request(
-            actor=seller, order=order, reason="春节旺季备货，客户历年回款及时"
-        )
-        services.credit_approval_decide(
-            actor=finance, approval=approval, approve=True, note="同意，节后30天内回款"
-        )
-    order = services.order_confirm(actor=seller, order=order)
-    order = services.order_transition(
-        actor=seller, order=order, to_status=OrderStatus.IN_PRODUCTION
-    )
-    services.delivery_create(
-        actor=seller,
-        order=order,
-        shipped_on=today,
-        quantities={line.pk: line.quantity for line in order.lines.all()},
-        carrier="德邦物流",
-        tracking_number=f"DPK{rng.randrange(10**11, 10**12)}",
-    )
-    services.payment_create(
-        actor=finance,
-        order=order,
-        amount=(order.total * Decimal("0.3")).quantize(Decimal("0.01")),
-        received_on=today,
-        reference="预付款30%",
-    )
-    _awaiting_approval(rng, products)
-
-
-def _awaiting_approval(rng: random.Random, products: dict[str, Product]) -> None:
-    """Group orders of gift boxes that take customers over their credit limits."""
-    gift_box = products["LH-001"]
-    customers = (
-        Customer.objects.filter(
-            kind=CustomerKind.COMPANY, owner__isnull=False, credit_limit__gt=0, dealer__isnull=True
-        )
-        .select_related("owner")
-        .order_by("pk")[:4]
-    )
-    for customer in customers:
-        room = customer.credit_limit - services.open_receivables(customer.pk)
-        # The lowest group price is 80 % of the list price: this many always go over.
-        quantity = max(0, int(room / (gift_box.list_price * Decimal("0.8")))) + rng.randrange(
-            20, 200
-        )
-        order = services.order_create(
-            actor=customer.owner,
-            customer=customer,
-            lines=[{"product": gift_box, "quantity": quantity}],
-            notes="春节员工福利团购",
-        )
-        services.credit_approval_request(
-            actor=customer.owner, order=order, reason="年节团购，客户承诺节后结清"
-        )
-
-
-def orders_load(*, team: Team) -> Loaded:
-    """The catalogue, price lists and dealers, two years of orders, then the service paths."""
-    rng = random.Random(SEED)
-    products = _catalogue(team.admin)
-    customers = list(Customer.objects.select_related("owner").order_by("pk"))
-    dealers = _dealers(rng, team, customers)
-    _groups(team.admin, products, customers, dealers)
-    customers = list(Customer.objects.select_related("owner", "dealer").order_by("pk"))
-    buyers, weights = _buyers(rng, customers)
-    on_sale = [p for p in products.values() if p.is_active]
-    _bulk_orders(rng, buyers, weights, on_sale, products["LH-003"])
-    _through_services(rng, team, products)
-    return Loaded(
-        products=len(products),
-        dealers=len(dealers),
-        orders=Order.objects.count(),
-        payments=Payment.objects.count(),
-    )
