@@ -68,7 +68,7 @@ def _change(
         target_id=target.pk,
         target_repr=str(target)[:255],
         customer_id=customer_id,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=actor_or_none(actor),
         action=action,
         changes=changes,
     )
@@ -87,6 +87,46 @@ def change_record(
     )
     change.save()
     return change
+
+
+def record_creation(
+    *, actor: Any, target: models.Model, fields: list[str], customer_id: int
+) -> None:
+    """History for a new record: its filled-in fields."""
+    change_record(
+        actor=actor,
+        target=target,
+        action=ChangeAction.CREATE,
+        changes=creation_changes(snapshot(target, fields)),
+        customer_id=customer_id,
+    )
+
+
+def record_update(
+    *,
+    actor: Any,
+    target: models.Model,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    customer_id: int | None,
+    action: str = ChangeAction.UPDATE,
+    notes: dict[str, list[Any]] | None = None,
+) -> None:
+    """History for an edit: the fields that changed (and why), or nothing when none did."""
+    changes = diff(before, after)
+    if changes:
+        change_record(
+            actor=actor,
+            target=target,
+            action=action,
+            changes={**changes, **(notes or {})},
+            customer_id=customer_id,
+        )
+
+
+def actor_or_none(actor: Any) -> Any:
+    """The user to record as having acted: nobody for the command line's unsaved actor."""
+    return actor if getattr(actor, "pk", None) else None
 
 
 def change_records_bulk(

@@ -22,6 +22,7 @@ from kehu.core.history import (
     creation_changes,
     deletion_changes,
     diff,
+    record_update,
     snapshot,
 )
 from kehu.core.locking import save_versioned
@@ -102,21 +103,6 @@ def _tags_from_names(names: Iterable[str]) -> list[Tag]:
     return [Tag.objects.get_or_create(name=name)[0] for name in cleaned]
 
 
-def _record_update(
-    actor: Any, target: Any, before: dict[str, Any], after: dict[str, Any], customer_id: int
-) -> None:
-    """History for an edit: the fields that changed, or nothing when none did."""
-    changes = diff(before, after)
-    if changes:
-        change_record(
-            actor=actor,
-            target=target,
-            action=ChangeAction.UPDATE,
-            changes=changes,
-            customer_id=customer_id,
-        )
-
-
 @transaction.atomic
 def customer_create(*, actor: Any, tags: Iterable[str] = (), **fields: Any) -> Customer:
     customer = Customer(created_by=actor if getattr(actor, "pk", None) else None)
@@ -164,7 +150,13 @@ def customer_update(
     save_versioned(customer, expected_version=version, fields=_CUSTOMER_WRITTEN)
     if tags is not None:
         customer.tags.set(_tags_from_names(tags))
-    _record_update(actor, customer, before, _customer_state(customer), customer.pk)
+    record_update(
+        actor=actor,
+        target=customer,
+        before=before,
+        after=_customer_state(customer),
+        customer_id=customer.pk,
+    )
     return customer
 
 
@@ -215,7 +207,13 @@ def contact_update(*, actor: Any, contact: Contact, version: int, **fields: Any)
     contact.full_clean()
     save_versioned(contact, expected_version=version, fields=[*CONTACT_FIELDS, *_SEARCH_KEYS])
     _only_one_primary(contact)
-    _record_update(actor, contact, before, _contact_state(contact), contact.customer_id)
+    record_update(
+        actor=actor,
+        target=contact,
+        before=before,
+        after=_contact_state(contact),
+        customer_id=contact.customer_id,
+    )
     return contact
 
 

@@ -7,10 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils.translation import gettext as _
 
-from kehu.core.history import ChangeAction, change_record, creation_changes, diff, snapshot
 from kehu.customers.models import Customer
 from kehu.orders.models import HUNDRED, LineBase, PriceListItem, Product
 
@@ -24,10 +22,6 @@ def assign(instance: Any, fields: Mapping[str, Any], allowed: Iterable[str]) -> 
         raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
     for name, value in fields.items():
         setattr(instance, name, value)
-
-
-def actor_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
 
 
 def starting_price(*, customer: Customer, product: Product) -> Decimal:
@@ -133,35 +127,4 @@ def check_opportunity(*, customer: Customer, opportunity: Any) -> None:
                 "opportunity": _("The opportunity %(name)s is not this customer's.")
                 % {"name": opportunity}
             }
-        )
-
-
-def record_creation(
-    *, actor: Any, target: models.Model, fields: list[str], customer_id: int
-) -> None:
-    change_record(
-        actor=actor,
-        target=target,
-        action=ChangeAction.CREATE,
-        changes=creation_changes(snapshot(target, fields)),
-        customer_id=customer_id,
-    )
-
-
-def record_update(
-    *,
-    actor: Any,
-    target: models.Model,
-    before: dict[str, Any],
-    after: dict[str, Any],
-    customer_id: int,
-) -> None:
-    changes = diff(before, after)
-    if changes:
-        change_record(
-            actor=actor,
-            target=target,
-            action=ChangeAction.UPDATE,
-            changes=changes,
-            customer_id=customer_id,
         )

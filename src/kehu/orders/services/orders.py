@@ -16,7 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehu.core.exceptions import VersionConflict
-from kehu.core.history import ChangeAction, change_record, snapshot
+from kehu.core.history import (
+    ChangeAction,
+    actor_or_none,
+    change_record,
+    record_creation,
+    record_update,
+    snapshot,
+)
 from kehu.customers.models import Customer, CustomerKind
 from kehu.orders.exceptions import CreditBlocked, CreditCheck
 from kehu.orders.models import (
@@ -32,14 +39,7 @@ from kehu.orders.models import (
     OrderStatusChange,
     Quote,
 )
-from kehu.orders.services._common import (
-    CENT,
-    actor_or_none,
-    build_lines,
-    check_opportunity,
-    record_creation,
-    record_update,
-)
+from kehu.orders.services._common import CENT, build_lines, check_opportunity
 from kehu.orders.services.products import payment_terms_for
 
 APPROVE_CREDIT = "orders.approve_credit"

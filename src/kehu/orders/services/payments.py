@@ -12,9 +12,8 @@ from django.db.models import F
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from kehu.core.history import ChangeAction, change_record
+from kehu.core.history import ChangeAction, actor_or_none, change_record
 from kehu.orders.models import RECEIVABLE_STATUSES, Order, OrderStatus, Payment, PaymentMethod
-from kehu.orders.services._common import actor_or_none
 
 
 @transaction.atomic

@@ -13,16 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehu.core.exceptions import VersionConflict
-from kehu.core.history import snapshot
+from kehu.core.history import actor_or_none, record_creation, record_update, snapshot
 from kehu.customers.models import Customer
 from kehu.orders.models import Order, Quote, QuoteLine, QuoteStatus
-from kehu.orders.services._common import (
-    actor_or_none,
-    build_lines,
-    check_opportunity,
-    record_creation,
-    record_update,
-)
+from kehu.orders.services._common import build_lines, check_opportunity
 
 QUOTE_FIELDS = [
     "customer",

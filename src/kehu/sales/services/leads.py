@@ -15,19 +15,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehu.core.exceptions import VersionConflict
-from kehu.core.history import ChangeAction, change_record, creation_changes, snapshot
+from kehu.core.history import (
+    ChangeAction,
+    actor_or_none,
+    change_record,
+    creation_changes,
+    record_update,
+    snapshot,
+)
 from kehu.core.locking import save_versioned
 from kehu.core.models import Change, Department, User
 from kehu.customers import services as customer_services
 from kehu.customers.dedup import DuplicateKeys, find_duplicates
 from kehu.customers.models import Activity, Contact, Customer, CustomerKind
 from kehu.sales.models import Lead, LeadStatus, Opportunity, TeamSettings
-from kehu.sales.services._common import (
-    actor_or_none,
-    assign_fields,
-    check_assignable,
-    record_update,
-)
+from kehu.sales.services._common import assign_fields, check_assignable
 from kehu.sales.services.opportunities import opportunity_create
 
 LEAD_FIELDS = [

@@ -9,16 +9,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kehu.core.history import ChangeAction, change_record, creation_changes, snapshot
+from kehu.core.history import (
+    ChangeAction,
+    actor_or_none,
+    change_record,
+    creation_changes,
+    record_update,
+    snapshot,
+)
 from kehu.core.locking import save_versioned
 from kehu.customers.models import Customer
 from kehu.sales.models import Lead, Opportunity, Stage, StageChange
-from kehu.sales.services._common import (
-    actor_or_none,
-    assign_fields,
-    check_assignable,
-    record_update,
-)
+from kehu.sales.services._common import assign_fields, check_assignable
 
 OPPORTUNITY_FIELDS = [
     "name",

@@ -12,7 +12,14 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kehu.core.history import ChangeAction, change_record, creation_changes, snapshot
+from kehu.core.history import (
+    ChangeAction,
+    actor_or_none,
+    change_record,
+    creation_changes,
+    record_update,
+    snapshot,
+)
 from kehu.core.locking import save_versioned
 from kehu.customers.models import BusinessMode, Contact
 from kehu.sales.models import (
@@ -23,7 +30,7 @@ from kehu.sales.models import (
     OpportunityDocument,
     ProjectEvaluation,
 )
-from kehu.sales.services._common import actor_or_none, assign_fields, record_update
+from kehu.sales.services._common import assign_fields
 
 EVALUATION_FIELDS = ["budget", "currency", "decision_process", "competitors", "decision", "notes"]
 # Larger files belong in a document system; this keeps the media volume and backups sane.

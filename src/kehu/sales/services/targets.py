@@ -8,12 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kehu.core.history import actor_or_none
 from kehu.core.locking import save_versioned
 from kehu.core.scopes import visible_users
 from kehu.sales.models import PeriodKind, SalesTarget
 from kehu.sales.periods import period_containing
 from kehu.sales.selectors import team_visible
-from kehu.sales.services._common import actor_or_none, assign_fields
+from kehu.sales.services._common import assign_fields
 
 TARGET_FIELDS = ["user", "department", "period", "period_start", "amount", "currency"]
 
