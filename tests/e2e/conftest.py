@@ -121,3 +121,14 @@ def remember_page(page: Any) -> None:
 
 def assert_not_reloaded(page: Any) -> None:
     assert page.evaluate("window.__kehuSamePage === true"), "the page was reloaded"
+
+
+def pick(page: Any, name: str, query: str, label: str) -> None:
+    """Choose `label` in the customer or contact picker of field `name` as a person does:
+    type `query` into its search box, wait for the matches, and pick `label` among them."""
+    from playwright.sync_api import expect
+
+    page.locator(f"#id_{name}_search").press_sequentially(query)
+    matches = page.locator(f"select[name={name}]")
+    expect(matches.locator("option", has_text=label)).to_have_count(1)
+    matches.select_option(label=label)

@@ -10,6 +10,7 @@ from kehu.core.models import User
 from kehu.core.scopes import visible_users
 from kehu.customers import selectors
 from kehu.customers.models import Activity, Contact, Customer, CustomerKind
+from kehu.customers.pickers import DealerChoiceField
 from kehu.customers.services import CONTACT_FIELDS, CUSTOMER_FIELDS
 
 
@@ -34,6 +35,7 @@ class CustomerForm(forms.ModelForm):
             "city": forms.Select,
             "district": forms.Select,
         }
+        field_classes = {"dealer": DealerChoiceField}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -75,19 +75,25 @@ def _indexed(query: str) -> bool:
     )
 
 
-def customer_search(
-    customers: QuerySet[Customer], query: str, *, few: bool = False
-) -> QuerySet[Customer]:
-    """Customers whose own details, or one of whose contacts', match the query.
+def _index_serves(query: str, *, few: bool) -> bool:
+    """Whether to gather the matches of `query` from the indexes rather than read the rows.
 
-    `few` says `customers` are a few thousand at most (one person's): for a two-character
+    `few` says the rows are a few thousand at most (one person's): for a two-character
     fragment, reading them one by one costs less than gathering the matches of the whole
     company from the pair index, as common pairs (zw) match tens of thousands.
     """
+    return _indexed(query) and not (few and len(query) < _TRIGRAM)
+
+
+def customer_search(
+    customers: QuerySet[Customer], query: str, *, few: bool = False
+) -> QuerySet[Customer]:
+    """Customers whose own details, or one of whose contacts', match the query; `few` as
+    for `_index_serves`."""
     query = query.strip()
     if not query:
         return customers
-    if _indexed(query) and not (few and len(query) < _TRIGRAM):
+    if _index_serves(query, few=few):
         # Each side of the union is answered from the indexes, so a rare fragment finds its
         # few customers without reading the million others; the scope applies on each side.
         condition = text_condition(query, indexed=True)
@@ -174,6 +180,17 @@ def contact_queryset(*, user: Any) -> QuerySet[Contact]:
     contacts = Contact.objects.select_related("customer")
     condition = owner_filter(user, owner_field="customer__owner")
     return contacts if condition is None else contacts.filter(condition)
+
+
+def contact_list(*, user: Any, search: str = "") -> QuerySet[Contact]:
+    """The contacts of the customers `user` may see whose name, pinyin, initials, phone or
+    e-mail match `search`."""
+    contacts = contact_queryset(user=user)
+    query = search.strip()
+    if not query:
+        return contacts
+    few = user_scope(user) == DataScope.OWN
+    return contacts.filter(text_condition(query, indexed=_index_serves(query, few=few)))
 
 
 def contact_get(*, user: Any, pk: Any) -> Contact:

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.customer_list, name="list"),
     path("new/", views.customer_edit, name="new"),
     path("regions/", views.region_options, name="regions"),
+    path("pick/", views.customer_pick, name="pick"),
+    path("contacts/pick/", views.contact_pick, name="contact-pick"),
     path("", include("kehu.customers.import_urls")),
     path("pool/", views.pool_list, name="pool"),
     path("handover/", views.handover, name="handover"),

@@ -22,7 +22,7 @@ from kehu.core.history import change_lines
 from kehu.core.htmx import is_htmx
 from kehu.core.pagination import CappedPaginator
 from kehu.core.roles import VIEW_CONTACT_DETAILS
-from kehu.customers import selectors, services
+from kehu.customers import pickers, selectors, services
 from kehu.customers.dedup import DuplicateKeys, customer_duplicates, find_duplicates
 from kehu.customers.forms import (
     ActivityForm,
@@ -233,6 +233,33 @@ def region_options(request: HttpRequest) -> HttpResponse:
     else:
         names = regions.cities(province)
     return render(request, "customers/_region_options.html", {"names": names})
+
+
+# Pickers ---------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("customers.view_customer", raise_exception=True)
+def customer_pick(request: HttpRequest) -> HttpResponse:
+    """<option>s for a customer picker: the visible customers matching `q`, of one `kind`
+    if asked (dealers)."""
+    customers = selectors.customer_list(
+        user=request.user,
+        search=request.GET.get("q", ""),
+        filters={"kind": request.GET.get("kind", "")},
+    ).order_by("name", "pk")[: pickers.MATCHES]
+    choices = [(c.pk, c.name) for c in customers]
+    return render(request, "customers/_pick_options.html", {"choices": choices})
+
+
+@login_required
+@permission_required("customers.view_contact", raise_exception=True)
+def contact_pick(request: HttpRequest) -> HttpResponse:
+    """<option>s for a contact picker: the contacts of visible customers matching `q`."""
+    contacts = selectors.contact_list(user=request.user, search=request.GET.get("q", ""))
+    matches = contacts.order_by("name", "pk")[: pickers.MATCHES]
+    choices = [(c.pk, pickers.contact_label(c)) for c in matches]
+    return render(request, "customers/_pick_options.html", {"choices": choices})
 
 
 # Follow-ups ------------------------------------------------------------------------------

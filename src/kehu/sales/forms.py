@@ -13,6 +13,7 @@ from kehu.core.scopes import visible_users
 from kehu.customers import selectors as customer_selectors
 from kehu.customers.forms import ActivityForm
 from kehu.customers.models import BusinessMode, Contact, Customer
+from kehu.customers.pickers import ContactChoiceField, CustomerChoiceField
 from kehu.sales import selectors
 from kehu.sales.models import (
     DecisionMaker,
@@ -64,6 +65,10 @@ class LeadForm(VersionedForm):
             "city": forms.Select,
             "district": forms.Select,
         }
+        field_classes = {
+            "referred_by_customer": CustomerChoiceField,
+            "referred_by_contact": ContactChoiceField,
+        }
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -76,7 +81,6 @@ class LeadForm(VersionedForm):
         referrer.queryset = customer_selectors.customer_queryset(user=user).order_by("name")
         contact: Any = self.fields["referred_by_contact"]
         contact.queryset = customer_selectors.contact_queryset(user=user).order_by("name")
-        contact.label_from_instance = lambda c: f"{c.name} · {c.customer.name}"
         province = self.data.get("province", self.instance.province)
         city = self.data.get("city", self.instance.city)
         self.fields["province"].widget.choices = _choices(regions.provinces())
@@ -183,7 +187,7 @@ class ConvertForm(forms.Form):
 
 
 class OpportunityForm(VersionedForm):
-    customer = forms.ModelChoiceField(label=_("customer"), queryset=Customer.objects.none())
+    customer = CustomerChoiceField(label=_("customer"))
 
     class Meta:
         model = Opportunity
