@@ -10,9 +10,11 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
 
-from kehu.customers.models import Customer
+from kehu.customers.models import CustomerKind
+from kehu.customers.pickers import CustomerChoiceField, DealerChoiceField
 from kehu.customers.selectors import customer_queryset
 from kehu.orders.models import (
     CustomerGroup,
@@ -39,7 +41,6 @@ def form_problem(form: forms.BaseForm) -> ValidationError:
 
 
 _LINE = re.compile(r"^line-(\d+)-product$")
-_SPEC = re.compile(r"^spec-(\d+)-name$")
 LINE_INPUTS = ["product", "quantity", "unit_price", "discount_percent"]
 
 
@@ -63,7 +64,7 @@ class CustomerGroupForm(forms.ModelForm):
 
 
 class MemberForm(forms.Form):
-    customer = forms.ModelChoiceField(label=_lazy("customer"), queryset=Customer.objects.none())
+    customer = CustomerChoiceField(label=_lazy("customer"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -71,9 +72,10 @@ class MemberForm(forms.Form):
         field.queryset = customer_queryset(user=user).order_by("name")
 
 
-class QuoteForm(forms.Form):
-    customer = forms.ModelChoiceField(label=_lazy("customer"), queryset=Customer.objects.none())
-    valid_until = forms.DateField(label=_lazy("valid until"), widget=_date_input())
+class DocumentForm(forms.Form):
+    """The head of a quote or an order; its lines are the numbered rows `line_rows` reads."""
+
+    customer = CustomerChoiceField(label=_lazy("customer"))
     notes = forms.CharField(
         label=_lazy("notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -86,8 +88,39 @@ class QuoteForm(forms.Form):
             field.disabled = True
 
 
-def line_rows(data: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
-    """The filled line rows of a posted quote form, and problems with products that vanished."""
+class QuoteForm(DocumentForm):
+    valid_until = forms.DateField(label=_lazy("valid until"), widget=_date_input())
+
+
+class OrderForm(DocumentForm):
+    dealer = DealerChoiceField(
+        label=_lazy("dealer"),
+        required=False,
+        # Spelled out so makemessages, which does not know `_lazy`, finds this text.
+        help_text=gettext_lazy("Empty on a new order: the customer's own dealer, if it has one."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        field: Any = self.fields["dealer"]
+        field.queryset = (
+            customer_queryset(user=user).filter(kind=CustomerKind.DEALER).order_by("name")
+        )
+        if self.fields["customer"].disabled:
+            # Editing: an empty dealer removes the dealer, it does not fill in the customer's.
+            field.help_text = ""
+
+
+def line_rows(
+    data: Mapping[str, Any], *, with_specs: bool = False
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The filled line rows of a posted quote or order form (with each line's specifications
+    for an order), and the rows whose product is not one on offer.
+
+    A row with an unknown product stays in the list, without one, so the form shows it again
+    as it was typed.
+    """
     indices = sorted(int(m.group(1)) for key in data if (m := _LINE.match(key)))
     rows: list[dict[str, Any]] = []
     problems: list[str] = []
@@ -95,29 +128,35 @@ def line_rows(data: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[str]]
         [data[f"line-{i}-product"] for i in indices if str(data[f"line-{i}-product"]).isdigit()]
     )
     for i in indices:
-        raw = data.get(f"line-{i}-product", "")
-        if not raw:
-            continue
-        product = products.get(int(raw)) if str(raw).isdigit() else None
-        if product is None:
-            problems.append(_("Choose a product on every line."))
-            continue
-        row: dict[str, Any] = {"product": product}
+        row: dict[str, Any] = {}
         for name in LINE_INPUTS[1:]:
             value = str(data.get(f"line-{i}-{name}", "")).strip().replace(",", "")
             if value:
                 row[name] = value
-        rows.append(row)
+        if with_specs:
+            row["specs"] = spec_rows(data, prefix=f"line-{i}-")
+        raw = str(data.get(f"line-{i}-product", ""))
+        if not raw and not any(row.values()):
+            continue
+        product = products.get(int(raw)) if raw.isdigit() else None
+        if product is None:
+            problems.append(
+                _("Line %(n)d, product: choose one of the products on offer.")
+                % {"n": len(rows) + 1}
+            )
+        rows.append({"product": product, **row})
     return rows, problems
 
 
-def spec_rows(data: Mapping[str, Any]) -> dict[str, str]:
-    indices = sorted(int(m.group(1)) for key in data if (m := _SPEC.match(key)))
+def spec_rows(data: Mapping[str, Any], *, prefix: str = "") -> dict[str, str]:
+    """The specifications posted as numbered name and value inputs, each name after `prefix`."""
+    pattern = re.compile(rf"^{re.escape(prefix)}spec-(\d+)-name$")
+    indices = sorted(int(m.group(1)) for key in data if (m := pattern.match(key)))
     specs = {}
     for i in indices:
-        name = str(data.get(f"spec-{i}-name", "")).strip()
+        name = str(data.get(f"{prefix}spec-{i}-name", "")).strip()
         if name:
-            specs[name] = str(data.get(f"spec-{i}-value", "")).strip()
+            specs[name] = str(data.get(f"{prefix}spec-{i}-value", "")).strip()
     return specs
 
 

@@ -6,7 +6,9 @@ app_name = "orders"
 
 urlpatterns = [
     path("", views.order_list, name="list"),
+    path("new/", views.order_edit, name="order-new"),
     path("<int:pk>/", views.order_detail, name="order"),
+    path("<int:pk>/edit/", views.order_edit, name="order-edit"),
     path("<int:pk>/pdf/", views.order_pdf, name="order-pdf"),
     path("<int:pk>/lines/<int:line_pk>/specs/", views.order_line_specs, name="specs"),
     path(

@@ -35,8 +35,14 @@ def _user(serializer: serializers.Serializer) -> Any:
     return None if request is None else request.user
 
 
+def version_field() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        required=False, min_value=1, help_text="The version read; required when updating."
+    )
+
+
 class ProductSerializer(serializers.ModelSerializer):
-    version = serializers.IntegerField(required=False, min_value=1)
+    version = version_field()
 
     class Meta:
         model = Product
@@ -72,6 +78,7 @@ class QuoteSerializer(serializers.ModelSerializer):
     )
     lines = LineSerializer(many=True)
     number = serializers.CharField(read_only=True)
+    version = version_field()
     # Statuses are plain strings in the schema: several models name a different choice set
     # "status", and one enum name each would collide.
     status = serializers.CharField(read_only=True)
@@ -90,6 +97,7 @@ class QuoteSerializer(serializers.ModelSerializer):
             "status",
             "total",
             "lines",
+            "version",
             "created_at",
         ]
         read_only_fields = ["id", "revision", "currency", "status", "total", "created_at"]
@@ -120,6 +128,7 @@ class OrderSerializer(serializers.ModelSerializer):
     number = serializers.CharField(read_only=True)
     status = serializers.CharField(read_only=True)
     outstanding = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    version = version_field()
 
     class Meta:
         model = Order
@@ -140,6 +149,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "due_date",
             "notes",
             "lines",
+            "version",
             "created_at",
         ]
         read_only_fields = [
@@ -210,10 +220,20 @@ class PaymentSerializer(serializers.ModelSerializer):
     recorded_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
     )
+    version = version_field()
 
     class Meta:
         model = Payment
-        fields = ["id", "order", "received_on", "amount", "method", "reference", "recorded_by"]
+        fields = [
+            "id",
+            "order",
+            "received_on",
+            "amount",
+            "method",
+            "reference",
+            "recorded_by",
+            "version",
+        ]
         read_only_fields = ["id", "recorded_by"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

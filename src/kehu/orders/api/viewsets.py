@@ -41,19 +41,38 @@ def _line_rows(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: v for k, v in line.items() if v is not None} for line in lines]
 
 
+def _update_data(serializer: Any) -> tuple[dict[str, Any], int]:
+    """An update's fields and the version it read, which it must name."""
+    data = dict(serializer.validated_data)
+    if "version" not in data:
+        raise serializers.ValidationError(
+            {"version": [serializers.Field.default_error_messages["required"]]}
+        )
+    return data, int(data.pop("version"))
+
+
+def _without_version(serializer: Any) -> dict[str, Any]:
+    data = dict(serializer.validated_data)
+    data.pop("version", None)
+    return data
+
+
 class QuoteViewSet(
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Quotes of the customers one may see; revising makes a new version, accepting an order."""
+    """Quotes of the customers one may see; revising makes a new version, accepting an order.
+    PATCH changes the open version's validity and notes in place."""
 
     serializer_class = QuoteSerializer
     permission_classes = [ScopedModelPermissions]
     filterset_fields = ["customer", "status"]
     ordering_fields = ["created_at", "valid_until", "total"]
     ordering = ["-created_at", "-id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Quote]:
         return selectors.quote_queryset(user=self.request.user).prefetch_related("lines")
@@ -67,6 +86,12 @@ class QuoteViewSet(
             lines=_line_rows(data["lines"]),
             notes=data.get("notes", ""),
             opportunity=data.get("opportunity"),
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        data, version = _update_data(serializer)
+        serializer.instance = services.quote_update(
+            actor=self.request.user, quote=serializer.instance, version=version, **data
         )
 
     @extend_schema(request=ReviseSerializer, responses=QuoteSerializer)
@@ -98,9 +123,12 @@ class OrderViewSet(
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Orders of the customers one may see, their confirmation, status and deliveries."""
+    """Orders of the customers one may see, their editing, confirmation, status and
+    deliveries. A draft may change its lines, dealer, opportunity and notes; a confirmed
+    order only its notes."""
 
     serializer_class = OrderSerializer
     permission_classes = [ScopedModelPermissions]
@@ -123,6 +151,15 @@ class OrderViewSet(
             notes=data.get("notes", ""),
             lines=_line_rows(data["lines"]),
         )
+
+    def perform_update(self, serializer: Any) -> None:
+        data, version = _update_data(serializer)
+        if "lines" in data:
+            data["lines"] = _line_rows(data["lines"])
+        order = services.order_update(
+            actor=self.request.user, order=serializer.instance, version=version, **data
+        )
+        serializer.instance = self.get_queryset().get(pk=order.pk)
 
     def _order_response(self, order: Order) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=order.pk)).data)
@@ -194,26 +231,39 @@ class OrderViewSet(
         return Response(DeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
 
 
+class PaymentPermissions(ScopedModelPermissions):
+    # Whoever may record a payment may correct one: finance keeps the books either way.
+    perms_map = {**ScopedModelPermissions.perms_map, "PATCH": ["%(app_label)s.add_%(model_name)s"]}
+
+
 class PaymentViewSet(
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Payments received; never more than the order still owes."""
+    """Payments received, never more than the order still owes; PATCH corrects one."""
 
     serializer_class = PaymentSerializer
-    permission_classes = [ScopedModelPermissions]
+    permission_classes = [PaymentPermissions]
     filterset_fields = ["order", "method"]
     ordering_fields = ["received_on", "amount"]
     ordering = ["-received_on", "-id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Payment]:
         return selectors.payment_queryset(user=self.request.user)
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.payment_create(
-            actor=self.request.user, **serializer.validated_data
+            actor=self.request.user, **_without_version(serializer)
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        data, version = _update_data(serializer)
+        serializer.instance = services.payment_update(
+            actor=self.request.user, payment=serializer.instance, version=version, **data
         )
 
 
@@ -281,17 +331,12 @@ class ProductViewSet(
         return selectors.product_list(search=self.request.query_params.get("search", ""))
 
     def perform_create(self, serializer: Any) -> None:
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
-        serializer.instance = services.product_create(actor=self.request.user, **data)
+        serializer.instance = services.product_create(
+            actor=self.request.user, **_without_version(serializer)
+        )
 
     def perform_update(self, serializer: Any) -> None:
-        data = dict(serializer.validated_data)
-        if "version" not in data:
-            raise serializers.ValidationError(
-                {"version": [serializers.Field.default_error_messages["required"]]}
-            )
-        version = int(data.pop("version"))
+        data, version = _update_data(serializer)
         serializer.instance = services.product_update(
             actor=self.request.user, product=serializer.instance, version=version, **data
         )

@@ -93,6 +93,7 @@ class Payment(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-received_on", "-id"]

@@ -12,8 +12,9 @@ from kehu.orders.services.orders import (
     order_create,
     order_line_set_specs,
     order_transition,
+    order_update,
 )
-from kehu.orders.services.payments import payment_create
+from kehu.orders.services.payments import payment_create, payment_update
 from kehu.orders.services.products import (
     GROUP_FIELDS,
     PRODUCT_FIELDS,
@@ -25,7 +26,7 @@ from kehu.orders.services.products import (
     product_create,
     product_update,
 )
-from kehu.orders.services.quotes import quote_accept, quote_create, quote_revise
+from kehu.orders.services.quotes import quote_accept, quote_create, quote_revise, quote_update
 
 __all__ = [
     "APPROVE_CREDIT",
@@ -44,12 +45,15 @@ __all__ = [
     "order_create",
     "order_line_set_specs",
     "order_transition",
+    "order_update",
     "payment_create",
     "payment_terms_for",
+    "payment_update",
     "price_set",
     "product_create",
     "product_update",
     "quote_accept",
     "quote_create",
     "quote_revise",
+    "quote_update",
 ]

@@ -39,7 +39,8 @@ def line_total(quantity: Decimal, unit_price: Decimal, discount_percent: Decimal
     return gross.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _decimal(value: Any) -> Any:
+def decimal_or_raw(value: Any) -> Any:
+    """A Decimal of a number or numeric text; anything else as it came, for validation to name."""
     if value is None or value == "" or isinstance(value, Decimal):
         return value
     try:
@@ -66,7 +67,7 @@ def build_lines(
     for number, row in enumerate(rows, start=1):
         line = model(position=number)
         try:
-            assign(line, {k: _decimal(v) for k, v in row.items()}, allowed)
+            assign(line, {k: decimal_or_raw(v) for k, v in row.items()}, allowed)
         except ValidationError as error:
             problems.extend(
                 _("Line %(n)d: %(problem)s") % {"n": number, "problem": m} for m in error.messages

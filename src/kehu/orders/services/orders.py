@@ -1,5 +1,5 @@
-"""Orders: creation, the credit check and its approvals, confirmation, the status timeline,
-custom-product specifications and deliveries."""
+"""Orders: creation and editing, the credit check and its approvals, confirmation, the status
+timeline, custom-product specifications and deliveries."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from kehu.core.history import (
     record_update,
     snapshot,
 )
+from kehu.core.locking import save_versioned
 from kehu.customers.models import Customer, CustomerKind
 from kehu.orders.exceptions import CreditBlocked, CreditCheck
 from kehu.orders.models import (
@@ -39,7 +40,13 @@ from kehu.orders.models import (
     OrderStatusChange,
     Quote,
 )
-from kehu.orders.services._common import CENT, build_lines, check_opportunity
+from kehu.orders.services._common import (
+    CENT,
+    assign,
+    build_lines,
+    check_opportunity,
+    decimal_or_raw,
+)
 from kehu.orders.services.products import payment_terms_for
 
 APPROVE_CREDIT = "orders.approve_credit"
@@ -64,6 +71,9 @@ MANUAL_TRANSITIONS: dict[str, set[str]] = {
 }
 SHIPPABLE = [OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION]
 SPECS_EDITABLE = [OrderStatus.DRAFT, OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION]
+# What an edit may change besides the lines; once confirmed, the notes alone.
+ORDER_EDITABLE = ["dealer", "opportunity", "notes"]
+DRAFT_ONLY = ["dealer", "opportunity"]
 
 
 def _check_dealer(*, customer: Customer, dealer: Customer | None) -> None:
@@ -94,11 +104,7 @@ def order_create(
         dealer = customer.dealer
     _check_dealer(customer=customer, dealer=dealer)
     check_opportunity(customer=customer, opportunity=opportunity)
-    built = build_lines(
-        OrderLine, lines, customer=customer, currency=customer.currency, extra_fields=["specs"]
-    )
-    for line in built:
-        line.specs = _clean_specs(line.specs)
+    built = _order_lines(lines, customer=customer, currency=customer.currency)
     order = Order(
         customer=customer,
         dealer=dealer,
@@ -120,6 +126,113 @@ def order_create(
     )
     record_creation(actor=actor, target=order, fields=ORDER_FIELDS, customer_id=customer.pk)
     return order
+
+
+def _order_lines(
+    rows: Iterable[Mapping[str, Any]], *, customer: Customer, currency: str
+) -> list[OrderLine]:
+    built = build_lines(
+        OrderLine, rows, customer=customer, currency=currency, extra_fields=["specs"]
+    )
+    for line in built:
+        line.specs = _clean_specs(line.specs)
+    return built
+
+
+def _refuse_after_draft(order: Order, names: Iterable[str]) -> None:
+    problems = {
+        name: _(
+            "The %(field)s of an order cannot change once it is %(status)s; only its notes can."
+        )
+        % {"field": _field_label(name), "status": OrderStatus(order.status).label}
+        for name in names
+    }
+    if problems:
+        raise ValidationError(problems)
+
+
+def _field_label(name: str) -> str:
+    if name == "lines":
+        return str(OrderLine._meta.verbose_name_plural)
+    return str(getattr(Order._meta.get_field(name), "verbose_name", name))
+
+
+@transaction.atomic
+def order_update(*, actor: Any, order: Order, version: int, **fields: Any) -> Order:
+    """Edit an order read at `version`; a stale version raises VersionConflict.
+
+    A draft may change its dealer, opportunity, notes and `lines` (all replaced, priced and
+    checked as on creation, each with its own specs; the total follows). Once confirmed only
+    the notes may change, and a cancelled order not at all. The customer never changes.
+    """
+    current = Order.objects.select_for_update().select_related("customer").get(pk=order.pk)
+    customer = fields.pop("customer", current.customer)
+    if customer.pk != current.customer_id:
+        raise ValidationError(
+            {"customer": _("An order's customer cannot change; cancel it and enter a new one.")}
+        )
+    if current.status == OrderStatus.CANCELLED:
+        raise ValidationError({"order": _("A cancelled order cannot be changed.")})
+    rows = fields.pop("lines", None)
+    old_lines = list(current.lines.select_related("product"))
+    before = {**snapshot(current, [*ORDER_EDITABLE, "total"]), "lines": _line_state(old_lines)}
+    if current.status != OrderStatus.DRAFT:
+        changed = ["lines"] if rows is not None and not _same_lines(old_lines, rows) else []
+        changed += [n for n in DRAFT_ONLY if n in fields and fields[n] != getattr(current, n)]
+        _refuse_after_draft(current, changed)
+        rows = None
+    assign(current, fields, ORDER_EDITABLE)
+    if "dealer" in fields:
+        _check_dealer(customer=customer, dealer=current.dealer)
+    if "opportunity" in fields:
+        check_opportunity(customer=customer, opportunity=current.opportunity)
+    built = None
+    if rows is not None:
+        built = _order_lines(rows, customer=customer, currency=current.currency)
+        current.total = sum((line.line_total for line in built), start=ZERO)
+    current.full_clean()
+    save_versioned(current, expected_version=version, fields=[*ORDER_EDITABLE, "total"])
+    if built is not None:
+        current.lines.all().delete()
+        for line in built:
+            line.order = current
+        OrderLine.objects.bulk_create(built)
+    after = {
+        **snapshot(current, [*ORDER_EDITABLE, "total"]),
+        "lines": before["lines"] if built is None else _line_state(built),
+    }
+    record_update(
+        actor=actor, target=current, before=before, after=after, customer_id=current.customer_id
+    )
+    return current
+
+
+def _same_lines(lines: list[OrderLine], rows: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether `rows` describe exactly these lines, so sending them back changes nothing."""
+    wanted = [
+        (
+            row.get("product"),
+            decimal_or_raw(row.get("quantity")),
+            decimal_or_raw(row.get("unit_price")),
+            decimal_or_raw(row.get("discount_percent") or ZERO),
+            dict(row.get("specs") or {}),
+        )
+        for row in rows
+    ]
+    return wanted == [
+        (line.product, line.quantity, line.unit_price, line.discount_percent, line.specs)
+        for line in lines
+    ]
+
+
+def _line_state(lines: Iterable[OrderLine]) -> list[str]:
+    """The lines as the history keeps them: one readable text each."""
+    return [
+        f"{line.product.sku} × {line.quantity.normalize():f} × {line.unit_price:.2f}"
+        + (f" −{line.discount_percent.normalize():f}%" if line.discount_percent else "")
+        + "".join(f" {name}: {value}" for name, value in line.specs.items())
+        for line in lines
+    ]
 
 
 def _clean_specs(specs: Any) -> dict[str, str]:

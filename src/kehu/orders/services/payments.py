@@ -1,4 +1,4 @@
-"""Payments received against orders: never more than the order still owes."""
+"""Payments received against orders, and their corrections: never more than the order owes."""
 
 from __future__ import annotations
 
@@ -12,8 +12,37 @@ from django.db.models import F
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from kehu.core.history import ChangeAction, actor_or_none, change_record
+from kehu.core.history import ChangeAction, actor_or_none, change_record, record_update, snapshot
+from kehu.core.locking import save_versioned
 from kehu.orders.models import RECEIVABLE_STATUSES, Order, OrderStatus, Payment, PaymentMethod
+from kehu.orders.services._common import assign
+
+PAYMENT_FIELDS = ["received_on", "amount", "method", "reference"]
+
+
+def _money(value: Decimal) -> str:
+    return number_format(value, 2, force_grouping=True)
+
+
+def _pay(*, actor: Any, order: Order, amount: Decimal) -> bool:
+    """Move the order's paid amount by `amount` unless that would pay more than its total.
+
+    The condition in the UPDATE keeps two payments recorded at once from together paying
+    too much.
+    """
+    applied = Order.objects.filter(pk=order.pk, paid__lte=F("total") - amount).update(
+        paid=F("paid") + amount
+    )
+    if not applied:
+        return False
+    change_record(
+        actor=actor,
+        target=order,
+        action=ChangeAction.UPDATE,
+        changes={"paid": [str(order.paid), str(order.paid + amount)]},
+        customer_id=order.customer_id,
+    )
+    return True
 
 
 @transaction.atomic
@@ -43,28 +72,56 @@ def payment_create(
         recorded_by=actor_or_none(actor),
     )
     payment.full_clean()
-    # The condition keeps two payments recorded at once from together paying too much.
-    applied = Order.objects.filter(pk=current.pk, paid__lte=F("total") - amount).update(
-        paid=F("paid") + amount
-    )
-    if not applied:
+    if not _pay(actor=actor, order=current, amount=amount):
         raise ValidationError(
             {
                 "amount": _("%(amount)s is more than the %(owed)s %(currency)s still owed.")
                 % {
-                    "amount": number_format(amount, 2, force_grouping=True),
-                    "owed": number_format(current.outstanding, 2, force_grouping=True),
+                    "amount": _money(amount),
+                    "owed": _money(current.outstanding),
                     "currency": current.currency,
                 }
             }
         )
     payment.save()
-    change_record(
-        actor=actor,
-        target=current,
-        action=ChangeAction.UPDATE,
-        changes={"paid": [str(current.paid), str(current.paid + amount)]},
-        customer_id=current.customer_id,
-    )
     order.paid = current.paid + amount
     return payment
+
+
+@transaction.atomic
+def payment_update(*, actor: Any, payment: Payment, version: int, **fields: Any) -> Payment:
+    """Correct a payment read at `version`: its date, method, reference or amount.
+
+    A new amount moves the order's paid amount by the difference, and may not take it past
+    the order's total. A stale version raises VersionConflict.
+    """
+    order = Order.objects.select_for_update().get(pk=payment.order_id)
+    current = Payment.objects.get(pk=payment.pk)
+    before = snapshot(current, PAYMENT_FIELDS)
+    assign(current, fields, PAYMENT_FIELDS)
+    current.full_clean()
+    save_versioned(current, expected_version=version, fields=PAYMENT_FIELDS)
+    difference = Decimal(current.amount) - Decimal(before["amount"])
+    if difference and not _pay(actor=actor, order=order, amount=difference):
+        raise ValidationError(
+            {
+                "amount": _(
+                    "%(amount)s would pay %(more)s more, but only %(owed)s %(currency)s "
+                    "is still owed."
+                )
+                % {
+                    "amount": _money(current.amount),
+                    "more": _money(difference),
+                    "owed": _money(order.outstanding),
+                    "currency": order.currency,
+                }
+            }
+        )
+    record_update(
+        actor=actor,
+        target=current,
+        before=before,
+        after=snapshot(current, PAYMENT_FIELDS),
+        customer_id=order.customer_id,
+    )
+    return current

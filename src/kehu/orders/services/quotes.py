@@ -1,4 +1,5 @@
-"""Quotes: created with priced lines, revised into new versions, accepted into an order."""
+"""Quotes: created with priced lines, revised into new versions, accepted into an order; the
+open version's validity and notes edited in place."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from kehu.core.exceptions import VersionConflict
 from kehu.core.history import actor_or_none, record_creation, record_update, snapshot
+from kehu.core.locking import save_versioned
 from kehu.customers.models import Customer
 from kehu.orders.models import Order, Quote, QuoteLine, QuoteStatus
-from kehu.orders.services._common import build_lines, check_opportunity
+from kehu.orders.services._common import assign, build_lines, check_opportunity
 
 QUOTE_FIELDS = [
     "customer",
@@ -28,6 +30,7 @@ QUOTE_FIELDS = [
     "status",
     "total",
 ]
+QUOTE_EDITABLE = ["valid_until", "notes"]
 
 
 def _check_valid_until(valid_until: date | None) -> None:
@@ -124,6 +127,42 @@ def quote_revise(
         revision=quote.revision + 1,
         opportunity=quote.opportunity,
     )
+
+
+@transaction.atomic
+def quote_update(*, actor: Any, quote: Quote, version: int, **fields: Any) -> Quote:
+    """Change the validity or notes of an open quote read at `version`, in place.
+
+    Its lines change only by revising it into a new version, which the customer can tell
+    apart from the one they were sent. A stale version raises VersionConflict.
+    """
+    if "lines" in fields:
+        raise ValidationError(
+            {"lines": _("A quote's lines change by revising it into a new version (revise).")}
+        )
+    current = Quote.objects.select_for_update().get(pk=quote.pk)
+    if current.status != QuoteStatus.OPEN:
+        raise ValidationError(
+            {
+                "status": _(
+                    "Only the latest open version of a quote can be changed; this one is %(s)s."
+                )
+                % {"s": current.get_status_display()}
+            }
+        )
+    before = snapshot(current, QUOTE_EDITABLE)
+    assign(current, fields, QUOTE_EDITABLE)
+    _check_valid_until(current.valid_until)
+    current.full_clean(exclude=["family"])
+    save_versioned(current, expected_version=version, fields=QUOTE_EDITABLE)
+    record_update(
+        actor=actor,
+        target=current,
+        before=before,
+        after=snapshot(current, QUOTE_EDITABLE),
+        customer_id=current.customer_id,
+    )
+    return current
 
 
 @transaction.atomic

@@ -23,13 +23,21 @@ from kehu.orders.exceptions import CreditBlocked
 from kehu.orders.forms import (
     DeliveryForm,
     OrderFilterForm,
+    OrderForm,
     PaymentForm,
     form_problem,
     spec_rows,
 )
 from kehu.orders.models import Order, OrderStatus
 from kehu.orders.services.orders import MANUAL_TRANSITIONS
-from kehu.orders.views._common import PAGE_SIZE, pdf_response, problem_text, require
+from kehu.orders.views._common import (
+    PAGE_SIZE,
+    document_entry,
+    pdf_response,
+    problem_text,
+    require,
+    rows_of,
+)
 
 # Orders ---------------------------------------------------------------------------------
 
@@ -76,6 +84,60 @@ def _order_context(request: HttpRequest, order: Order, **extra: Any) -> dict[str
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = selectors.order_get(user=request.user, pk=pk)
     return render(request, "orders/order_detail.html", _order_context(request, order))
+
+
+@login_required
+def order_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """A new order without a quote (?customer= chooses its customer), or (with pk) a draft
+    order's lines, dealer and notes."""
+    order = selectors.order_get(user=request.user, pk=pk) if pk else None
+    require(request, "orders.add_order" if order is None else "orders.change_order")
+    if order is not None and order.status != OrderStatus.DRAFT:
+        messages.error(request, _("Only a draft order's lines and dealer can be edited."))
+        return redirect("orders:order", pk=order.pk)
+    initial: dict[str, Any] = {"customer": request.GET.get("customer")}
+    rows: list[dict[str, Any]] = []
+    if order is not None:
+        initial = {
+            "customer": order.customer_id,
+            "dealer": order.dealer_id,
+            "notes": order.notes,
+            "version": order.version,
+        }
+        rows = rows_of(order)
+    form = OrderForm(
+        request.POST or None, initial=initial, user=request.user, fixed_customer=bool(order)
+    )
+
+    def save(data: dict[str, Any], lines: list[dict[str, Any]]) -> Order:
+        if order is not None:
+            return services.order_update(
+                actor=request.user,
+                order=order,
+                version=data["version"] or 0,
+                dealer=data["dealer"],
+                notes=data["notes"],
+                lines=lines,
+            )
+        return services.order_create(
+            actor=request.user,
+            customer=data["customer"],
+            dealer=data["dealer"],
+            notes=data["notes"],
+            lines=lines,
+        )
+
+    return document_entry(
+        request,
+        form,
+        rows,
+        template="orders/order_form.html",
+        save=save,
+        saved=_("Order %(n)s saved."),
+        url_name="orders:order",
+        with_specs=True,
+        order=order,
+    )
 
 
 @login_required

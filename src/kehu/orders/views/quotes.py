@@ -16,12 +16,16 @@ from django.views.decorators.http import require_POST
 from kehu.core.exceptions import VersionConflict
 from kehu.core.pagination import CappedPaginator
 from kehu.orders import selectors, services
-from kehu.orders.forms import (
-    QuoteForm,
-    line_rows,
-)
+from kehu.orders.forms import QuoteForm
 from kehu.orders.models import Order, Quote, QuoteStatus
-from kehu.orders.views._common import PAGE_SIZE, pdf_response, problem_text, require
+from kehu.orders.views._common import (
+    PAGE_SIZE,
+    document_entry,
+    pdf_response,
+    problem_text,
+    require,
+    rows_of,
+)
 
 # Quotes ---------------------------------------------------------------------------------
 
@@ -37,13 +41,6 @@ def quote_list(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/quote_list.html", context)
 
 
-def _line_context(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "rows": rows or [{}],
-        "products": list(selectors.product_list(active_only=True)),
-    }
-
-
 @login_required
 def quote_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """A new quote, or (with pk) the next version of one: line rows added with htmx."""
@@ -57,66 +54,55 @@ def quote_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "valid_until": revising.valid_until,
             "notes": revising.notes,
         }
-        rows = [
-            {
-                "product": line.product,
-                "quantity": line.quantity,
-                "unit_price": line.unit_price,
-                "discount_percent": line.discount_percent,
-            }
-            for line in revising.lines.select_related("product")
-        ]
+        rows = rows_of(revising)
     form = QuoteForm(
         request.POST or None, initial=initial, user=request.user, fixed_customer=bool(revising)
     )
-    problems: list[str] = []
-    if request.method == "POST":
-        rows, problems = line_rows(request.POST)
-        if form.is_valid() and not problems:
-            try:
-                quote = _save_quote(request, form, rows, revising)
-            except (ValidationError, VersionConflict) as problem:
-                problems = _messages_of(problem)
-            else:
-                messages.success(request, _("Quote %(n)s saved.") % {"n": quote.number})
-                return redirect("orders:quote", pk=quote.pk)
-    context = {"form": form, "revising": revising, "problems": problems, **_line_context(rows)}
-    return render(request, "orders/quote_form.html", context)
 
-
-def _messages_of(problem: ValidationError | VersionConflict) -> list[str]:
-    return problem.messages if isinstance(problem, ValidationError) else [str(problem)]
-
-
-def _save_quote(
-    request: HttpRequest, form: QuoteForm, rows: list[dict[str, Any]], revising: Quote | None
-) -> Quote:
-    data = form.cleaned_data
-    if revising is not None:
-        return services.quote_revise(
+    def save(data: dict[str, Any], lines: list[dict[str, Any]]) -> Quote:
+        if revising is not None:
+            return services.quote_revise(
+                actor=request.user,
+                quote=revising,
+                valid_until=data["valid_until"],
+                notes=data["notes"],
+                lines=lines,
+            )
+        return services.quote_create(
             actor=request.user,
-            quote=revising,
+            customer=data["customer"],
             valid_until=data["valid_until"],
             notes=data["notes"],
-            lines=rows,
+            lines=lines,
         )
-    return services.quote_create(
-        actor=request.user,
-        customer=data["customer"],
-        valid_until=data["valid_until"],
-        notes=data["notes"],
-        lines=rows,
+
+    return document_entry(
+        request,
+        form,
+        rows,
+        template="orders/quote_form.html",
+        save=save,
+        saved=_("Quote %(n)s saved."),
+        url_name="orders:quote",
+        revising=revising,
     )
+
+
+def _digits(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
 
 
 @login_required
 def blank_row(request: HttpRequest, kind: str) -> HttpResponse:
-    """One more empty row for a quote's lines or a line's specifications (htmx appends it)."""
-    index = request.GET.get("index", "0")
+    """One more empty row for a document's lines (?specs=1: with room for an order line's
+    specifications) or for a line's specifications (?line=n: of the form's line n); htmx
+    appends it."""
     context = {
-        "index": int(index) if index.isdigit() else 0,
+        "index": _digits(request.GET.get("index")) or 0,
         "row": {},
         "products": selectors.product_list(active_only=True),
+        "with_specs": request.GET.get("specs") == "1",
+        "line_index": _digits(request.GET.get("line")),
     }
     template = "orders/_line_row.html" if kind == "line" else "orders/_spec_row.html"
     return render(request, template, context)
