@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kehu.core.pagination import CappedPaginator
+from kehu.core.pagination import CappedPaginator, SliceByIds
 from kehu.customers import services
 from kehu.customers.models import Customer
 
@@ -124,6 +124,19 @@ def test_counting_stops_at_the_limit(team, make_customer, monkeypatch):
     assert not last.has_next() and last.has_previous()
     few = CappedPaginator(customers[:3], 4).page(1)
     assert (few.paginator.count, few.paginator.exact, few.has_next()) == (3, True, False)
+
+
+def test_a_known_count_is_not_counted_again_and_pages_read_by_ids(team, make_customer):
+    for index in range(12):
+        make_customer(team["alice"], name=f"客户{index}")
+    customers = SliceByIds(Customer.objects.select_related("owner").order_by("-name"))
+
+    with CaptureQueriesContext(connection) as context:
+        page = CappedPaginator(customers, 4, known_count=12).page(2)
+        names = [(c.name, c.owner.username) for c in page]
+    assert names == [(f"客户{i}", "alice") for i in (5, 4, 3, 2)]  # by name, descending
+    assert (page.paginator.count, page.paginator.exact, page.has_next()) == (12, True, True)
+    assert len(context) == 2  # the page's ids, then its rows; no count
 
 
 def test_the_api_says_when_the_count_stopped(team, make_customer, api_client, monkeypatch):

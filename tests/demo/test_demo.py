@@ -247,7 +247,8 @@ def test_some_orders_wait_for_a_credit_approval_and_one_went_through(loaded: str
 
 def test_receivables_age_into_every_bucket(loaded: str) -> None:
     finance = user("huangmin")
-    rows, total = receivables_ageing(user=finance)
+    ageing = receivables_ageing(user=finance)
+    rows, total = ageing.rows, ageing.totals
     for bucket in ["not_due", "d0_30", "d31_60", "d61_90", "d90_plus"]:
         assert getattr(total, bucket) > 0, bucket
     open_amount = receivable_orders(user=finance).aggregate(open=Sum(F("total") - F("paid")))[
@@ -255,11 +256,11 @@ def test_receivables_age_into_every_bucket(loaded: str) -> None:
     ]
     assert total.total == Decimal(open_amount).quantize(Decimal("0.01"))
     assert rows[0].total >= rows[-1].total
-    by_owner, owner_total = receivables_ageing(user=finance, by="owner")
-    assert owner_total.total == total.total
-    assert {row.label for row in by_owner} >= {"赵磊", "孙丽"}
+    by_owner = receivables_ageing(user=finance, by="owner")
+    assert by_owner.totals.total == total.total
+    assert {row.label for row in by_owner.rows} >= {"赵磊", "孙丽"}
     # A salesperson sees only their own customers' receivables.
-    _rows, own = receivables_ageing(user=user("zhaolei"))
+    own = receivables_ageing(user=user("zhaolei")).totals
     assert 0 < own.total < total.total
 
 

@@ -86,7 +86,7 @@ def test_a_lead_becomes_a_paid_order(team, products, api_client, english):
     confirmed = alice.post(f"/api/v1/orders/{order_id}/confirm/")
     assert confirmed.status_code == 200 and confirmed.data["status"] == "confirmed"
 
-    rows, _totals = receivables_ageing(user=team["finance"])
+    rows = receivables_ageing(user=team["finance"]).rows
     assert [(row.label, row.not_due) for row in rows] == [(customer.name, Decimal("3500.00"))]
 
     paid = finance.post(
@@ -97,4 +97,4 @@ def test_a_lead_becomes_a_paid_order(team, products, api_client, english):
     assert paid.status_code == 201, paid.data
     settled = Order.objects.get(pk=order_id)
     assert (settled.paid, settled.quote.opportunity) == (Decimal("3500.00"), opportunity)
-    assert receivables_ageing(user=team["finance"])[0] == []
+    assert receivables_ageing(user=team["finance"]).rows == []

@@ -207,7 +207,9 @@ def test_the_customer_form_offers_only_visible_dealers(team, make_customer, clie
     make_customer(team["bob"], name="甘肃陇原经销部", kind="dealer")
     client.force_login(team["alice"])
     form = client.get("/customers/new/").content.decode()
-    assert "陕西秦丰经销部" in form and "甘肃陇原经销部" not in form
+    assert 'hx-get="/customers/pick/?kind=dealer"' in form
+    offered = client.get("/customers/pick/", {"q": "经销部", "kind": "dealer"}).content.decode()
+    assert "陕西秦丰经销部" in offered and "甘肃陇原经销部" not in offered
     fields = {"name": "咸阳饭店", "kind": "company", "credit_limit": "0", "currency": "CNY"}
     response = client.post("/customers/new/", {**fields, "dealer": mine.pk})
     assert response.status_code == 302
@@ -312,3 +314,19 @@ def test_admins_keep_the_catalogue_and_the_price_lists(team, make_customer, prod
         lines=[{"product": products["valve"], "quantity": "1"}],
     )
     assert quote.total == Decimal("199.50")
+
+
+def test_the_ageing_table_goes_by_pages_under_totals_of_all(
+    team, make_customer, confirmed_order, client, english
+):
+    for index in range(26):
+        customer = make_customer(team["alice"], name=f"客户{index:02d}")
+        confirmed_order(team["alice"], customer, f"{1000 + index}.00")
+    client.force_login(team["finance"])
+    first = client.get("/orders/receivables/").content.decode()
+    second = client.get("/orders/receivables/?rows=2").content.decode()
+    assert "1–25 of 26" in first and "客户25" in first and "客户00" not in first
+    assert "26–26 of 26" in second and "客户00" in second and "客户25" not in second
+    assert 'href="?rows=2" data-testid="ageing-next"' in first
+    for page in (first, second):
+        assert "26,325.00" in page  # the total of all 26, on every page

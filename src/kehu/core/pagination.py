@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
@@ -33,13 +34,23 @@ class CappedPage(Page):
 
 
 class CappedPaginator(Paginator):
-    """A Paginator whose `count` stops at `count_limit`; `exact` tells whether it did."""
+    """A Paginator whose `count` stops at `count_limit`; `exact` tells whether it did.
+
+    A caller that learnt the number of rows from a query it ran anyway passes it as
+    `known_count`, and nothing is counted again.
+    """
 
     count_limit = COUNT_LIMIT
+
+    def __init__(self, *args: Any, known_count: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count
 
     @cached_property
     def _counted(self) -> int:
         """The number of rows, or count_limit + 1 when there are more than count_limit."""
+        if self.known_count is not None:
+            return self.known_count
         rows: Any = self.object_list
         if hasattr(rows, "count") and hasattr(rows, "query"):
             if not rows.query.is_sliced:
@@ -50,11 +61,11 @@ class CappedPaginator(Paginator):
 
     @property
     def exact(self) -> bool:
-        return self._counted <= self.count_limit
+        return self.known_count is not None or self._counted <= self.count_limit
 
     @cached_property
     def count(self) -> int:
-        return min(self._counted, self.count_limit)
+        return self._counted if self.exact else self.count_limit
 
     def validate_number(self, number: Any) -> int:
         if self.exact:
@@ -76,6 +87,24 @@ class CappedPaginator(Paginator):
             raise EmptyPage(self.error_messages["no_results"])
         more = len(rows) > self.per_page
         return CappedPage(rows[: self.per_page], number, self, has_more=more)
+
+
+class SliceByIds:
+    """An ordered queryset whose slices are read in two steps: the slice's ids, which the
+    indexes can answer without reading a row, then only those rows.
+
+    For a filter that only a join can check (whose customer an order is, say), reading each
+    candidate row to learn that costs more than the page itself. It has no count: give the
+    paginator `known_count`.
+    """
+
+    def __init__(self, queryset: QuerySet[Any]) -> None:
+        self.queryset = queryset
+
+    def __getitem__(self, window: slice) -> list[Any]:
+        ids = list(self.queryset.values_list("pk", flat=True)[window])
+        rows = self.queryset.in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 class Pagination(PageNumberPagination):

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, ForeignObjectRel, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -434,9 +434,29 @@ _MERGE_FILLS = [f for f in CUSTOMER_FIELDS if f not in {"name", "kind", "owner",
 
 
 @transaction.atomic
+def _move_references(other: Customer, survivor: Customer) -> None:
+    """Point whatever refers to `other` at `survivor`: follow-ups, and the records of the apps
+    built on customers (orders, quotes, opportunities, leads, a dealer's end customers, …),
+    which this app does not know by name."""
+    if survivor.dealer_id == other.pk:
+        # An end customer merged with its own dealer cannot become its own dealer.
+        Customer.objects.filter(pk=survivor.pk).update(dealer=None)
+    for relation in Customer._meta.get_fields(include_hidden=True):
+        if not isinstance(relation, ForeignObjectRel) or relation.many_to_many:
+            continue
+        model: Any = relation.related_model
+        if model._meta.auto_created:
+            continue  # the tags' table: added above
+        field = relation.field.name
+        if relation.one_to_one and model._base_manager.filter(**{field: survivor}).exists():
+            continue  # the survivor keeps its own; the other's goes with the other
+        model._base_manager.filter(**{field: other}).update(**{field: survivor})
+
+
 def customer_merge(*, actor: Any, survivor: Customer, other: Customer) -> Customer:
-    """Fold `other` into `survivor`: contacts, follow-ups, tags and history move over, blank
-    fields of the survivor take the other's values, and the other customer is removed."""
+    """Fold `other` into `survivor`: contacts, follow-ups, tags, history and every record of
+    other apps that refers to it move over, blank fields of the survivor take the other's
+    values, and the other customer is removed."""
     if survivor.pk == other.pk:
         raise ValidationError({"other_id": _("A customer cannot be merged with itself.")})
     before = _customer_state(survivor)
@@ -453,9 +473,9 @@ def customer_merge(*, actor: Any, survivor: Customer, other: Customer) -> Custom
         fields=[*_CUSTOMER_WRITTEN, "last_activity_at"],
     )
     Contact.objects.filter(customer=other).update(customer=survivor, is_primary=False)
-    Activity.objects.filter(customer=other).update(customer=survivor)
     survivor.tags.add(*other.tags.all())
     Change.objects.filter(customer_id=other.pk).update(customer_id=survivor.pk)
+    _move_references(other, survivor)
     changes = diff(before, _customer_state(survivor))
     changes["merged_from"] = [None, f"{other.name} (#{other.pk})"]
     change_record(

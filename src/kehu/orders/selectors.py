@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
-    Case,
+    Count,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -17,7 +17,6 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
@@ -25,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehu.core.models import User
+from kehu.core.scopes import owner_filter
 from kehu.customers.models import Customer, CustomerKind
 from kehu.customers.selectors import customer_queryset
 from kehu.orders.models import (
@@ -74,13 +74,13 @@ def customer_group_get(*, pk: Any) -> CustomerGroup:
     return group
 
 
-def _of_visible_customers(queryset: QuerySet[Any], user: Any, path: str = "customer") -> Any:
-    visible = customer_queryset(user=user)
-    # Someone who sees every customer needs no filter: joining a million customers only to
-    # keep them all would cost more than the rest of the query.
-    if not visible.query.has_filters():
-        return queryset
-    return queryset.filter(**{f"{path}__in": visible})
+def _of_visible_customers(
+    queryset: QuerySet[Any], user: Any, owner: str = "customer__owner"
+) -> Any:
+    # The customers' own scope condition (the rule of `customer_queryset`) on the path to the
+    # customer's owner: for orders their own copy of it, which spares the join.
+    condition = owner_filter(user, owner)
+    return queryset if condition is None else queryset.filter(condition)
 
 
 def quote_queryset(*, user: Any) -> QuerySet[Quote]:
@@ -102,7 +102,9 @@ def quote_versions(*, quote: Quote) -> QuerySet[Quote]:
 def order_queryset(*, user: Any) -> QuerySet[Order]:
     """The orders of the customers `user` may see."""
     return _of_visible_customers(
-        Order.objects.select_related("customer", "customer__owner", "dealer"), user
+        Order.objects.select_related("customer", "customer__owner", "dealer"),
+        user,
+        "customer_owner",
     )
 
 
@@ -126,7 +128,7 @@ def payment_queryset(*, user: Any) -> QuerySet[Payment]:
     return _of_visible_customers(
         Payment.objects.select_related("order", "order__customer", "recorded_by"),
         user,
-        "order__customer",
+        "order__customer_owner",
     )
 
 
@@ -136,7 +138,7 @@ def credit_approval_queryset(*, user: Any) -> QuerySet[CreditApproval]:
             "order", "order__customer", "requested_by", "decided_by"
         ),
         user,
-        "order__customer",
+        "order__customer_owner",
     )
 
 
@@ -162,6 +164,7 @@ class AgeingRow:
     d61_90: Decimal
     d90_plus: Decimal
     total: Decimal
+    overdue_orders: int
 
 
 def receivable_orders(*, user: Any) -> QuerySet[Order]:
@@ -169,55 +172,89 @@ def receivable_orders(*, user: Any) -> QuerySet[Order]:
     return order_queryset(user=user).filter(status__in=RECEIVABLE_STATUSES, paid__lt=F("total"))
 
 
-def _bucket_sums(today: date) -> dict[str, Any]:
-    """Sum of outstanding amounts per ageing bucket, by days past the due date."""
+def _ageing_sums(today: date) -> dict[str, Any]:
+    """Outstanding amount per ageing bucket (by days past the due date), in all, and the
+    number of overdue orders."""
     outstanding = ExpressionWrapper(F("total") - F("paid"), output_field=_MONEY)
-
-    def bucket(condition: Q) -> Any:
-        return Coalesce(
-            Sum(Case(When(condition, then=outstanding), default=Value(ZERO), output_field=_MONEY)),
-            Value(ZERO),
-            output_field=_MONEY,
-        )
 
     def days_ago(n: int) -> date:
         return today - timedelta(days=n)
 
-    return {
-        "not_due": bucket(Q(due_date__gte=today)),
-        "d0_30": bucket(Q(due_date__lt=today, due_date__gte=days_ago(30))),
-        "d31_60": bucket(Q(due_date__lt=days_ago(30), due_date__gte=days_ago(60))),
-        "d61_90": bucket(Q(due_date__lt=days_ago(60), due_date__gte=days_ago(90))),
-        "d90_plus": bucket(Q(due_date__lt=days_ago(90))),
-        "total": Coalesce(Sum(outstanding), Value(ZERO), output_field=_MONEY),
+    buckets = {
+        "not_due": Q(due_date__gte=today),
+        "d0_30": Q(due_date__lt=today, due_date__gte=days_ago(30)),
+        "d31_60": Q(due_date__lt=days_ago(30), due_date__gte=days_ago(60)),
+        "d61_90": Q(due_date__lt=days_ago(60), due_date__gte=days_ago(90)),
+        "d90_plus": Q(due_date__lt=days_ago(90)),
     }
+    sums: dict[str, Any] = {
+        name: Coalesce(Sum(outstanding, filter=condition), Value(ZERO), output_field=_MONEY)
+        for name, condition in buckets.items()
+    }
+    # Not named "total": that would hide the order's own total from the expressions after it.
+    sums["outstanding"] = Sum(outstanding, output_field=_MONEY)
+    sums["overdue_orders"] = Count("pk", filter=Q(due_date__lt=today))
+    return sums
 
 
 def _row(values: dict[str, Any], key: Any, label: str) -> AgeingRow:
-    return AgeingRow(key, label, *(_cents(values[b]) for b in [*BUCKETS, "total"]))
+    amounts: dict[str, Any] = {name: _cents(values[name] or 0) for name in BUCKETS}
+    return AgeingRow(
+        key=key,
+        label=label,
+        **amounts,
+        total=_cents(values["outstanding"] or 0),
+        overdue_orders=int(values["overdue_orders"] or 0),
+    )
+
+
+@dataclass(frozen=True)
+class Ageing:
+    rows: list[AgeingRow]
+    totals: AgeingRow
+    row_count: int  # customers (or salespeople) owing, on every page
 
 
 def receivables_ageing(
-    *, user: Any, by: str = "customer", today: date | None = None, limit: int = 200
-) -> tuple[list[AgeingRow], AgeingRow]:
-    """Ageing buckets per customer (or per salesperson: `by="owner"`) and their totals.
+    *,
+    user: Any,
+    by: str = "customer",
+    today: date | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Ageing:
+    """Ageing buckets per customer (or per salesperson: `by="owner"`), largest balances first,
+    `limit` rows from `offset`, and the totals of all, with the number of overdue orders in
+    each.
 
-    Two GROUP BY queries over the open orders whatever their number, and one more for the
-    names of the `limit` largest balances shown.
+    Four queries whatever the number of orders. Nearly every customer owing is a group of
+    its own, and each sum costs the database something per group: the page's rows are
+    chosen by their balance alone, and only they are split into buckets.
     """
     today = today or timezone.localdate()
-    sums = _bucket_sums(today)
+    sums = _ageing_sums(today)
     orders = receivable_orders(user=user)
-    key = "customer__owner" if by == "owner" else "customer"
-    grouped = list(orders.values(key).annotate(**sums).order_by("-total", key)[:limit])
-    ids = [values[key] for values in grouped]
+    # A customer's orders all carry its owner, so grouping by both is grouping by customer,
+    # in the order of the index the orders are read from.
+    grouping = ["customer_owner"] if by == "owner" else ["customer_owner", "customer"]
+    key = grouping[-1]
+    largest = list(
+        orders.values(*grouping)
+        .annotate(outstanding=sums["outstanding"])
+        .order_by("-outstanding", key)
+        .values_list(key, flat=True)[offset : offset + limit]
+    )
+    picked = Q(**{f"{key}__in": [pk for pk in largest if pk is not None]})
+    if None in largest:  # the pool's customers, owned by nobody
+        picked |= Q(**{f"{key}__isnull": True})
+    split = {values[key]: values for values in orders.filter(picked).values(key).annotate(**sums)}
     if by == "owner":
-        names = {u.pk: u.display_name for u in User.objects.filter(pk__in=ids)}
+        names = {u.pk: u.display_name for u in User.objects.filter(pk__in=largest)}
     else:
-        names = dict(Customer.objects.filter(pk__in=ids).values_list("pk", "name"))
-    rows = [_row(v, v[key], names.get(v[key]) or _("Pool")) for v in grouped]
-    totals = _row(orders.aggregate(**sums), None, _("Total"))
-    return rows, totals
+        names = dict(Customer.objects.filter(pk__in=largest).values_list("pk", "name"))
+    rows = [_row(split[pk], pk, names.get(pk) or _("Pool")) for pk in largest]
+    totals = orders.aggregate(**sums, row_count=Count(key, distinct=True))
+    return Ageing(rows, _row(totals, None, _("Total")), totals["row_count"])
 
 
 def overdue_orders(*, user: Any, today: date | None = None) -> QuerySet[Order]:

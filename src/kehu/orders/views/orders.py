@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kehu.core.exceptions import VersionConflict
-from kehu.core.pagination import CappedPaginator
+from kehu.core.pagination import CappedPaginator, SliceByIds
 from kehu.customers.selectors import customer_queryset
 from kehu.orders import selectors, services
 from kehu.orders.exceptions import CreditBlocked
@@ -294,18 +295,28 @@ def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("orders.view_receivables", raise_exception=True)
 def receivables(request: HttpRequest) -> HttpResponse:
     by = "owner" if request.GET.get("by") == "owner" else "customer"
-    rows, totals = selectors.receivables_ageing(user=request.user, by=by)
-    overdue = CappedPaginator(selectors.overdue_orders(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    number = _page_number(request.GET.get("rows"))
+    ageing = selectors.receivables_ageing(
+        user=request.user, by=by, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
     )
+    overdue = CappedPaginator(
+        SliceByIds(selectors.overdue_orders(user=request.user)),
+        PAGE_SIZE,
+        known_count=ageing.totals.overdue_orders,
+    ).get_page(request.GET.get("page"))
     context = {
-        "rows": rows,
-        "totals": totals,
+        "ageing": ageing,
+        # The rows were read a page at a time already; this paginator only numbers the pages.
+        "ageing_page": Paginator(range(ageing.row_count), PAGE_SIZE).get_page(number),
         "by": by,
         "overdue": overdue,
         "today": timezone.localdate(),
     }
     return render(request, "orders/receivables.html", context)
+
+
+def _page_number(raw: str | None) -> int:
+    return int(raw) if raw and raw.isdigit() and int(raw) > 0 else 1
 
 
 # Dealers --------------------------------------------------------------------------------
