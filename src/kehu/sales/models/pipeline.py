@@ -115,9 +115,18 @@ class Opportunity(models.Model):
         verbose_name = _("opportunity")
         verbose_name_plural = _("opportunities")
         indexes = [
+            # The board's columns: open ones closing soonest first, won and lost ones latest
+            # closed first.
             models.Index(fields=["stage", "expected_close_date", "id"]),
+            models.Index(fields=["stage", "-closed_on", "-id"], name="opportunity_closed"),
             models.Index(fields=["owner", "expected_close_date"]),
             models.Index(fields=["closed_on"]),
+            # The board's totals of a person or a team, from the index alone.
+            models.Index(
+                fields=["owner", "business_mode", "stage", "currency"],
+                include=["id", "amount"],
+                name="opportunity_totals",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="opportunity_amount"),

@@ -15,7 +15,9 @@
       if (reason === null) { return reload(); }
       data.append("lost_reason", reason);
     }
-    fetch(card.dataset.moveUrl, {
+    // One move address for the board, with the card's id in place of the 0.
+    var url = board.dataset.moveUrl.replace("/0/", "/" + card.dataset.id + "/");
+    fetch(url, {
       method: "POST", body: data, headers: { "X-CSRFToken": csrf }, credentials: "same-origin"
     }).then(function (response) { return response.text(); }).then(show);
   }
