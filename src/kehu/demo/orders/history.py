@@ -315,7 +315,8 @@ class _BulkOrder:
         customer = self.buyer.customer
         lines = self.add_lines(rng, products, gift_box)
         total = sum((line.total for line in lines), start=Decimal("0"))
-        created = working_hour(day, rng)
+        # An order of today entered later in the working day than now is entered now.
+        created = min(working_hour(day, rng), self.now)
         self.step(created, OrderStatus.DRAFT)
         dealer = customer.dealer.name if customer.dealer else None
         created_changes = {
