@@ -11,9 +11,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from kehu.core.exceptions import VersionConflict
+from kehu.core.history import change_lines
 from kehu.core.models import Change
 from kehu.orders import services
-from kehu.orders.models import Order, OrderStatus, Payment, Quote, QuoteStatus
+from kehu.orders.models import Order, OrderLine, OrderStatus, Payment, Quote, QuoteStatus
 from tests.orders.conftest import in_days
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +65,9 @@ def test_a_draft_order_gets_new_lines_priced_afresh_and_a_new_total(
         ["VX-100 × 1 × 1000.00"],
         ["VX-100 × 2 × 250.00 口径: DN50", "PP-20 × 30 × 10.00 −10%"],
     ]
+    shown = {line.field: line for line in change_lines(change, reveal_contact_details=False)}
+    assert str(shown["lines"].label) == str(OrderLine._meta.verbose_name_plural)
+    assert shown["lines"].new == "VX-100 × 2 × 250.00 口径: DN50, PP-20 × 30 × 10.00 −10%"
 
 
 def test_a_stale_version_changes_nothing(team, make_customer, products, make_order):

@@ -173,6 +173,16 @@ def _display(field: models.Field[Any, Any] | None, value: Any, reveal: bool) -> 
     return str(value)
 
 
+def _label(field: Any) -> Any:
+    """A field's name for people; for the records that belong to the target (an order's
+    lines, say), the plural name of those records."""
+    if field is None:
+        return None
+    if field.auto_created and field.is_relation:
+        return field.related_model._meta.verbose_name_plural
+    return getattr(field, "verbose_name", None)
+
+
 def change_lines(change: Change, *, reveal_contact_details: bool) -> list[FieldChange]:
     """Each field of a change with its translated label and displayable old and new values.
 
@@ -187,7 +197,7 @@ def change_lines(change: Change, *, reveal_contact_details: bool) -> list[FieldC
                 field = model._meta.get_field(name)
             except FieldDoesNotExist:
                 field = None
-        label = str(getattr(field, "verbose_name", None) or _NOTE_LABELS.get(name, name))
+        label = str(_label(field) or _NOTE_LABELS.get(name, name))
         shown = [_display(field, value, reveal_contact_details) for value in (old, new)]
         lines.append(FieldChange(name, label, *shown))
     return lines
