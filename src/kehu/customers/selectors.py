@@ -110,6 +110,32 @@ def customer_search(
     return customers.filter(condition | Q(Exists(matching_contact)))
 
 
+def customer_matches(*, user: Any, query: str, limit: int, kind: str = "") -> list[Customer]:
+    """Up to `limit` visible customers matching `query` (of one `kind`, if given), by name:
+    what a picker offers while the user types.
+
+    A picker wants a few matches, neither all of them nor their count. Customers matching
+    by their own details are taken as the database comes upon them, which stops early
+    however common the fragment; customers of matching contacts only fill what is left.
+    """
+    customers = customer_queryset(user=user)
+    if kind:
+        customers = customers.filter(kind=kind)
+    query = query.strip()
+    if not query:
+        return list(customers.order_by("name", "pk")[:limit])
+    condition = text_condition(
+        query, indexed=_index_serves(query, few=user_scope(user) == DataScope.OWN)
+    )
+    found = list(customers.filter(condition).order_by()[:limit])
+    if len(found) < limit:
+        by_contact = customers.filter(
+            pk__in=Contact.objects.filter(condition).values("customer_id")
+        ).exclude(pk__in=[customer.pk for customer in found])
+        found += by_contact.order_by()[: limit - len(found)]
+    return sorted(found, key=lambda customer: (customer.name, customer.pk))
+
+
 def customer_list(
     *, user: Any, search: str = "", filters: dict[str, Any] | None = None
 ) -> QuerySet[Customer]:

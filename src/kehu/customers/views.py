@@ -243,11 +243,12 @@ def region_options(request: HttpRequest) -> HttpResponse:
 def customer_pick(request: HttpRequest) -> HttpResponse:
     """<option>s for a customer picker: the visible customers matching `q`, of one `kind`
     if asked (dealers)."""
-    customers = selectors.customer_list(
+    customers = selectors.customer_matches(
         user=request.user,
-        search=request.GET.get("q", ""),
-        filters={"kind": request.GET.get("kind", "")},
-    ).order_by("name", "pk")[: pickers.MATCHES]
+        query=request.GET.get("q", ""),
+        limit=pickers.MATCHES,
+        kind=request.GET.get("kind", ""),
+    )
     choices = [(c.pk, c.name) for c in customers]
     return render(request, "customers/_pick_options.html", {"choices": choices})
 
