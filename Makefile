@@ -7,6 +7,8 @@ KEHU := $(BIN)/kehu
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/kehu
+# The browser tests that also run on PostgreSQL: the whole way from a lead to cash.
+PG_BROWSER_TESTS := tests/e2e/test_lead_to_cash.py
 SYSTEM_PACKAGES := chromium fonts-noto-cjk gettext
 
 .PHONY: run test test-sqlite test-postgres bench lint format install install-test system-packages messages clean
@@ -65,7 +67,8 @@ test-sqlite:
 test-postgres:
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "== tests on PostgreSQL ($(PG_TEST_URL))"; \
-	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not e2e"; \
+	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not e2e" && \
+	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q $(PG_BROWSER_TESTS); \
 	elif [ -n "$$CI" ]; then \
 	  echo "PostgreSQL is not reachable at $(PG_TEST_URL), and CI must test on it"; exit 1; \
 	else \
