@@ -253,9 +253,7 @@ def test_choosing_costs_no_more_queries_with_more_customers(team, make_customer,
     assert _queries(client, url) <= few
 
 
-def test_a_customer_is_found_through_its_contact_after_its_own_matches(
-    team, make_customer, client
-):
+def test_a_customer_is_found_through_its_contact_after_its_own_matches(team, make_customer, client):
     named = make_customer(team["alice"], name="张伟食品有限公司")
     through_contact = make_customer(team["alice"], name="秦丰机械有限公司")
     services.contact_create(actor=team["alice"], customer=through_contact, name="张伟")
