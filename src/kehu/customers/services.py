@@ -433,7 +433,6 @@ def customers_transfer(
 _MERGE_FILLS = [f for f in CUSTOMER_FIELDS if f not in {"name", "kind", "owner", "currency"}]
 
 
-@transaction.atomic
 def _move_references(other: Customer, survivor: Customer) -> None:
     """Point whatever refers to `other` at `survivor`: follow-ups, and the records of the apps
     built on customers (orders, quotes, opportunities, leads, a dealer's end customers, …),
@@ -453,6 +452,7 @@ def _move_references(other: Customer, survivor: Customer) -> None:
         model._base_manager.filter(**{field: other}).update(**{field: survivor})
 
 
+@transaction.atomic
 def customer_merge(*, actor: Any, survivor: Customer, other: Customer) -> Customer:
     """Fold `other` into `survivor`: contacts, follow-ups, tags, history and every record of
     other apps that refers to it move over, blank fields of the survivor take the other's
