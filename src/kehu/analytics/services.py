@@ -34,7 +34,7 @@ from kehu.analytics.scorecard import ScorecardError, scorecard_from_dict
 from kehu.analytics.scores import ScoresResult, customer_scores
 from kehu.analytics.selectors import scorecard_config
 from kehu.analytics.transactions import CUSTOMER, TransactionsError, check_transactions
-from kehu.core.history import change_records_bulk
+from kehu.core.history import actor_or_none, change_records_bulk
 from kehu.core.models import ChangeAction
 from kehu.customers.models import Customer
 
@@ -162,9 +162,7 @@ def analytics_run_request(*, actor: Any) -> AnalyticsRun:
         )
         if busy is not None:
             return busy
-        run = AnalyticsRun.objects.create(
-            requested_by=actor if getattr(actor, "pk", None) else None
-        )
+        run = AnalyticsRun.objects.create(requested_by=actor_or_none(actor))
         # Enqueued once the run row is committed, so the worker always finds it.
         transaction.on_commit(lambda: scores_recompute_task.enqueue(run.pk))
     return run

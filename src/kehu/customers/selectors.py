@@ -85,6 +85,11 @@ def _index_serves(query: str, *, few: bool) -> bool:
     return _indexed(query) and not (few and len(query) < _TRIGRAM)
 
 
+def _sees_few(user: Any) -> bool:
+    """Whether `user` sees only their own records: few enough for `_index_serves`."""
+    return user_scope(user) == DataScope.OWN
+
+
 def customer_search(
     customers: QuerySet[Customer], query: str, *, few: bool = False
 ) -> QuerySet[Customer]:
@@ -124,9 +129,7 @@ def customer_matches(*, user: Any, query: str, limit: int, kind: str = "") -> li
     query = query.strip()
     if not query:
         return list(customers.order_by("name", "pk")[:limit])
-    condition = text_condition(
-        query, indexed=_index_serves(query, few=user_scope(user) == DataScope.OWN)
-    )
+    condition = text_condition(query, indexed=_index_serves(query, few=_sees_few(user)))
     found = list(customers.filter(condition).order_by()[:limit])
     if len(found) < limit:
         by_contact = customers.filter(
@@ -139,8 +142,7 @@ def customer_matches(*, user: Any, query: str, limit: int, kind: str = "") -> li
 def customer_list(
     *, user: Any, search: str = "", filters: dict[str, Any] | None = None
 ) -> QuerySet[Customer]:
-    few = user_scope(user) == DataScope.OWN
-    customers = customer_search(customer_queryset(user=user), search, few=few)
+    customers = customer_search(customer_queryset(user=user), search, few=_sees_few(user))
     if filters:
         customers = customers.filter(**{k: v for k, v in filters.items() if v not in ("", None)})
     return customers.select_related("owner")
@@ -215,8 +217,7 @@ def contact_list(*, user: Any, search: str = "") -> QuerySet[Contact]:
     query = search.strip()
     if not query:
         return contacts
-    few = user_scope(user) == DataScope.OWN
-    return contacts.filter(text_condition(query, indexed=_index_serves(query, few=few)))
+    return contacts.filter(text_condition(query, indexed=_index_serves(query, few=_sees_few(user))))
 
 
 def contact_get(*, user: Any, pk: Any) -> Contact:

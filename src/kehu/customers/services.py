@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from kehu.core.exceptions import VersionConflict
 from kehu.core.history import (
     ChangeAction,
+    actor_or_none,
     change_record,
     change_records_bulk,
     creation_changes,
@@ -105,8 +106,8 @@ def _tags_from_names(names: Iterable[str]) -> list[Tag]:
 
 @transaction.atomic
 def customer_create(*, actor: Any, tags: Iterable[str] = (), **fields: Any) -> Customer:
-    customer = Customer(created_by=actor if getattr(actor, "pk", None) else None)
-    fields.setdefault("owner", actor if getattr(actor, "pk", None) else None)
+    customer = Customer(created_by=actor_or_none(actor))
+    fields.setdefault("owner", actor_or_none(actor))
     _assign(customer, fields, CUSTOMER_FIELDS)
     _check_owner(actor=actor, owner=customer.owner)
     _check_dealer(actor=actor, customer=customer)
@@ -252,7 +253,7 @@ def activity_create(
         subject=subject,
         at=at or timezone.now(),
         notes=notes,
-        author=actor if getattr(actor, "pk", None) else None,
+        author=actor_or_none(actor),
     )
     activity.full_clean()
     activity.save()
