@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +20,7 @@ from kehu.core import regions
 from kehu.core.exceptions import VersionConflict
 from kehu.core.history import change_lines
 from kehu.core.htmx import is_htmx
+from kehu.core.pages import problem_text, require
 from kehu.core.pagination import CappedPaginator
 from kehu.core.roles import VIEW_CONTACT_DETAILS
 from kehu.customers import pickers, selectors, services
@@ -55,11 +56,6 @@ def listed_customers(request: HttpRequest) -> tuple[CustomerFilterForm, str, Que
         user=request.user, search=request.GET.get("q", ""), filters=form.filters()
     ).order_by(SORTS.get(sort, "-updated_at"), "-id")
     return form, sort, customers
-
-
-def _problem_text(problem: ValidationError | VersionConflict) -> str:
-    """What a refused write tells the user, in one line."""
-    return " ".join(problem.messages) if isinstance(problem, ValidationError) else str(problem)
 
 
 @login_required
@@ -115,8 +111,7 @@ def _save_customer(request: HttpRequest, form: CustomerForm, pk: int | None) -> 
 @login_required
 def customer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     needed = "customers.change_customer" if pk else "customers.add_customer"
-    if not request.user.has_perm(needed):
-        raise PermissionDenied
+    require(request, needed)
     instance = selectors.customer_get(user=request.user, pk=pk) if pk else None
     form = CustomerForm(request.POST or None, instance=instance, user=request.user)
     duplicates: list[Customer] = []
@@ -175,8 +170,7 @@ def contact_list(request: HttpRequest, customer_pk: int) -> HttpResponse:
 def contact_edit(request: HttpRequest, customer_pk: int, pk: int | None = None) -> HttpResponse:
     """The contacts card, with a form to add or edit one contact (htmx swaps the card)."""
     needed = "customers.change_contact" if pk else "customers.add_contact"
-    if not request.user.has_perm(needed):
-        raise PermissionDenied
+    require(request, needed)
     customer = selectors.customer_get(user=request.user, pk=customer_pk)
     contact = customer.contacts.filter(pk=pk).first() if pk else None
     if pk and contact is None:
@@ -288,8 +282,7 @@ def _activities_context(
 @login_required
 def activity_create(request: HttpRequest, customer_pk: int) -> HttpResponse:
     """The follow-ups card, with a form to log one (htmx swaps the card)."""
-    if not request.user.has_perm("customers.add_activity"):
-        raise PermissionDenied
+    require(request, "customers.add_activity")
     customer = selectors.customer_get(user=request.user, pk=customer_pk)
     if request.GET.get("cancel"):
         return _activities_card(request, customer)
@@ -334,7 +327,7 @@ def customer_claim(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         customer = services.customer_claim(actor=request.user, customer_id=customer.pk)
     except (ValidationError, VersionConflict) as problem:
-        error = _problem_text(problem)
+        error = problem_text(problem)
     if is_htmx(request):
         context = {"customer": customer, "error": error, **_pool_quota(request.user)}
         return render(request, "customers/_pool_row.html", {**context, "refresh_quota": True})
@@ -355,7 +348,7 @@ def customer_release(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, customer=customer, reason=request.POST.get("reason", "")[:500]
         )
     except (ValidationError, VersionConflict) as problem:
-        messages.error(request, _problem_text(problem))
+        messages.error(request, problem_text(problem))
         return redirect("customers:detail", pk=pk)
     messages.success(request, _("“%(name)s” is back in the pool.") % {"name": customer.name})
     return redirect("customers:pool")
@@ -418,7 +411,7 @@ def customer_merge(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.customer_merge(actor=request.user, survivor=survivor, other=other)
     except (ValidationError, VersionConflict) as problem:
-        messages.error(request, _problem_text(problem))
+        messages.error(request, problem_text(problem))
     else:
         messages.success(
             request,

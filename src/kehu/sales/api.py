@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -15,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kehu.core.models import Department, User
+from kehu.core.pages import require
 from kehu.customers import selectors as customer_selectors
 from kehu.customers.api import ContactDetailsMixin, ScopedModelPermissions
 from kehu.customers.models import Activity, Contact, Customer
@@ -171,11 +171,6 @@ class LeadFilter(django_filters.FilterSet):
         fields = ["status", "source", "campaign", "province", "referred_by_customer"]
 
 
-def _check_perm(request: Request, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 class LeadViewSet(viewsets.ModelViewSet):
     """Leads the user may see: their own, or their team's by their role's data scope."""
 
@@ -214,7 +209,7 @@ class LeadViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str | None = None) -> Response:
         """Give the lead to `owner`, or round-robin to the next salesperson of `team`."""
-        _check_perm(request, "sales.change_lead")
+        require(request, "sales.change_lead")
         payload = AssignSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         lead = services.lead_assign(
@@ -226,7 +221,7 @@ class LeadViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def status(self, request: Request, pk: str | None = None) -> Response:
         """Mark the lead new, contacted, qualified or disqualified (with a `reason`)."""
-        _check_perm(request, "sales.change_lead")
+        require(request, "sales.change_lead")
         payload = LeadStatusSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         lead = services.lead_set_status(
@@ -240,15 +235,15 @@ class LeadViewSet(viewsets.ModelViewSet):
         """Make the lead a customer (or link it to `customer`), with a contact and, given
         `opportunity`, an opportunity. A lead like an existing customer needs `customer`
         or `allow_duplicate`."""
-        _check_perm(request, "sales.change_lead")
+        require(request, "sales.change_lead")
         payload = ConvertSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         if data.get("customer") is None:
-            _check_perm(request, "customers.add_customer")
+            require(request, "customers.add_customer")
         opportunity = data.pop("opportunity", None)
         if opportunity is not None:
-            _check_perm(request, "sales.add_opportunity")
+            require(request, "sales.add_opportunity")
         conversion = services.lead_convert(
             actor=request.user,
             lead=self.get_object(),
@@ -263,7 +258,7 @@ class LeadViewSet(viewsets.ModelViewSet):
         """The lead's follow-ups; POST logs one."""
         lead = self.get_object()
         if request.method == "POST":
-            _check_perm(request, "sales.change_lead")
+            require(request, "sales.change_lead")
             payload = FollowUpSerializer(data=request.data)
             payload.is_valid(raise_exception=True)
             activity = services.lead_follow_up(
@@ -357,7 +352,7 @@ class OpportunityViewSet(
     def move(self, request: Request, pk: str | None = None) -> Response:
         """Move to another stage of the pipeline; a lost stage needs `lost_reason`; a stale
         `version` is a 409."""
-        _check_perm(request, "sales.change_opportunity")
+        require(request, "sales.change_opportunity")
         payload = MoveSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         opportunity = services.opportunity_move(

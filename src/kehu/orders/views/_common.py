@@ -7,28 +7,18 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 
 from kehu.core.exceptions import VersionConflict
 from kehu.orders import selectors
-from kehu.orders.exceptions import CreditBlocked
 from kehu.orders.forms import DocumentForm, line_rows
 from kehu.orders.models import Order, Quote
 from kehu.orders.pdf import FontMissing, document_pdf
 
 PAGE_SIZE = 25
-
-
-def problem_text(problem: ValidationError | VersionConflict | CreditBlocked) -> str:
-    return " ".join(problem.messages) if isinstance(problem, ValidationError) else str(problem)
-
-
-def require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
 
 
 def pdf_response(request: HttpRequest, document: Quote | Order) -> HttpResponse:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kehu.core.exceptions import VersionConflict
+from kehu.core.pages import problem_text, require
 from kehu.core.pagination import CappedPaginator
 from kehu.customers.selectors import customer_queryset
 from kehu.orders import selectors, services
@@ -21,7 +22,7 @@ from kehu.orders.forms import (
     ProductForm,
     form_problem,
 )
-from kehu.orders.views._common import PAGE_SIZE, problem_text, require
+from kehu.orders.views._common import PAGE_SIZE
 
 # Products and price lists ---------------------------------------------------------------
 

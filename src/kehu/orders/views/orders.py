@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kehu.core.exceptions import VersionConflict
+from kehu.core.pages import problem_text, require
 from kehu.core.pagination import CappedPaginator, SliceByIds
 from kehu.customers.selectors import customer_queryset
 from kehu.orders import selectors, services
@@ -31,14 +32,7 @@ from kehu.orders.forms import (
 )
 from kehu.orders.models import Order, OrderStatus
 from kehu.orders.services.orders import MANUAL_TRANSITIONS
-from kehu.orders.views._common import (
-    PAGE_SIZE,
-    document_entry,
-    pdf_response,
-    problem_text,
-    require,
-    rows_of,
-)
+from kehu.orders.views._common import PAGE_SIZE, document_entry, pdf_response, rows_of
 
 # Orders ---------------------------------------------------------------------------------
 

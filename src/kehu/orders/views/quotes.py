@@ -14,18 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kehu.core.exceptions import VersionConflict
+from kehu.core.pages import problem_text, require
 from kehu.core.pagination import CappedPaginator
 from kehu.orders import selectors, services
 from kehu.orders.forms import QuoteForm
 from kehu.orders.models import Order, Quote, QuoteStatus
-from kehu.orders.views._common import (
-    PAGE_SIZE,
-    document_entry,
-    pdf_response,
-    problem_text,
-    require,
-    rows_of,
-)
+from kehu.orders.views._common import PAGE_SIZE, document_entry, pdf_response, rows_of
 
 # Quotes ---------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from kehu.core.exceptions import VersionConflict
 from kehu.core.htmx import is_htmx
+from kehu.core.pages import problem_text, require
 from kehu.core.pagination import CappedPaginator
 from kehu.customers import selectors as customer_selectors
 from kehu.customers.dedup import DuplicateKeys, find_duplicates
@@ -29,7 +30,7 @@ from kehu.sales.forms import (
     StatusForm,
 )
 from kehu.sales.models import Lead
-from kehu.sales.views._common import form_version, history_lines, problem_text, require
+from kehu.sales.views._common import form_version, history_lines
 
 PAGE_SIZE = 25
 

@@ -15,12 +15,13 @@ from django.views.decorators.http import require_POST
 
 from kehu.core.exceptions import VersionConflict
 from kehu.core.htmx import is_htmx
+from kehu.core.pages import problem_text, require
 from kehu.core.pagination import CappedPaginator
 from kehu.customers.models import BusinessMode
 from kehu.sales import selectors, services
 from kehu.sales.forms import BoardFilterForm, OpportunityForm
 from kehu.sales.models import Stage
-from kehu.sales.views._common import form_version, history_lines, problem_text, require
+from kehu.sales.views._common import form_version, history_lines
 from kehu.sales.views.projects import project_context
 
 PAGE_SIZE = 25

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kehu.core.exceptions import VersionConflict
+from kehu.core.pages import problem_text, require
 from kehu.sales import selectors, services
 from kehu.sales.forms import DecisionMakerForm, DocumentForm, EvaluationForm, MilestoneForm
 from kehu.sales.models import Opportunity, ProjectEvaluation
-from kehu.sales.views._common import form_version, problem_text, require
+from kehu.sales.views._common import form_version
 
 
 def project_context(opportunity: Opportunity, **forms: Any) -> dict[str, Any]:

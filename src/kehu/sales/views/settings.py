@@ -14,10 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from kehu.core.models import Department
+from kehu.core.pages import require
 from kehu.sales import selectors, services
 from kehu.sales.forms import LeadSourceForm, StageForm, TeamSettingsForm
 from kehu.sales.models import LeadSource, Stage, TeamSettings
-from kehu.sales.views._common import require
 
 
 @login_required

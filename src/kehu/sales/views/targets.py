@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehu.core.exceptions import VersionConflict
+from kehu.core.pages import problem_text, require
 from kehu.sales import selectors, services
 from kehu.sales.forms import PeriodForm, TargetForm
 from kehu.sales.models import PeriodKind
 from kehu.sales.periods import period_containing, period_end
-from kehu.sales.views._common import form_version, problem_text, require
+from kehu.sales.views._common import form_version
 
 
 @login_required
