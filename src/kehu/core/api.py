@@ -20,6 +20,14 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from kehu.core.exceptions import VersionConflict
 
 
+def required_version(data: dict[str, Any]) -> int:
+    """Take out of an update's fields the version of the record it read, which every update
+    must name: a stale one is refused with 409 (docs/api.md)."""
+    if data.get("version") is None:
+        raise ValidationError({"version": [serializers.Field.default_error_messages["required"]]})
+    return int(data.pop("version"))
+
+
 def validation_error(error: DjangoValidationError) -> ValidationError:
     """A model or service ValidationError as DRF's field → messages 400 body."""
     if hasattr(error, "error_dict"):

@@ -15,6 +15,7 @@ from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kehu.core.api import required_version
 from kehu.core.contact_details import email_mask, phone_display, phone_mask
 from kehu.core.history import change_lines
 from kehu.core.models import Change, User
@@ -186,14 +187,6 @@ class ActivitySerializer(serializers.ModelSerializer):
             field.queryset = selectors.customer_queryset(user=request.user)
 
 
-def _require_version(data: dict[str, Any]) -> int:
-    if "version" not in data:
-        raise serializers.ValidationError(
-            {"version": [serializers.Field.default_error_messages["required"]]}
-        )
-    return int(data.pop("version"))
-
-
 class CustomerFilter(django_filters.FilterSet):
     owner = django_filters.CharFilter(field_name="owner__username")
     tag = django_filters.CharFilter(field_name="tags__name")
@@ -234,7 +227,7 @@ class CustomerViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
-        version = _require_version(data)
+        version = required_version(data)
         serializer.instance = services.customer_update(
             actor=self.request.user, customer=serializer.instance, version=version, **data
         )
@@ -352,7 +345,7 @@ class ContactViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
-        version = _require_version(data)
+        version = required_version(data)
         if "customer" in data and data.pop("customer") != serializer.instance.customer:
             raise serializers.ValidationError(
                 {"customer": [_("A contact cannot be moved to another customer.")]}

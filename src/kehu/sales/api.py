@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kehu.core.api import required_version
 from kehu.core.models import Department, User
 from kehu.core.pages import require
 from kehu.customers import selectors as customer_selectors
@@ -21,14 +22,6 @@ from kehu.customers.models import Activity, Contact, Customer
 from kehu.sales import selectors, services
 from kehu.sales.models import Lead, LeadSource, LeadStatus, Opportunity, SalesTarget, Stage
 from kehu.sales.services.config import STAGE_FIELDS
-
-
-def _require_version(data: dict[str, Any]) -> int:
-    if data.get("version") is None:
-        raise serializers.ValidationError(
-            {"version": [serializers.Field.default_error_messages["required"]]}
-        )
-    return int(data.pop("version"))
 
 
 def _username_field(**kwargs: Any) -> Any:
@@ -193,7 +186,7 @@ class LeadViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
-        version = _require_version(data)
+        version = required_version(data)
         if "team" in data:
             raise serializers.ValidationError({"team": [_("Use the assign action.")]})
         serializer.instance = services.lead_update(
@@ -338,7 +331,7 @@ class OpportunityViewSet(
 
     def perform_update(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
-        version = _require_version(data)
+        version = required_version(data)
         if "customer" in data and data.pop("customer") != serializer.instance.customer:
             raise serializers.ValidationError(
                 {"customer": [_("An opportunity cannot be moved to another customer.")]}
@@ -426,7 +419,7 @@ class TargetViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
-        version = _require_version(data)
+        version = required_version(data)
         serializer.instance = services.target_save(
             actor=self.request.user, target=serializer.instance, version=version, **data
         )

@@ -6,12 +6,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kehu.core.api import required_version
 from kehu.customers.api import ScopedModelPermissions
 from kehu.orders import selectors, services
 from kehu.orders.api.serializers import (
@@ -44,11 +45,7 @@ def _line_rows(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _update_data(serializer: Any) -> tuple[dict[str, Any], int]:
     """An update's fields and the version it read, which it must name."""
     data = dict(serializer.validated_data)
-    if "version" not in data:
-        raise serializers.ValidationError(
-            {"version": [serializers.Field.default_error_messages["required"]]}
-        )
-    return data, int(data.pop("version"))
+    return data, required_version(data)
 
 
 def _without_version(serializer: Any) -> dict[str, Any]:
