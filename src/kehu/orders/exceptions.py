@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from kehu.orders.amounts import money_text
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class CreditCheck:
 
     def message(self) -> str:
         def money(value: Decimal) -> str:
-            return f"{number_format(value, 2, force_grouping=True)} {self.currency}"
+            return f"{money_text(value)} {self.currency}"
 
         return _(
             "Confirming this order would take %(customer)s over its credit limit of %(limit)s: "

@@ -11,9 +11,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from kehu.orders.amounts import money_text
 from kehu.orders.models import Order, Quote
 
 # Noto Sans CJK is a collection; face 2 is the Simplified Chinese one.
@@ -48,10 +48,6 @@ class _Document:
     currency: str
     notes: str
     specs: bool
-
-
-def _money(value: Decimal) -> str:
-    return number_format(value, 2, force_grouping=True)
 
 
 def _describe(document: Quote | Order) -> _Document:
@@ -139,14 +135,14 @@ def document_pdf(document: Quote | Order, *, language: str) -> bytes:
                         line.product.sku,
                         name,
                         f"{line.quantity.normalize():f} {line.product.get_unit_display()}",
-                        _money(line.unit_price),
-                        _money(line.discount_percent),
-                        _money(line.line_total),
+                        money_text(line.unit_price),
+                        money_text(line.discount_percent),
+                        money_text(line.line_total),
                     ]
                 )
         pdf.ln(3)
         pdf.set_font("cjk", size=12)
-        total = f"{_('Total')}: {_money(described.total)} {described.currency}"
+        total = f"{_('Total')}: {money_text(described.total)} {described.currency}"
         pdf.cell(0, 8, total, align="R", new_x="LMARGIN", new_y="NEXT")
         if described.notes:
             pdf.set_font("cjk", size=10)

@@ -9,19 +9,15 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kehu.core.history import ChangeAction, actor_or_none, change_record, record_update, snapshot
 from kehu.core.locking import save_versioned
+from kehu.orders.amounts import money_text
 from kehu.orders.models import RECEIVABLE_STATUSES, Order, OrderStatus, Payment, PaymentMethod
 from kehu.orders.services._common import assign
 
 PAYMENT_FIELDS = ["received_on", "amount", "method", "reference"]
-
-
-def _money(value: Decimal) -> str:
-    return number_format(value, 2, force_grouping=True)
 
 
 def _pay(*, actor: Any, order: Order, amount: Decimal) -> bool:
@@ -77,8 +73,8 @@ def payment_create(
             {
                 "amount": _("%(amount)s is more than the %(owed)s %(currency)s still owed.")
                 % {
-                    "amount": _money(amount),
-                    "owed": _money(current.outstanding),
+                    "amount": money_text(amount),
+                    "owed": money_text(current.outstanding),
                     "currency": current.currency,
                 }
             }
@@ -110,9 +106,9 @@ def payment_update(*, actor: Any, payment: Payment, version: int, **fields: Any)
                     "is still owed."
                 )
                 % {
-                    "amount": _money(current.amount),
-                    "more": _money(difference),
-                    "owed": _money(order.outstanding),
+                    "amount": money_text(current.amount),
+                    "more": money_text(difference),
+                    "owed": money_text(order.outstanding),
                     "currency": order.currency,
                 }
             }

@@ -8,9 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.formats import number_format
 
 from kehu.customers.models import Customer
+from kehu.orders.amounts import money_text
 from kehu.orders.selectors import customer_recent_orders
 
 register = template.Library()
@@ -20,7 +20,7 @@ register = template.Library()
 def money(value: Decimal | None) -> str:
     if value is None:
         return "—"
-    return number_format(value, 2, force_grouping=True)
+    return money_text(value)
 
 
 @register.filter
