@@ -104,10 +104,7 @@ class LeadFilterForm(forms.Form):
         status: Any = self.fields["status"]
         status.choices = [("", _("All")), *LeadStatus.choices]
         owner: Any = self.fields["owner"]
-        owner.choices = [
-            ("", _("All")),
-            *((str(u.pk), u.display_name) for u in visible_users(user)),
-        ]
+        owner.choices = _people_choices(user)
 
     def filters(self) -> dict[str, Any]:
         data = self.cleaned_data if self.is_valid() else {}
@@ -222,10 +219,7 @@ class BoardFilterForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         owner: Any = self.fields["owner"]
-        owner.choices = [
-            ("", _("All")),
-            *((str(u.pk), u.display_name) for u in visible_users(user)),
-        ]
+        owner.choices = _people_choices(user)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
 
