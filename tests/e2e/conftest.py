@@ -132,3 +132,14 @@ def pick(page: Any, name: str, query: str, label: str) -> None:
     matches = page.locator(f"select[name={name}]")
     expect(matches.locator("option", has_text=label)).to_have_count(1)
     matches.select_option(label=label)
+
+
+def choose_region(page: Any, province: str, city: str, district: str) -> None:
+    """Pick a region the way a person does: each choice refills the next select."""
+    from playwright.sync_api import expect
+
+    page.select_option("#id_province", province)
+    expect(page.locator(f"#id_city option[value='{city}']")).to_be_attached()
+    page.select_option("#id_city", city)
+    expect(page.locator(f"#id_district option[value='{district}']")).to_be_attached()
+    page.select_option("#id_district", district)

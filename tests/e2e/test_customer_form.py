@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from kehu.customers.models import Customer
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_not_reloaded, log_in, remember_page, t
+from tests.e2e.conftest import assert_not_reloaded, choose_region, log_in, remember_page, t
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,15 +18,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def salesperson(make_user):
     return make_user("zhaolei", role="sales")
-
-
-def choose_region(page, province: str, city: str, district: str) -> None:
-    """Pick a region the way a person does: each choice refills the next select."""
-    page.select_option("#id_province", province)
-    expect(page.locator(f"#id_city option[value='{city}']")).to_be_attached()
-    page.select_option("#id_city", city)
-    expect(page.locator(f"#id_district option[value='{district}']")).to_be_attached()
-    page.select_option("#id_district", district)
 
 
 def history_entries(page):

@@ -14,7 +14,14 @@ from kehu.customers.models import Customer
 from kehu.sales import services
 from kehu.sales.models import Lead, LeadSource, LeadStatus
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_not_reloaded, log_in, remember_page, switch_language, t
+from tests.e2e.conftest import (
+    assert_not_reloaded,
+    choose_region,
+    log_in,
+    remember_page,
+    switch_language,
+    t,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,6 +52,7 @@ def test_a_lead_is_entered_followed_up_and_converted(page, sales_team, screensho
     form.locator("#id_company").fill("宁波海天贸易有限公司")
     form.locator("#id_person").fill("陈刚")
     form.locator("#id_phone").fill("13912345678")
+    choose_region(page, "浙江省", "宁波市", "鄞州区")
     form.locator("#id_source").select_option(label=t("Trade fair / conference"))
     form.locator("#id_campaign").fill("2026 广交会")
     form.get_by_role("button", name=t("Save")).click()
@@ -74,6 +82,7 @@ def test_a_lead_is_entered_followed_up_and_converted(page, sales_team, screensho
     expect(page.get_by_test_id("customer-name")).to_contain_text("宁波海天贸易有限公司")
     expect(page.get_by_test_id("activities")).to_contain_text("展会后上门拜访")
     assert customer.source_channel == "trade_fair"
+    assert (customer.province, customer.city, customer.district) == ("浙江省", "宁波市", "鄞州区")
     assert Lead.objects.get().status == "converted"
 
 
