@@ -332,16 +332,8 @@ def closing_soon(*, user: Any, days: int = 30, today: date | None = None) -> Que
 
 def weighted_pipeline(*, user: Any) -> list[Total]:
     """The user's open pipeline, in total and weighted by each stage's win probability."""
-    rows = (
-        open_opportunities(user=user)
-        .order_by()
-        .values_list("currency")
-        .annotate(count=Count("pk"), total=Sum("amount"), weighted=_weighted())
-    )
-    return [
-        Total(currency, count, _money(total), _money(Decimal(weighted or 0) / 100))
-        for currency, count, total, weighted in rows
-    ]
+    totals = pipeline_totals(open_opportunities(user=user), "currency", Stage.objects.all())
+    return [total for per_currency in totals.values() for total in per_currency]
 
 
 # Targets ---------------------------------------------------------------------------------
