@@ -384,6 +384,33 @@ def test_the_board_totals_count_amount_and_weighted_amount(team, make_opportunit
     assert [c.name for c in mine[0].cards] == ["甲"]
 
 
+def test_the_open_pipeline_is_weighted_by_each_stage_across_business_modes(team, make_opportunity):
+    make_opportunity(team["alice"], name="甲", amount="100000.00")  # 10 %
+    negotiating = make_opportunity(team["alice"], name="乙", amount="20000.00")
+    services.opportunity_move(
+        actor=team["alice"],
+        opportunity=negotiating,
+        stage=stage("consumer_goods", "Negotiation"),  # 75 %
+        version=negotiating.version,
+    )
+    won = make_opportunity(team["alice"], name="丙", amount="5000.00")
+    services.opportunity_move(
+        actor=team["alice"],
+        opportunity=won,
+        stage=stage("consumer_goods", "Closed won"),
+        version=won.version,
+    )
+    make_opportunity(
+        team["alice"], name="丁", amount="1000", currency="USD", business_mode="project"
+    )
+    totals = {
+        t.currency: (t.count, t.amount, t.weighted)
+        for t in selectors.weighted_pipeline(user=team["alice"])
+    }
+    assert totals["CNY"] == (2, Decimal("120000.00"), Decimal("25000.00"))
+    assert totals["USD"][:2] == (1, Decimal("1000.00"))
+
+
 def test_the_board_caps_the_cards_of_a_stage(team, make_opportunity):
     for index in range(4):
         make_opportunity(team["alice"], name=f"商机{index}")
