@@ -452,14 +452,19 @@ def credit_approval_decide(
 # Deliveries -----------------------------------------------------------------------------
 
 
-def _advance_by_deliveries(*, actor: Any, order: Order) -> None:
-    """Shipped once the deliveries cover every line; delivered once all of them arrived."""
-    shipped = {
+def _shipped_by_line(order: Order) -> dict[int, Decimal]:
+    """How much of each of the order's lines its deliveries have shipped so far."""
+    return {
         row["order_line"]: row["qty"]
-        for row in DeliveryLine.objects.filter(delivery__order=order)
+        for row in DeliveryLine.objects.filter(order_line__order=order)
         .values("order_line")
         .annotate(qty=Sum("quantity"))
     }
+
+
+def _advance_by_deliveries(*, actor: Any, order: Order) -> None:
+    """Shipped once the deliveries cover every line; delivered once all of them arrived."""
+    shipped = _shipped_by_line(order)
     covered = all(shipped.get(line.pk, 0) >= line.quantity for line in order.lines.all())
     if not covered:
         return
@@ -500,12 +505,7 @@ def delivery_create(
     if delivered_on is not None and delivered_on < shipped_on:
         raise ValidationError({"delivered_on": _("Delivery cannot come before shipping.")})
     lines = {line.pk: line for line in current.lines.select_related("product")}
-    already = {
-        row["order_line"]: row["qty"]
-        for row in DeliveryLine.objects.filter(order_line__order=current)
-        .values("order_line")
-        .annotate(qty=Sum("quantity"))
-    }
+    already = _shipped_by_line(current)
     problems: list[str] = []
     wanted: dict[int, Decimal] = {}
     for line_id, raw in quantities.items():
