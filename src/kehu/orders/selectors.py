@@ -42,6 +42,10 @@ _MONEY = DecimalField(max_digits=16, decimal_places=2)
 _CENT = Decimal("0.01")
 
 
+def _outstanding() -> ExpressionWrapper:
+    return ExpressionWrapper(F("total") - F("paid"), output_field=_MONEY)
+
+
 def _cents(value: Any) -> Decimal:
     # SQLite hands sums back without their scale; money always shows two decimals.
     return Decimal(value).quantize(_CENT)
@@ -175,7 +179,7 @@ def receivable_orders(*, user: Any) -> QuerySet[Order]:
 def _ageing_sums(today: date) -> dict[str, Any]:
     """Outstanding amount per ageing bucket (by days past the due date), in all, and the
     number of overdue orders."""
-    outstanding = ExpressionWrapper(F("total") - F("paid"), output_field=_MONEY)
+    outstanding = _outstanding()
 
     def days_ago(n: int) -> date:
         return today - timedelta(days=n)
@@ -288,14 +292,16 @@ def dealer_sales_by_month(*, user: Any, dealer: Customer) -> list[Any]:
     )
 
 
-def dealer_open_receivables(*, user: Any, dealer: Customer) -> Decimal:
-    outstanding = ExpressionWrapper(F("total") - F("paid"), output_field=_MONEY)
-    result = (
-        dealer_orders(user=user, dealer=dealer)
-        .filter(status__in=RECEIVABLE_STATUSES)
-        .aggregate(open=Coalesce(Sum(outstanding), Value(ZERO), output_field=_MONEY))
+def open_amount(orders: QuerySet[Order]) -> Decimal:
+    """What the confirmed ones of `orders` still owe, in all."""
+    result = orders.filter(status__in=RECEIVABLE_STATUSES).aggregate(
+        open=Coalesce(Sum(_outstanding()), Value(ZERO), output_field=_MONEY)
     )
     return _cents(result["open"])
+
+
+def dealer_open_receivables(*, user: Any, dealer: Customer) -> Decimal:
+    return open_amount(dealer_orders(user=user, dealer=dealer))
 
 
 def customer_recent_orders(*, user: Any, customer: Customer, limit: int = 5) -> list[Order]:

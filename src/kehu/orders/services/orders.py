@@ -10,8 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import DecimalField, ExpressionWrapper, F, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +27,6 @@ from kehu.core.locking import save_versioned
 from kehu.customers.models import Customer, CustomerKind
 from kehu.orders.exceptions import CreditBlocked, CreditCheck
 from kehu.orders.models import (
-    RECEIVABLE_STATUSES,
     ZERO,
     ApprovalStatus,
     CreditApproval,
@@ -40,8 +38,8 @@ from kehu.orders.models import (
     OrderStatusChange,
     Quote,
 )
+from kehu.orders.selectors import open_amount
 from kehu.orders.services._common import (
-    CENT,
     assign,
     build_lines,
     check_opportunity,
@@ -273,11 +271,7 @@ def order_line_set_specs(*, actor: Any, line: OrderLine, specs: Mapping[str, Any
 
 
 def open_receivables(customer_id: int) -> Decimal:
-    outstanding = ExpressionWrapper(F("total") - F("paid"), output_field=DecimalField())
-    result = Order.objects.filter(
-        customer_id=customer_id, status__in=RECEIVABLE_STATUSES
-    ).aggregate(open=Coalesce(Sum(outstanding), ZERO, output_field=DecimalField()))
-    return Decimal(result["open"]).quantize(CENT)
+    return open_amount(Order.objects.filter(customer_id=customer_id))
 
 
 def credit_check(*, order: Order) -> CreditCheck:
