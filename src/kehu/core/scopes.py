@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from kehu.core.models import DataScope, User
+
+_QuerySet = TypeVar("_QuerySet", bound=QuerySet[Any])
 
 
 def subordinate_ids(user: User) -> set[int]:
@@ -56,8 +58,12 @@ def owner_filter(user: Any, owner_field: str = "owner") -> Q | None:
     return on_owner("pk", user.pk)
 
 
+def scoped(queryset: _QuerySet, user: Any, owner_field: str = "owner") -> _QuerySet:
+    """`queryset` limited to the records whose owner (at `owner_field`) `user` may see."""
+    condition = owner_filter(user, owner_field)
+    return queryset if condition is None else queryset.filter(condition)
+
+
 def visible_users(user: Any) -> Any:
     """The users whose records this user may see (for owner pickers and filters)."""
-    condition = owner_filter(user, owner_field="")
-    users = User.objects.filter(is_active=True)
-    return users if condition is None else users.filter(condition)
+    return scoped(User.objects.filter(is_active=True), user, owner_field="")

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from kehu.core.models import Change, DataScope
-from kehu.core.scopes import owner_filter, user_scope
+from kehu.core.scopes import scoped, user_scope
 from kehu.customers.models import Activity, Contact, Customer
 from kehu.customers.text import query_grams, search_key
 
@@ -21,9 +21,7 @@ _TRIGRAM = 3
 
 def customer_queryset(*, user: Any) -> QuerySet[Customer]:
     """The customers `user` may see, and nothing else."""
-    customers = Customer.objects.all()
-    condition = owner_filter(user)
-    return customers if condition is None else customers.filter(condition)
+    return scoped(Customer.objects.all(), user)
 
 
 def text_condition(query: str, *, indexed: bool = False) -> Q:
@@ -174,8 +172,7 @@ def activity_queryset(*, user: Any) -> QuerySet[Activity]:
     activities = Activity.objects.filter(customer__isnull=False).select_related(
         "customer", "author"
     )
-    condition = owner_filter(user, owner_field="customer__owner")
-    return activities if condition is None else activities.filter(condition)
+    return scoped(activities, user, owner_field="customer__owner")
 
 
 def duplicate_groups(*, user: Any, limit: int = 50) -> list[list[Customer]]:
@@ -205,9 +202,7 @@ def duplicate_groups(*, user: Any, limit: int = 50) -> list[list[Customer]]:
 
 
 def contact_queryset(*, user: Any) -> QuerySet[Contact]:
-    contacts = Contact.objects.select_related("customer")
-    condition = owner_filter(user, owner_field="customer__owner")
-    return contacts if condition is None else contacts.filter(condition)
+    return scoped(Contact.objects.select_related("customer"), user, owner_field="customer__owner")
 
 
 def contact_list(*, user: Any, search: str = "") -> QuerySet[Contact]:

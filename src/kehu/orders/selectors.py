@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehu.core.models import User
-from kehu.core.scopes import owner_filter
+from kehu.core.scopes import scoped
 from kehu.customers.models import Customer, CustomerKind
 from kehu.customers.selectors import customer_queryset
 from kehu.orders.models import (
@@ -83,8 +83,7 @@ def _of_visible_customers(
 ) -> Any:
     # The customers' own scope condition (the rule of `customer_queryset`) on the path to the
     # customer's owner: for orders their own copy of it, which spares the join.
-    condition = owner_filter(user, owner)
-    return queryset if condition is None else queryset.filter(condition)
+    return scoped(queryset, user, owner)
 
 
 def quote_queryset(*, user: Any) -> QuerySet[Quote]:

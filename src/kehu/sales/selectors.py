@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehu.core.models import Change, DataScope, Department, User
-from kehu.core.scopes import owner_filter, user_scope, visible_users
+from kehu.core.scopes import scoped, user_scope, visible_users
 from kehu.customers.models import Activity, Customer
 from kehu.sales.models import (
     DEFAULT_FOLLOW_UP_DAYS,
@@ -50,17 +50,12 @@ BOARD_CARD_FIELDS = [
 ]
 
 
-def _scoped(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
-    condition = owner_filter(user)
-    return queryset if condition is None else queryset.filter(condition)
-
-
 # Leads -----------------------------------------------------------------------------------
 
 
 def lead_queryset(*, user: Any) -> QuerySet[Lead]:
     """The leads `user` may see: by their owner, through the user's data scope."""
-    return _scoped(Lead.objects.all(), user)
+    return scoped(Lead.objects.all(), user)
 
 
 def lead_get(*, user: Any, pk: Any) -> Lead:
@@ -181,7 +176,7 @@ def referred_leads(*, customer: Customer, user: Any) -> QuerySet[Lead]:
 
 
 def opportunity_queryset(*, user: Any) -> QuerySet[Opportunity]:
-    return _scoped(Opportunity.objects.all(), user)
+    return scoped(Opportunity.objects.all(), user)
 
 
 def opportunity_get(*, user: Any, pk: Any) -> Opportunity:
