@@ -42,6 +42,19 @@ def test_eleven_digits_starting_with_1_are_read_as_phonenumbers_reads_them(writt
     assert stored == _parsed_in_full(written)
 
 
+def _displayed_in_full(e164: str) -> str:
+    number = phonenumbers.parse(e164, "CN")
+    if phonenumbers.region_code_for_number(number) != "CN":
+        return e164
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return "".join(ch for ch in national if ch.isdigit())
+
+
+@given(st.from_regex(r"\+861[0-9]{10}", fullmatch=True))
+def test_stored_mobiles_are_shown_as_phonenumbers_formats_them(e164):
+    assert phone_display(e164) == _displayed_in_full(e164)
+
+
 @pytest.mark.parametrize("written", ["123", "abc", "1381234567890123", "+86 000"])
 def test_an_invalid_phone_number_is_refused_with_the_value_in_the_message(written):
     with pytest.raises(ValidationError) as error:

@@ -25,12 +25,20 @@ _CN_MOBILE = _mobile_pattern()
 _PLAIN_MOBILE = re.compile(r"1[3-9]\d{9}")
 
 
+def _plain_mobile(digits: str) -> bool:
+    return bool(
+        _PLAIN_MOBILE.fullmatch(digits)
+        and not digits.startswith("179")
+        and _CN_MOBILE.fullmatch(digits)
+    )
+
+
 def phone_normalise(raw: str) -> str:
     """E.164 form of a phone number written any usual way (mobile, landline, +country)."""
     text = raw.strip()
     if not text:
         return ""
-    if _PLAIN_MOBILE.fullmatch(text) and not text.startswith("179") and _CN_MOBILE.fullmatch(text):
+    if _plain_mobile(text):
         return "+86" + text
     try:
         number = phonenumbers.parse(text, DEFAULT_REGION)
@@ -53,6 +61,9 @@ def phone_display(e164: str) -> str:
     """Domestic numbers as dialled in China (13812345678, 01012345678); others as +44…"""
     if not e164:
         return ""
+    # Lists show a page of numbers, mostly mobiles: the same fast path as phone_normalise.
+    if e164.startswith("+86") and _plain_mobile(e164[3:]):
+        return e164[3:]
     try:
         number = phonenumbers.parse(e164, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
