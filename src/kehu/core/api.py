@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -26,6 +29,28 @@ def required_version(data: dict[str, Any]) -> int:
     if data.get("version") is None:
         raise ValidationError({"version": [serializers.Field.default_error_messages["required"]]})
     return int(data.pop("version"))
+
+
+class VisibleRecordField(serializers.PrimaryKeyRelatedField):
+    """A relation to a record the requesting user may see: `visible(user)` says which.
+
+    The scope is worked out only when a value is checked, so a list that merely shows the
+    relation costs nothing for it.
+    """
+
+    def __init__(
+        self, model: type[models.Model], visible: Callable[[Any], QuerySet[Any]], **kwargs: Any
+    ) -> None:
+        self.visible = visible
+        self.nothing = model._default_manager.none()
+        # The empty queryset names the model for the schema; get_queryset gives the real one.
+        super().__init__(queryset=self.nothing, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        request = self.context.get("request")
+        if request is None:
+            return self.nothing
+        return self.visible(request.user)
 
 
 def validation_error(error: DjangoValidationError) -> ValidationError:

@@ -15,7 +15,7 @@ from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kehu.core.api import required_version
+from kehu.core.api import VisibleRecordField, required_version
 from kehu.core.contact_details import email_mask, phone_display, phone_mask
 from kehu.core.history import change_lines
 from kehu.core.models import Change, User
@@ -62,18 +62,12 @@ class CustomerSerializer(ContactDetailsMixin, serializers.ModelSerializer):
     )
     tags = TagNamesField(required=False)
     version = serializers.IntegerField(required=False, min_value=1)
-    dealer = serializers.PrimaryKeyRelatedField(
-        queryset=Customer.objects.none(), required=False, allow_null=True
+    dealer = VisibleRecordField(
+        Customer,
+        lambda user: selectors.customer_queryset(user=user).filter(kind=CustomerKind.DEALER),
+        required=False,
+        allow_null=True,
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            field: Any = self.fields["dealer"]
-            field.queryset = selectors.customer_queryset(user=request.user).filter(
-                kind=CustomerKind.DEALER
-            )
 
     class Meta:
         model = Customer
@@ -88,21 +82,21 @@ class CustomerSerializer(ContactDetailsMixin, serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
+def visible_customer_field(**kwargs: Any) -> VisibleRecordField:
+    """A relation to one of the customers the requesting user may see."""
+    return VisibleRecordField(
+        Customer, lambda user: selectors.customer_queryset(user=user), **kwargs
+    )
+
+
 class ContactSerializer(ContactDetailsMixin, serializers.ModelSerializer):
-    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none())
+    customer = visible_customer_field()
     version = serializers.IntegerField(required=False, min_value=1)
 
     class Meta:
         model = Contact
         fields = ["id", "customer", *services.CONTACT_FIELDS, "version", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            field = self.fields["customer"]
-            field.queryset = selectors.customer_queryset(user=request.user)  # type: ignore[attr-defined]
 
 
 class ChangeSerializer(serializers.ModelSerializer):
@@ -144,14 +138,7 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class MergeSerializer(serializers.Serializer):
-    other_id = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none())
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            field: Any = self.fields["other_id"]
-            field.queryset = selectors.customer_queryset(user=request.user)
+    other_id = visible_customer_field()
 
 
 class TransferSerializer(serializers.Serializer):
@@ -168,7 +155,7 @@ class TransferResultSerializer(serializers.Serializer):
 
 
 class ActivitySerializer(serializers.ModelSerializer):
-    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none())
+    customer = visible_customer_field()
     author: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
     )
@@ -178,13 +165,6 @@ class ActivitySerializer(serializers.ModelSerializer):
         fields = ["id", "customer", "kind", "at", "subject", "notes", "author", "created_at"]
         read_only_fields = ["id", "author", "created_at"]
         extra_kwargs = {"at": {"required": False}}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            field: Any = self.fields["customer"]
-            field.queryset = selectors.customer_queryset(user=request.user)
 
 
 class CustomerFilter(django_filters.FilterSet):

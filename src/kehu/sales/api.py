@@ -13,12 +13,16 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kehu.core.api import required_version
+from kehu.core.api import VisibleRecordField, required_version
 from kehu.core.models import Department, User
 from kehu.core.pages import require
 from kehu.customers import selectors as customer_selectors
-from kehu.customers.api import ContactDetailsMixin, ScopedModelPermissions
-from kehu.customers.models import Activity, Contact, Customer
+from kehu.customers.api import (
+    ContactDetailsMixin,
+    ScopedModelPermissions,
+    visible_customer_field,
+)
+from kehu.customers.models import Activity, Contact
 from kehu.sales import selectors, services
 from kehu.sales.models import Lead, LeadSource, LeadStatus, Opportunity, SalesTarget, Stage
 from kehu.sales.services.config import STAGE_FIELDS
@@ -30,38 +34,17 @@ def _username_field(**kwargs: Any) -> Any:
     )
 
 
-class _ScopedFieldsMixin(serializers.Serializer):
-    """Relations to customers and contacts offer only those the requesting user may see."""
-
-    scoped_customer_fields: tuple[str, ...] = ()
-    scoped_contact_fields: tuple[str, ...] = ()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is None:
-            return
-        for name in self.scoped_customer_fields:
-            field: Any = self.fields[name]
-            field.queryset = customer_selectors.customer_queryset(user=request.user)
-        for name in self.scoped_contact_fields:
-            field = self.fields[name]
-            field.queryset = customer_selectors.contact_queryset(user=request.user)
-
-
-class LeadSerializer(_ScopedFieldsMixin, ContactDetailsMixin, serializers.ModelSerializer):
-    scoped_customer_fields = ("referred_by_customer",)
-    scoped_contact_fields = ("referred_by_contact",)
-
+class LeadSerializer(ContactDetailsMixin, serializers.ModelSerializer):
     owner = _username_field(required=False, allow_null=True)
     source: Any = serializers.PrimaryKeyRelatedField(
         queryset=LeadSource.objects.filter(is_active=True)
     )
-    referred_by_customer = serializers.PrimaryKeyRelatedField(
-        queryset=Customer.objects.none(), required=False, allow_null=True
-    )
-    referred_by_contact = serializers.PrimaryKeyRelatedField(
-        queryset=Contact.objects.none(), required=False, allow_null=True
+    referred_by_customer = visible_customer_field(required=False, allow_null=True)
+    referred_by_contact = VisibleRecordField(
+        Contact,
+        lambda user: customer_selectors.contact_queryset(user=user),
+        required=False,
+        allow_null=True,
     )
     team = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.all(),
@@ -123,12 +106,9 @@ class ConversionOpportunitySerializer(serializers.ModelSerializer):
         extra_kwargs = {"stage": {"required": False}}
 
 
-class ConvertSerializer(_ScopedFieldsMixin, serializers.Serializer):
-    scoped_customer_fields = ("customer",)
-
+class ConvertSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1)
-    customer = serializers.PrimaryKeyRelatedField(
-        queryset=Customer.objects.none(),
+    customer = visible_customer_field(
         required=False,
         allow_null=True,
         help_text="Link the lead to this existing customer instead of creating one.",
@@ -262,10 +242,8 @@ class LeadViewSet(viewsets.ModelViewSet):
         return self.get_paginated_response(FollowUpSerializer(page, many=True).data)
 
 
-class OpportunitySerializer(_ScopedFieldsMixin, serializers.ModelSerializer):
-    scoped_customer_fields = ("customer",)
-
-    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none())
+class OpportunitySerializer(serializers.ModelSerializer):
+    customer = visible_customer_field()
     owner = _username_field(required=False)
     stage = serializers.PrimaryKeyRelatedField(queryset=Stage.objects.all(), required=False)
     version = serializers.IntegerField(required=False, min_value=1)
