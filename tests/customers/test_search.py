@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kehu.customers import services
+from kehu.customers import selectors, services
 from kehu.customers.selectors import customer_list
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +46,35 @@ def test_a_customer_is_found_by_a_phone_fragment(book, sales):
 def test_a_customer_is_found_by_a_contacts_name_or_phone(book, sales):
     assert found(sales, "王芳") == ["哈尔滨宏达乳业有限公司"]
     assert found(sales, "139 0000 1111") == ["哈尔滨宏达乳业有限公司"]
+
+
+@pytest.mark.parametrize("role", ["sales", "admin"])
+def test_whoever_searches_finds_customers_by_their_contacts(book, make_user, sales, role):
+    """A salesperson's own few customers are read row by row, everyone else's are gathered
+    from the indexes: both find a customer by its contact."""
+    searcher = sales if role == "sales" else make_user("boss", role)
+    assert found(searcher, "王芳") == ["哈尔滨宏达乳业有限公司"]
+    assert found(searcher, "wf") == ["哈尔滨宏达乳业有限公司"]
+
+
+def test_customers_of_more_matching_contacts_than_are_listed_are_found(
+    book, sales, make_customer, monkeypatch
+):
+    other = make_customer(sales, name="西安王氏贸易有限公司")
+    services.contact_create(actor=sales, customer=other, name="王芳")
+    monkeypatch.setattr(selectors, "_LISTED_CUSTOMERS", 1)
+    assert found(sales, "王芳") == ["哈尔滨宏达乳业有限公司", "西安王氏贸易有限公司"]
+
+
+@pytest.mark.parametrize("role", ["sales", "admin"])
+def test_two_characters_match_the_initials_only_when_they_are_letters(
+    book, sales, make_user, make_customer, role
+):
+    searcher = sales if role == "sales" else make_user("boss", role)
+    make_customer(sales, name="A1公司")  # initials a1gs: the pair "1g" is in no name
+    assert found(searcher, "1g") == []
+    assert found(searcher, "a1") == ["A1公司"]
+    assert "A1公司" in found(searcher, "gs")
 
 
 def test_a_customer_is_found_by_e_mail(book, sales):

@@ -25,7 +25,11 @@ from kehu.customers.models import Activity, Contact, Customer, CustomerKind
 
 
 class ScopedModelPermissions(DjangoModelPermissions):
-    """Model permissions for every method, reads included (view_*)."""
+    """Model permissions for every method, reads included (view_*).
+
+    The model is the serializer's: asking the view for its queryset, as DRF does, would run
+    a search's preparatory queries once more for every request.
+    """
 
     perms_map = {
         **DjangoModelPermissions.perms_map,
@@ -33,6 +37,9 @@ class ScopedModelPermissions(DjangoModelPermissions):
         "HEAD": ["%(app_label)s.view_%(model_name)s"],
         "OPTIONS": [],
     }
+
+    def _queryset(self, view: Any) -> QuerySet[Any]:
+        return view.get_serializer_class().Meta.model._default_manager.all()
 
 
 class ContactDetailsMixin(serializers.Serializer):

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.lookups import IContains
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from kehu.core.models import Change, DataScope
 from kehu.core.scopes import scoped, user_scope
-from kehu.customers.models import Activity, Contact, Customer
+from kehu.customers.models import Activity, AnyOf, Contact, Customer
 from kehu.customers.text import query_grams, search_key
 
 _DIGITS_FOR_PHONE_SEARCH = 3
@@ -24,6 +25,30 @@ def customer_queryset(*, user: Any) -> QuerySet[Customer]:
     return scoped(Customer.objects.all(), user)
 
 
+class HoldsText(IContains):
+    """Case-insensitive "contains" that PostgreSQL can weigh: ILIKE on the column itself.
+
+    `icontains` compares UPPER() of the column, an expression the planner has no statistics
+    for; it then guesses every search rare and sorts all matches even when there are tens
+    of thousands, instead of walking the newest customers until a page is full.
+    """
+
+    lookup_name = "holds_text"
+
+    def get_rhs_op(self, connection: Any, rhs: str) -> str:
+        if connection.vendor == "postgresql":
+            return f"ILIKE {rhs}"
+        return str(connection.operators["icontains"] % rhs)
+
+
+def _pairs_decide(query: str, *, initials_too: bool) -> bool:
+    """Whether the pair index alone answers "name or initials hold `query`": a name holds a
+    two-character text exactly when its pairs include it. Initials add pairs of ASCII
+    letters and digits, which only a query that also searches initials may match."""
+    ascii_alnum = query.isascii() and query.isalnum()
+    return len(query) == 2 and (initials_too or not ascii_alnum)
+
+
 def text_condition(query: str, *, indexed: bool = False) -> Q:
     """Name, pinyin, initials, phone or e-mail of a customer or contact matching `query`.
 
@@ -31,17 +56,21 @@ def text_condition(query: str, *, indexed: bool = False) -> Q:
     character-pair index, which the substring test then confirms.
     """
     key = search_key(query)
-    by_name = Q(name__icontains=query)
-    if indexed:
-        by_name &= Q(name_grams__contain_all=query_grams(query))
-    condition = by_name
-    if key and key.isascii() and key.isalpha():
-        by_initials = Q(name_initials__contains=key)
+    by_name = Q(HoldsText(F("name"), query))
+    initials_too = bool(key) and key.isascii() and key.isalpha()
+    if indexed and _pairs_decide(query, initials_too=initials_too):
+        condition = Q(name_grams__contain_all=query_grams(query))
+    else:
         if indexed:
-            by_initials &= Q(name_grams__contain_all=query_grams(key))
-        condition |= by_initials
-        if len(key) >= _TRIGRAM:
-            condition |= Q(name_pinyin__contains=key)
+            by_name &= Q(name_grams__contain_all=query_grams(query))
+        condition = by_name
+        if initials_too:
+            by_initials = Q(name_initials__contains=key)
+            if indexed:
+                by_initials &= Q(name_grams__contain_all=query_grams(key))
+            condition |= by_initials
+    if initials_too and len(key) >= _TRIGRAM:
+        condition |= Q(name_pinyin__contains=key)
     phone = _phone_pattern(query)
     if phone:
         condition |= Q(phone__contains=phone)
@@ -74,7 +103,8 @@ def _indexed(query: str) -> bool:
 
 
 def _index_serves(query: str, *, few: bool) -> bool:
-    """Whether to gather the matches of `query` from the indexes rather than read the rows.
+    """Whether to gather the customers matching `query` by their own details from the
+    indexes rather than read the rows.
 
     `few` says the rows are a few thousand at most (one person's): for a two-character
     fragment, reading them one by one costs less than gathering the matches of the whole
@@ -96,21 +126,35 @@ def customer_search(
     query = query.strip()
     if not query:
         return customers
-    if _index_serves(query, few=few):
-        # Each side of the union is answered from the indexes, so a rare fragment finds its
-        # few customers without reading the million others; the scope applies on each side.
-        condition = text_condition(query, indexed=True)
-        ids = (
-            customers.filter(condition)
-            .values("pk")
-            .union(Contact.objects.filter(condition, customer__in=customers).values("customer_id"))
-        )
-        return customers.filter(pk__in=ids)
-    # One character: checked row by row, so the first page stops early when matches are
-    # common, as one-character matches are.
-    condition = text_condition(query)
-    matching_contact = Contact.objects.filter(condition, customer=OuterRef("pk"))
-    return customers.filter(condition | Q(Exists(matching_contact)))
+    if not _indexed(query):
+        # One character: checked row by row, so the first page stops early when matches
+        # are common, as one-character matches are.
+        condition = text_condition(query)
+        matching_contact = Contact.objects.filter(condition, customer=OuterRef("pk"))
+        return customers.filter(condition | Q(Exists(matching_contact)))
+    # The customers of matching contacts are named to the database as a list when they are
+    # few (as they mostly are), so it can weigh the whole condition and answer it from the
+    # indexes: a rare fragment finds its few customers without reading the million others,
+    # a common one walks the newest customers until a page is full.
+    condition = text_condition(query, indexed=_index_serves(query, few=few))
+    by_contact = _customers_of_contacts(text_condition(query, indexed=True))
+    return customers.filter(condition if by_contact is None else condition | by_contact)
+
+
+# Up to this many customers of matching contacts are named to the database one by one.
+_LISTED_CUSTOMERS = 10_000
+
+
+def _customers_of_contacts(condition: Q) -> Q | None:
+    """Customers with a contact matching `condition`: by their ids when there are up to
+    _LISTED_CUSTOMERS of them, else by a subquery; None when there are none. The customers'
+    own query applies the data scope; joining it here would cost more than the ids it
+    leaves out."""
+    ids = Contact.objects.filter(condition).order_by().values_list("customer_id", flat=True)
+    listed = list(ids.distinct()[: _LISTED_CUSTOMERS + 1])
+    if not listed:
+        return None
+    return Q(AnyOf(F("pk"), listed)) if len(listed) <= _LISTED_CUSTOMERS else Q(pk__in=ids)
 
 
 def customer_matches(*, user: Any, query: str, limit: int, kind: str = "") -> list[Customer]:
