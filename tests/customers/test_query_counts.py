@@ -150,3 +150,24 @@ def test_the_api_says_when_the_count_stopped(team, make_customer, api_client, mo
     assert len(capped["results"]) == 2 and capped["previous"]
     exact = client.get("/api/v1/customers/", {"search": "客户7"}).json()
     assert (exact["count"], exact["count_exact"]) == (1, True)
+
+
+@pytest.mark.parametrize("limit", [20, 5])
+def test_search_results_are_paged_alike_whether_sorted_from_their_ids_or_walked(
+    team, make_customer, monkeypatch, limit
+):
+    """Up to the count limit, a search's page is sorted from the ids the count read (three
+    queries: the ids, the page's ids, its rows); past it, the page is read as it is."""
+    monkeypatch.setattr(CappedPaginator, "count_limit", limit)
+    for index in range(12):
+        make_customer(team["alice"], name=f"客户{index}", tags=[f"标签{index % 2}"])
+    customers = Customer.objects.select_related("owner").prefetch_related("tags")
+    customers = customers.exclude(name="客户0").order_by("-name")
+
+    with CaptureQueriesContext(connection) as context:
+        page = CappedPaginator(customers, 4, sort_found=True).page(2)
+        shown = [(c.name, c.owner.username, [t.name for t in c.tags.all()]) for c in page]
+    assert shown == [(f"客户{i}", "alice", [f"标签{i % 2}"]) for i in (5, 4, 3, 2)]
+    sorted_from_ids = limit == 20
+    assert page.paginator.exact is sorted_from_ids
+    assert len(context) == (4 if sorted_from_ids else 3)  # and the tags' query

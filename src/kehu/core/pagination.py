@@ -13,9 +13,12 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from kehu.core.lookups import AnyOf
 
 COUNT_LIMIT = 10_000
 
@@ -38,13 +41,27 @@ class CappedPaginator(Paginator):
 
     A caller that learnt the number of rows from a query it ran anyway passes it as
     `known_count`, and nothing is counted again.
+
+    `sort_found` is for the results of a search: the count reads their ids, and when it
+    read them all, a page is sorted from those ids. The database cannot tell in advance
+    whether the matches are so many that walking its ordering index soon fills a page, or
+    so few that the walk passes a hundred thousand rows for one page; the count tells, and
+    past `count_limit` matches the walk is short.
     """
 
     count_limit = COUNT_LIMIT
 
-    def __init__(self, *args: Any, known_count: int | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        known_count: int | None = None,
+        sort_found: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.known_count = known_count
+        self.sort_found = sort_found
+        self._found: list[Any] | None = None
 
     @cached_property
     def _counted(self) -> int:
@@ -56,6 +73,11 @@ class CappedPaginator(Paginator):
             if not rows.query.is_sliced:
                 # Without its ordering the database stops at the limit instead of sorting all.
                 rows = rows.order_by()
+            if self.sort_found:
+                found = list(rows.values_list("pk", flat=True)[: self.count_limit + 1])
+                if len(found) <= self.count_limit:
+                    self._found = found
+                return len(found)
             return int(rows.values("pk")[: self.count_limit + 1].count())
         return min(len(rows), self.count_limit + 1)
 
@@ -79,10 +101,18 @@ class CappedPaginator(Paginator):
             raise EmptyPage(self.error_messages["min_page"])
         return value
 
+    def _rows(self) -> Any:
+        rows: Any = self.object_list
+        if self.exact and self._found is not None:
+            ordering = rows.query.order_by or rows.model._meta.ordering
+            found = rows.model._default_manager.filter(AnyOf(F("pk"), self._found))
+            return SliceByIds(rows, ids=found.order_by(*ordering))
+        return rows
+
     def page(self, number: Any) -> CappedPage:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        rows = list(self._rows()[bottom : bottom + self.per_page + 1])
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         more = len(rows) > self.per_page
@@ -94,15 +124,17 @@ class SliceByIds:
     indexes can answer without reading a row, then only those rows.
 
     For a filter that only a join can check (whose customer an order is, say), reading each
-    candidate row to learn that costs more than the page itself. It has no count: give the
-    paginator `known_count`.
+    candidate row to learn that costs more than the page itself. `ids`, if given, is the
+    same rows in the same order by a cheaper way. It has no count: give the paginator
+    `known_count`.
     """
 
-    def __init__(self, queryset: QuerySet[Any]) -> None:
+    def __init__(self, queryset: QuerySet[Any], *, ids: QuerySet[Any] | None = None) -> None:
         self.queryset = queryset
+        self.ids = queryset if ids is None else ids
 
     def __getitem__(self, window: slice) -> list[Any]:
-        ids = list(self.queryset.values_list("pk", flat=True)[window])
+        ids = list(self.ids.values_list("pk", flat=True)[window])
         rows = self.queryset.in_bulk(ids)
         return [rows[pk] for pk in ids if pk in rows]
 
@@ -114,7 +146,11 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-    django_paginator_class = CappedPaginator
+
+    def django_paginator_class(self, queryset: Any, per_page: int) -> CappedPaginator:  # type: ignore[override]
+        request = self.request
+        searched = request is not None and bool(request.query_params.get(api_settings.SEARCH_PARAM))
+        return CappedPaginator(queryset, per_page, sort_found=searched)
 
     def get_paginated_response(self, data: Any) -> Response:
         response = super().get_paginated_response(data)

@@ -119,25 +119,6 @@ class GramsContain(models.Lookup):
         return f"string_to_array({lhs}, ' ') @> {rhs}::text[]", (*lhs_params, *rhs_params)
 
 
-class AnyOf(models.Lookup):
-    """`AnyOf(F("pk"), ids)`: the value is one of the integers `ids`, sent to PostgreSQL as
-    one array literal rather than as a parameter per id, which costs little at thousands of
-    ids. The array has the column's own type, so PostgreSQL can hash it to test rows it
-    walks."""
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def get_db_prep_lookup(self, value: Any, connection: Any) -> Any:
-        return "%s", ("{" + ",".join(str(int(pk)) for pk in value) + "}",)
-
-    def as_sql(self, compiler: Any, connection: Any) -> Any:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        element = self.lhs.output_field.rel_db_type(connection)
-        return f"{lhs} = ANY({rhs}::{element}[])", (*lhs_params, *rhs_params)
-
-
 class GramsField(models.TextField):
     """Space-separated character pairs (see text.name_grams), searchable with contain_all."""
 

@@ -10,9 +10,10 @@ from django.db.models.lookups import IContains
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from kehu.core.lookups import AnyOf
 from kehu.core.models import Change, DataScope
 from kehu.core.scopes import scoped, user_scope
-from kehu.customers.models import Activity, AnyOf, Contact, Customer
+from kehu.customers.models import Activity, Contact, Customer
 from kehu.customers.text import query_grams, search_key
 
 _DIGITS_FOR_PHONE_SEARCH = 3
@@ -30,15 +31,18 @@ class HoldsText(IContains):
 
     `icontains` compares UPPER() of the column, an expression the planner has no statistics
     for; it then guesses every search rare and sorts all matches even when there are tens
-    of thousands, instead of walking the newest customers until a page is full.
+    of thousands, instead of walking the newest customers until a page is full. A text
+    without cased letters (宏达) is held the same with case or without, and plain LIKE
+    finds it at a fraction of the cost.
     """
 
     lookup_name = "holds_text"
 
     def get_rhs_op(self, connection: Any, rhs: str) -> str:
-        if connection.vendor == "postgresql":
-            return f"ILIKE {rhs}"
-        return str(connection.operators["icontains"] % rhs)
+        if connection.vendor != "postgresql":
+            return str(connection.operators["icontains"] % rhs)
+        uncased = isinstance(self.rhs, str) and self.rhs.lower() == self.rhs.upper()
+        return f"{'LIKE' if uncased else 'ILIKE'} {rhs}"
 
 
 def _pairs_decide(query: str, *, initials_too: bool) -> bool:

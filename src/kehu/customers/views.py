@@ -62,7 +62,8 @@ def listed_customers(request: HttpRequest) -> tuple[CustomerFilterForm, str, Que
 @permission_required("customers.view_customer", raise_exception=True)
 def customer_list(request: HttpRequest) -> HttpResponse:
     form, sort, customers = listed_customers(request)
-    page = CappedPaginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(customers, PAGE_SIZE, sort_found=bool(request.GET.get("q")))
+    page = paginator.get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "sort": sort, "htmx_partial": is_htmx(request)}
     template = (
         "customers/_customer_table.html" if is_htmx(request) else "customers/customer_list.html"
