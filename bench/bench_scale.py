@@ -323,6 +323,10 @@ class Database:
         """Fresh planner statistics after the load."""
         raise NotImplementedError
 
+    def settings_note(self) -> str:
+        """The server settings the figures depend on, for the report's heading."""
+        return ""
+
     def clone(self) -> Database:
         """An expendable copy of the database, for the import to write into."""
         raise NotImplementedError
@@ -389,6 +393,9 @@ class Postgres(Database):
 
         with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
             connection.execute(sql)
+
+    def settings_note(self) -> str:
+        return f"; shared_buffers {self.scalar('SHOW shared_buffers')}"
 
     def exists(self) -> bool:
         import psycopg
@@ -891,7 +898,7 @@ def _report(database: Database, args: argparse.Namespace, names: Names, csv_path
     origin = f"generated in {generated:.0f} s" if generated else "cached"
     print(
         f"\n### {database.vendor}: {args.customers:,} customers, {contacts:,} contacts "
-        f"({origin})\n",
+        f"({origin}{database.settings_note()})\n",
         flush=True,
     )
     if not args.skip_import:
