@@ -57,7 +57,8 @@ def text_condition(query: str, *, indexed: bool = False) -> Q:
     """Name, pinyin, initials, phone or e-mail of a customer or contact matching `query`.
 
     With `indexed` (PostgreSQL), the name and initials are first narrowed by their
-    character-pair index, which the substring test then confirms.
+    character-pair index, which the substring test then confirms (a two-character
+    fragment needs no confirming).
     """
     key = search_key(query)
     by_name = Q(HoldsText(F("name"), query))
@@ -107,8 +108,7 @@ def _indexed(query: str) -> bool:
 
 
 def _index_serves(query: str, *, few: bool) -> bool:
-    """Whether to gather the customers matching `query` by their own details from the
-    indexes rather than read the rows.
+    """Whether to gather the matches of `query` from the indexes rather than read the rows.
 
     `few` says the rows are a few thousand at most (one person's): for a two-character
     fragment, reading them one by one costs less than gathering the matches of the whole
@@ -126,7 +126,7 @@ def customer_search(
     customers: QuerySet[Customer], query: str, *, few: bool = False
 ) -> QuerySet[Customer]:
     """Customers whose own details, or one of whose contacts', match the query; `few` as
-    for `_index_serves`."""
+    for `_index_serves`. From two characters on, the matching contacts are read at once."""
     query = query.strip()
     if not query:
         return customers
