@@ -85,6 +85,11 @@ def test_latin_names_keep_their_words_in_the_initials(book, sales):
     assert found(sales, "abckj") == ["ABC科技有限公司"]
 
 
+@pytest.mark.parametrize("query", ["abc科技", "ABC科技", "Abc"])
+def test_latin_letters_in_a_name_match_in_either_case(book, sales, query):
+    assert found(sales, query) == ["ABC科技有限公司"]
+
+
 def test_search_never_reaches_past_the_users_scope(book, make_user, make_customer):
     other = make_user("sunli")
     make_customer(other, name="张三丰")
