@@ -40,6 +40,7 @@ from bench.bench_scale import (
     _names,
     _pg_drop_indexes,
     _time_requests,
+    print_latencies,
 )
 
 # Bump when the generated sales data changes, so kept databases are generated again.
@@ -271,15 +272,7 @@ def main(argv: list[str]) -> None:
         f"{counts['sales_opportunity']:,} opportunities ({origin})\n"
     )
     print(f"Users: {SALESPERSON} (own customers), {MANAGER} (a team of 20), {ADMIN} (all).\n")
-    print("| page | user | n | p50 ms | p99 ms |")
-    print("| --- | --- | --- | --- | --- |")
-    for latency in _measure(sales, args):
-        p50, p99 = latency.percentiles()
-        print(
-            f"| {latency.label} | {latency.user} | {len(latency.samples)} "
-            f"| {p50:.1f} | {p99:.1f} |",
-            flush=True,
-        )
+    print_latencies(_measure(sales, args), kind="page")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -802,6 +802,19 @@ class Latency:
         return statistics.median(ordered), p99
 
 
+def print_latencies(latencies: Iterable[Latency], *, kind: str) -> None:
+    """A Markdown table of p50 / p99 ms per measured `kind` of request and user."""
+    print(f"| {kind} | user | n | p50 ms | p99 ms |")
+    print("| --- | --- | --- | --- | --- |")
+    for latency in latencies:
+        p50, p99 = latency.percentiles()
+        print(
+            f"| {latency.label} | {latency.user} | {len(latency.samples)} "
+            f"| {p50:.1f} | {p99:.1f} |",
+            flush=True,
+        )
+
+
 def _time_requests(
     label: str, user: str, send: Callable[[int], tuple[int, bytes]], limit: int, seconds: float
 ) -> Latency:
@@ -926,15 +939,7 @@ def _report(database: Database, args: argparse.Namespace, names: Names, csv_path
                 f"**{(rows / copy_seconds) / imported.rate:.0f}× slower** than COPY."
             )
         print(flush=True)
-    print("| request | user | n | p50 ms | p99 ms |")
-    print("| --- | --- | --- | --- | --- |")
-    for latency in _measure_requests(database, args):
-        p50, p99 = latency.percentiles()
-        print(
-            f"| {latency.label} | {latency.user} | {len(latency.samples)} "
-            f"| {p50:.1f} | {p99:.1f} |",
-            flush=True,
-        )
+    print_latencies(_measure_requests(database, args), kind="request")
 
 
 def main(argv: list[str]) -> None:
