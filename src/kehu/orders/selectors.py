@@ -78,17 +78,9 @@ def customer_group_get(*, pk: Any) -> CustomerGroup:
     return group
 
 
-def _of_visible_customers(
-    queryset: QuerySet[Any], user: Any, owner: str = "customer__owner"
-) -> Any:
-    # The customers' own scope condition (the rule of `customer_queryset`) on the path to the
-    # customer's owner: for orders their own copy of it, which spares the join.
-    return scoped(queryset, user, owner)
-
-
 def quote_queryset(*, user: Any) -> QuerySet[Quote]:
     """The quotes of the customers `user` may see."""
-    return _of_visible_customers(Quote.objects.select_related("customer", "created_by"), user)
+    return scoped(Quote.objects.select_related("customer", "created_by"), user, "customer__owner")
 
 
 def quote_get(*, user: Any, pk: Any) -> Quote:
@@ -104,7 +96,8 @@ def quote_versions(*, quote: Quote) -> QuerySet[Quote]:
 
 def order_queryset(*, user: Any) -> QuerySet[Order]:
     """The orders of the customers `user` may see."""
-    return _of_visible_customers(
+    # The customers' scope on the order's own copy of their owner, which spares the join.
+    return scoped(
         Order.objects.select_related("customer", "customer__owner", "dealer"),
         user,
         "customer_owner",
@@ -128,7 +121,7 @@ def order_list(*, user: Any, status: str = "", customer: Any = None) -> QuerySet
 
 
 def payment_queryset(*, user: Any) -> QuerySet[Payment]:
-    return _of_visible_customers(
+    return scoped(
         Payment.objects.select_related("order", "order__customer", "recorded_by"),
         user,
         "order__customer_owner",
@@ -136,7 +129,7 @@ def payment_queryset(*, user: Any) -> QuerySet[Payment]:
 
 
 def credit_approval_queryset(*, user: Any) -> QuerySet[CreditApproval]:
-    return _of_visible_customers(
+    return scoped(
         CreditApproval.objects.select_related(
             "order", "order__customer", "requested_by", "decided_by"
         ),
