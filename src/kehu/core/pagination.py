@@ -13,7 +13,8 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import F, QuerySet
+from django.db.models import F, OrderBy, QuerySet
+from django.db.models.functions import Coalesce
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -46,7 +47,9 @@ class CappedPaginator(Paginator):
     read them all, a page is sorted from those ids. The database cannot tell in advance
     whether the matches are so many that walking its ordering index soon fills a page, or
     so few that the walk passes a hundred thousand rows for one page; the count tells, and
-    past `count_limit` matches the walk is short.
+    past `count_limit` matches the walk is short. Below it, the ordering is written so that
+    no index matches it: PostgreSQL, costing a cached row as if read from disk, would
+    otherwise walk 25,000 rows of its index of update times rather than sort 2,000 found.
     """
 
     count_limit = COUNT_LIMIT
@@ -106,7 +109,7 @@ class CappedPaginator(Paginator):
         if self.exact and self._found is not None:
             ordering = rows.query.order_by or rows.model._meta.ordering
             found = rows.model._default_manager.filter(AnyOf(F("pk"), self._found))
-            return SliceByIds(rows, ids=found.order_by(*ordering))
+            return SliceByIds(rows, ids=found.order_by(*map(_unindexed, ordering)))
         return rows
 
     def page(self, number: Any) -> CappedPage:
@@ -117,6 +120,20 @@ class CappedPaginator(Paginator):
             raise EmptyPage(self.error_messages["no_results"])
         more = len(rows) > self.per_page
         return CappedPage(rows[: self.per_page], number, self, has_more=more)
+
+
+def _unindexed(ordering: str | OrderBy) -> OrderBy:
+    """The same order by an expression no index is built on: COALESCE(x, x) is x."""
+    if isinstance(ordering, str):
+        name = ordering.removeprefix("-")
+        ordering = OrderBy(F(name), descending=ordering.startswith("-"))
+    value = ordering.expression
+    return OrderBy(
+        Coalesce(value, value),
+        descending=ordering.descending,
+        nulls_first=ordering.nulls_first,
+        nulls_last=ordering.nulls_last,
+    )
 
 
 class SliceByIds:
