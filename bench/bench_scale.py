@@ -48,7 +48,7 @@ KEHU = [sys.executable, "-m", "kehu.cli"]
 PG_SERVER = os.environ.get("KEHU_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 PASSWORD = "kehu-bench-2026"
 # Bump when the generated company changes, so cached databases are generated again.
-DATA_VERSION = 1
+DATA_VERSION = 2
 MANAGERS = 10
 TEAM_SIZE = 20  # salespeople per manager
 POOL_SHARE = 0.05
@@ -288,13 +288,20 @@ class Table:
 def _company_rows(
     count: int, owners: Sequence[int | None], names: Names
 ) -> Iterator[tuple[str, dict[str, Any]]]:
+    from kehu.customers.text import joined_grams
+
     company = Company(names, seed=20261122)
     contact_pk = 1
     for pk in range(1, count + 1):
         customer = company.customer(pk, owners)
+        contacts = company.contacts(customer, contact_pk)
+        contact_pk += len(contacts)
+        # As the services keep them: a customer's pairs hold its contacts'.
+        customer["name_grams"] = joined_grams(
+            customer["name_grams"], *(contact["name_grams"] for contact in contacts)
+        )
         yield "customer", customer
-        for contact in company.contacts(customer, contact_pk):
-            contact_pk += 1
+        for contact in contacts:
             yield "contact", contact
 
 

@@ -368,6 +368,7 @@ def test_an_imported_customer_is_the_one_customer_create_makes_with_the_same_his
         phone="13812345678",
         is_primary=True,
     )
+    made.refresh_from_db()
     made_changes = [c.changes for c in Change.objects.order_by("pk")]
     Change.objects.all().delete()
     Customer.objects.all().delete()
@@ -409,6 +410,7 @@ def test_an_imported_customer_is_the_one_customer_create_makes_with_the_same_his
         "name_key",
         "name_pinyin",
         "name_initials",
+        "name_grams",
         "created_by",
         "version",
     ]

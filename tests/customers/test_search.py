@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+from types import SimpleNamespace
+
 import pytest
+from django.apps import apps
+from django.db import connection
 
 from kehu.customers import selectors, services
+from kehu.customers.models import Contact, Customer
 from kehu.customers.selectors import customer_list
+from kehu.customers.text import name_grams
 
 pytestmark = pytest.mark.django_db
 
@@ -60,10 +67,39 @@ def test_whoever_searches_finds_customers_by_their_contacts(book, make_user, sal
 def test_customers_of_more_matching_contacts_than_are_listed_are_found(
     book, sales, make_customer, monkeypatch
 ):
-    other = make_customer(sales, name="西安王氏贸易有限公司")
-    services.contact_create(actor=sales, customer=other, name="王芳")
+    for name in ("哈尔滨宏达乳业有限公司", "西安王氏贸易有限公司"):
+        customer = Customer.objects.filter(name=name).first() or make_customer(sales, name=name)
+        services.contact_create(actor=sales, customer=customer, name="王建国")
     monkeypatch.setattr(selectors, "_LISTED_CUSTOMERS", 1)
-    assert found(sales, "王芳") == ["哈尔滨宏达乳业有限公司", "西安王氏贸易有限公司"]
+    assert found(sales, "王建国") == ["哈尔滨宏达乳业有限公司", "西安王氏贸易有限公司"]
+
+
+@pytest.mark.parametrize("role", ["sales", "admin"])
+def test_a_customer_is_found_by_its_contacts_as_they_are_now(book, make_user, sales, role):
+    searcher = sales if role == "sales" else make_user("boss", role)
+    contact = Contact.objects.get(name="王芳")
+    services.contact_update(actor=sales, contact=contact, version=contact.version, name="刘洋")
+    assert found(searcher, "王芳") == []
+    assert found(searcher, "刘洋") == found(searcher, "ly") == ["哈尔滨宏达乳业有限公司"]
+    services.contact_delete(actor=sales, contact=contact)
+    assert found(searcher, "刘洋") == []
+
+
+def test_a_renamed_customer_is_still_found_by_its_contacts(book, sales):
+    hongda = Customer.objects.get(name="哈尔滨宏达乳业有限公司")
+    services.customer_update(
+        actor=sales, customer=hongda, version=hongda.version, name="哈尔滨宏达食品有限公司"
+    )
+    assert found(sales, "王芳") == found(sales, "食品") == ["哈尔滨宏达食品有限公司"]
+    assert found(sales, "乳业") == []
+
+
+def test_a_merged_customer_is_found_by_the_contacts_it_took_over(book, sales, make_customer):
+    other = make_customer(sales, name="西安王氏贸易有限公司")
+    services.contact_create(actor=sales, customer=other, name="刘洋")
+    hongda = Customer.objects.get(name="哈尔滨宏达乳业有限公司")
+    services.customer_merge(actor=sales, survivor=hongda, other=other)
+    assert found(sales, "刘洋") == found(sales, "王芳") == ["哈尔滨宏达乳业有限公司"]
 
 
 @pytest.mark.parametrize("role", ["sales", "admin"])
@@ -95,3 +131,14 @@ def test_search_never_reaches_past_the_users_scope(book, make_user, make_custome
     make_customer(other, name="张三丰")
     assert found(other, "zs") == ["张三丰"]
     assert found(other, "宏达") == []
+
+
+def test_upgrading_gives_customers_the_pairs_the_services_keep(book):
+    """Migration 0010 adds the contacts' pairs to customers saved before it."""
+    migration = import_module("kehu.customers.migrations.0010_contact_pairs_on_customer")
+    hongda = Customer.objects.get(name="哈尔滨宏达乳业有限公司")
+    kept = hongda.name_grams
+    own = name_grams(hongda.name, hongda.name_initials)
+    Customer.objects.filter(pk=hongda.pk).update(name_grams=own)
+    migration.join_contact_pairs(apps, SimpleNamespace(connection=connection))
+    assert Customer.objects.get(pk=hongda.pk).name_grams == kept

@@ -45,12 +45,16 @@ class HoldsText(IContains):
         return f"{'LIKE' if uncased else 'ILIKE'} {rhs}"
 
 
-def _pairs_decide(query: str, *, initials_too: bool) -> bool:
+def _searches_initials(key: str) -> bool:
+    return bool(key) and key.isascii() and key.isalpha()
+
+
+def _pairs_decide(query: str) -> bool:
     """Whether the pair index alone answers "name or initials hold `query`": a name holds a
     two-character text exactly when its pairs include it. Initials add pairs of ASCII
     letters and digits, which only a query that also searches initials may match."""
     ascii_alnum = query.isascii() and query.isalnum()
-    return len(query) == 2 and (initials_too or not ascii_alnum)
+    return len(query) == 2 and (_searches_initials(search_key(query)) or not ascii_alnum)
 
 
 def text_condition(query: str, *, indexed: bool = False) -> Q:
@@ -62,8 +66,8 @@ def text_condition(query: str, *, indexed: bool = False) -> Q:
     """
     key = search_key(query)
     by_name = Q(HoldsText(F("name"), query))
-    initials_too = bool(key) and key.isascii() and key.isalpha()
-    if indexed and _pairs_decide(query, initials_too=initials_too):
+    initials_too = _searches_initials(key)
+    if indexed and _pairs_decide(query):
         condition = Q(name_grams__contain_all=query_grams(query))
     else:
         if indexed:
@@ -126,7 +130,7 @@ def customer_search(
     customers: QuerySet[Customer], query: str, *, few: bool = False
 ) -> QuerySet[Customer]:
     """Customers whose own details, or one of whose contacts', match the query; `few` as
-    for `_index_serves`. From two characters on, the matching contacts are read at once."""
+    for `_index_serves`. From three characters on, the matching contacts are read at once."""
     query = query.strip()
     if not query:
         return customers
@@ -136,6 +140,10 @@ def customer_search(
         condition = text_condition(query)
         matching_contact = Contact.objects.filter(condition, customer=OuterRef("pk"))
         return customers.filter(condition | Q(Exists(matching_contact)))
+    if _pairs_decide(query):
+        # Two characters, the commonest search (宏达, zw): a customer's pairs hold its
+        # contacts' too (services._search_pairs), so they alone answer for both.
+        return customers.filter(text_condition(query, indexed=True))
     # The customers of matching contacts are named to the database as a list when they are
     # few (as they mostly are), so it can weigh the whole condition and answer it from the
     # indexes: a rare fragment finds its few customers without reading the million others,

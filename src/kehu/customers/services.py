@@ -30,6 +30,7 @@ from kehu.core.locking import save_versioned
 from kehu.core.models import Change, Department, User
 from kehu.core.scopes import visible_users
 from kehu.customers.models import Activity, Contact, Customer, CustomerKind, Tag
+from kehu.customers.text import joined_grams, name_grams
 
 DEFAULT_POOL_DAYS = Department._meta.get_field("pool_after_days").default
 
@@ -148,6 +149,7 @@ def customer_update(
     if "dealer" in fields:
         _check_dealer(actor=actor, customer=customer)
     customer.full_clean()
+    customer.name_grams = _search_pairs(customer.pk, customer.name, customer.name_initials)
     save_versioned(customer, expected_version=version, fields=_CUSTOMER_WRITTEN)
     if tags is not None:
         customer.tags.set(_tags_from_names(tags))
@@ -173,6 +175,26 @@ def customer_delete(*, actor: Any, customer: Customer) -> None:
     customer.delete()
 
 
+def _search_pairs(customer_id: int, name: str, initials: str) -> str:
+    """A customer is found by its contacts' names as well as its own, and a two-character
+    search is answered from its pairs alone (see selectors.customer_search): they hold
+    those of its name and initials and all of its contacts'."""
+    contacts = Contact.objects.filter(customer_id=customer_id).values_list("name_grams", flat=True)
+    return joined_grams(name_grams(name, initials), *contacts)
+
+
+def _search_pairs_refresh(customer_id: int) -> None:
+    """Store the customer's pairs after its contacts changed. The customer's row is locked
+    first, so a rename saved meanwhile is not overwritten with the old name's pairs."""
+    name, initials = (
+        Customer.objects.select_for_update()
+        .values_list("name", "name_initials")
+        .get(pk=customer_id)
+    )
+    pairs = _search_pairs(customer_id, name, initials)
+    Customer.objects.filter(pk=customer_id).update(name_grams=pairs)
+
+
 def _contact_state(contact: Contact) -> dict[str, Any]:
     return snapshot(contact, CONTACT_FIELDS)
 
@@ -191,6 +213,7 @@ def contact_create(*, actor: Any, customer: Customer, **fields: Any) -> Contact:
     contact.full_clean()
     contact.save()
     _only_one_primary(contact)
+    _search_pairs_refresh(customer.pk)
     change_record(
         actor=actor,
         target=contact,
@@ -208,6 +231,8 @@ def contact_update(*, actor: Any, contact: Contact, version: int, **fields: Any)
     contact.full_clean()
     save_versioned(contact, expected_version=version, fields=[*CONTACT_FIELDS, *_SEARCH_KEYS])
     _only_one_primary(contact)
+    if contact.name != before["name"]:
+        _search_pairs_refresh(contact.customer_id)
     record_update(
         actor=actor,
         target=contact,
@@ -228,6 +253,7 @@ def contact_delete(*, actor: Any, contact: Contact) -> None:
         customer_id=contact.customer_id,
     )
     contact.delete()
+    _search_pairs_refresh(contact.customer_id)
 
 
 # Follow-ups -----------------------------------------------------------------------------
@@ -474,6 +500,7 @@ def customer_merge(*, actor: Any, survivor: Customer, other: Customer) -> Custom
         fields=[*_CUSTOMER_WRITTEN, "last_activity_at"],
     )
     Contact.objects.filter(customer=other).update(customer=survivor, is_primary=False)
+    _search_pairs_refresh(survivor.pk)
     survivor.tags.add(*other.tags.all())
     Change.objects.filter(customer_id=other.pk).update(customer_id=survivor.pk)
     _move_references(other, survivor)

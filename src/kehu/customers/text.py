@@ -53,6 +53,11 @@ def name_grams(name: str, initials: str) -> str:
     return " ".join(sorted(_pairs(name.lower()) | _pairs(initials)))
 
 
+def joined_grams(*grams: str) -> str:
+    """The pairs of several names (each as name_grams gives them) as one set."""
+    return " ".join(sorted({pair for text in grams for pair in text.split(" ") if pair}))
+
+
 def query_grams(text: str) -> list[str]:
     """The pairs a name's grams must all hold for the name to contain `text`."""
     return sorted(_pairs(text.lower()))

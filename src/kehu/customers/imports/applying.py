@@ -32,6 +32,7 @@ from kehu.customers.models import (
     Tag,
 )
 from kehu.customers.selectors import customer_queryset
+from kehu.customers.text import joined_grams
 
 
 class Superseded(Exception):
@@ -286,8 +287,18 @@ class Run:
         now = timezone.now()
         customer_ids = self.tables.customers.reserve_ids(len(decisions))
         customers = [{"owner": self.default_owner, **d.row.values} for d in decisions]
+        contacts = [
+            (customer_id, d.row.contact, Customer.search_keys(d.row.contact["name"]))
+            for customer_id, d in zip(customer_ids, decisions, strict=True)
+            if d.row.contact
+        ]
+        contact_pairs = {customer_id: keys["name_grams"] for customer_id, _, keys in contacts}
         self.tables.customers.write(
-            customer_ids, (self._customer_row(values, now) for values in customers)
+            customer_ids,
+            (
+                self._customer_row(values, now, contact_pairs=contact_pairs.get(customer_id, ""))
+                for customer_id, values in zip(customer_ids, customers, strict=True)
+            ),
         )
         tag_ids = _tag_ids({name for d in decisions for name in d.row.tags})
         through: Any = Customer.tags.through
@@ -296,22 +307,17 @@ class Run:
             for customer_id, d in zip(customer_ids, decisions, strict=True)
             for name in d.row.tags
         )
-        contacts = [
-            (customer_id, d.row.contact)
-            for customer_id, d in zip(customer_ids, decisions, strict=True)
-            if d.row.contact
-        ]
         contact_ids = self.tables.contacts.reserve_ids(len(contacts))
         self.tables.contacts.write(
             contact_ids,
             (
                 {
                     **_columns(Contact, values),
-                    **Customer.search_keys(values["name"]),
+                    **keys,
                     "customer_id": customer_id,
                     "is_primary": True,
                 }
-                for customer_id, values in contacts
+                for customer_id, values, keys in contacts
             ),
         )
         changes = [
@@ -325,15 +331,20 @@ class Run:
                 self.tables.creation(
                     Contact, contact_id, customer_id, {**values, "is_primary": True}, self.creator
                 )
-                for contact_id, (customer_id, values) in zip(contact_ids, contacts, strict=True)
+                for contact_id, (customer_id, values, _) in zip(contact_ids, contacts, strict=True)
             ),
         ]
         self.tables.changes.write(self.tables.changes.reserve_ids(len(changes)), changes)
 
-    def _customer_row(self, values: dict[str, Any], now: datetime) -> dict[str, Any]:
+    def _customer_row(
+        self, values: dict[str, Any], now: datetime, *, contact_pairs: str
+    ) -> dict[str, Any]:
+        keys = Customer.search_keys(values["name"])
         return {
             **_columns(Customer, values),
-            **Customer.search_keys(values["name"]),
+            **keys,
+            # As services._search_pairs keeps them: the pairs of its contact's name too.
+            "name_grams": joined_grams(keys["name_grams"], contact_pairs),
             "name_key": DuplicateKeys.of(name=values["name"]).name_key,
             "created_by_id": self.creator.pk if self.creator is not None else None,
             "owner_since": now if values["owner"] is not None else None,
