@@ -253,11 +253,14 @@ def test_choosing_costs_no_more_queries_with_more_customers(team, make_customer,
     assert _queries(client, url) <= few
 
 
-def test_a_customer_is_found_through_its_contact_after_its_own_matches(team, make_customer, client):
+@pytest.mark.parametrize("chooser", ["alice", "manager"])
+def test_a_customer_is_found_through_its_contact_after_its_own_matches(
+    team, make_customer, client, chooser
+):
     named = make_customer(team["alice"], name="张伟食品有限公司")
     through_contact = make_customer(team["alice"], name="秦丰机械有限公司")
     services.contact_create(actor=team["alice"], customer=through_contact, name="张伟")
     make_customer(team["alice"], name="陇原商贸有限公司")
-    client.force_login(team["alice"])
+    client.force_login(team[chooser])
     found = _options(client.get("/customers/pick/", {"q": "张伟"}).content.decode())
     assert [label for _, label, _ in found] == [named.name, through_contact.name]

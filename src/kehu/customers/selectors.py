@@ -183,9 +183,11 @@ def customer_matches(*, user: Any, query: str, limit: int, kind: str = "") -> li
     query = query.strip()
     if not query:
         return list(customers.order_by("name", "pk")[:limit])
-    condition = text_condition(query, indexed=_index_serves(query, few=_sees_few(user)))
+    indexed = _index_serves(query, few=_sees_few(user))
+    condition = text_condition(query, indexed=indexed)
     found = list(customers.filter(condition).order_by()[:limit])
-    if len(found) < limit:
+    # Where the pairs decide, they are the contacts' too and nothing is left to fill.
+    if len(found) < limit and not (indexed and _pairs_decide(query)):
         by_contact = customers.filter(
             pk__in=Contact.objects.filter(condition).values("customer_id")
         ).exclude(pk__in=[customer.pk for customer in found])
