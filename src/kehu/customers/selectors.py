@@ -130,7 +130,8 @@ def customer_search(
     customers: QuerySet[Customer], query: str, *, few: bool = False
 ) -> QuerySet[Customer]:
     """Customers whose own details, or one of whose contacts', match the query; `few` as
-    for `_index_serves`. From three characters on, the matching contacts are read at once."""
+    for `_index_serves`. Where the pair index does not decide alone, the matching contacts
+    are read at once."""
     query = query.strip()
     if not query:
         return customers
