@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 
-from kehu.core.models import Role
+from kehu.core.models import Role, User
 from kehu.core.roles import BUILT_IN_ROLES, roles_ensure
 
 pytestmark = pytest.mark.django_db
@@ -35,3 +36,31 @@ def test_an_upgrade_grants_what_was_added_and_not_what_an_admin_took_away():
     assert "customers.add_activity" in names(sales)
     assert "customers.delete_contact" not in names(sales)
     assert "customers.add_activity" in sales.granted_defaults
+
+
+def test_a_user_holds_the_permissions_of_their_role_groups_and_own_grants(make_user):
+    seller = make_user("seller", "sales")
+    make_user("other", "admin")
+    by_group = Permission.objects.get(codename="delete_role")
+    by_own_grant = Permission.objects.get(codename="change_role")
+    group = Group.objects.create(name="auditors")
+    group.permissions.add(by_group)
+    seller.groups.add(group)
+    seller.user_permissions.add(by_own_grant)
+
+    held = User.objects.get(pk=seller.pk).get_all_permissions()
+
+    granted = {"core.delete_role", "core.change_role"}
+    # Exactly these: nothing of the administrator's role reaches the salesperson.
+    assert held == names(Role.objects.get(code="sales")) | granted
+
+
+def test_a_user_without_a_role_holds_only_their_groups_and_own_grants(make_user):
+    nobody = make_user("nobody")
+    nobody.role = None
+    nobody.save()
+    group = Group.objects.create(name="readers")
+    group.permissions.add(Permission.objects.get(codename="view_role"))
+    nobody.groups.add(group)
+
+    assert User.objects.get(pk=nobody.pk).get_all_permissions() == {"core.view_role"}
