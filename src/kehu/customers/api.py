@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from functools import cached_property
 from typing import Any
 
 import django_filters
@@ -45,10 +46,15 @@ class ScopedModelPermissions(DjangoModelPermissions):
 class ContactDetailsMixin(serializers.Serializer):
     """Phone and e-mail in full for those allowed to see them, masked for everyone else."""
 
+    @cached_property
+    def _reveals_contact_details(self) -> bool:
+        # A list's items share one serializer: the permission is asked once a page.
+        request = self.context.get("request")
+        return request is not None and bool(request.user.has_perm(VIEW_CONTACT_DETAILS))
+
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data: dict[str, Any] = super().to_representation(instance)
-        request = self.context.get("request")
-        allowed = request is not None and request.user.has_perm(VIEW_CONTACT_DETAILS)
+        allowed = self._reveals_contact_details
         data["phone"] = phone_display(instance.phone) if allowed else phone_mask(instance.phone)
         data["email"] = instance.email if allowed else email_mask(instance.email)
         return data
