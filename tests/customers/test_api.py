@@ -213,8 +213,14 @@ def test_the_list_costs_the_same_queries_for_5_or_50_customers(team, api_client,
     queries()  # the first request also loads the user's permissions
     few = queries()
     for index in range(5, 50):
-        make_customer(team["bob"], name=f"客户{index}", tags=["乙"])
+        make_customer(team["bob"], name=f"客户{index}", tags=["乙", "丙"] if index % 2 else [])
     assert queries() == few
+
+    listed = client.get("/api/v1/customers/", {"page_size": 50}).json()["results"]
+    tags = {customer["name"]: sorted(customer["tags"]) for customer in listed}
+    assert tags["客户0"] == ["甲"]
+    assert tags["客户7"] == ["丙", "乙"]
+    assert tags["客户8"] == []
 
 
 def test_the_openapi_schema_and_docs_are_served(team, client):

@@ -65,8 +65,11 @@ class TagNamesField(serializers.ListField):
 
     child = serializers.CharField(max_length=50)
 
-    def to_representation(self, data: Any) -> list[str]:
-        return [tag.name for tag in data.all()]
+    def get_attribute(self, instance: Customer) -> list[str]:
+        return selectors.tag_names(instance)
+
+    def to_representation(self, data: list[str]) -> list[str]:
+        return data
 
 
 class CustomerSerializer(ContactDetailsMixin, serializers.ModelSerializer):
@@ -209,9 +212,11 @@ class CustomerViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Customer]:
-        return selectors.customer_list(
-            user=self.request.user, search=self.request.query_params.get("search", "")
-        ).prefetch_related("tags")
+        return selectors.with_tags(
+            selectors.customer_list(
+                user=self.request.user, search=self.request.query_params.get("search", "")
+            )
+        )
 
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
@@ -275,9 +280,11 @@ class CustomerViewSet(viewsets.ModelViewSet):
     @action(detail=False, methods=["get"])
     def pool(self, request: Request) -> Response:
         """Customers in the pool, open to claim."""
-        customers = selectors.customer_search(
-            selectors.pool_queryset(), request.query_params.get("search", "")
-        ).prefetch_related("tags")
+        customers = selectors.with_tags(
+            selectors.customer_search(
+                selectors.pool_queryset(), request.query_params.get("search", "")
+            )
+        )
         page = self.paginate_queryset(customers.order_by("-released_at", "-id"))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

@@ -28,6 +28,7 @@ from openpyxl import Workbook
 from kehu.core.contact_details import email_mask, phone_display, phone_mask
 from kehu.customers.imports import TARGETS
 from kehu.customers.models import Contact, Customer
+from kehu.customers.selectors import tag_names, with_tags
 
 _CHUNK = 2000
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
@@ -82,7 +83,7 @@ def _customer_value(name: str) -> Callable[[Customer, bool], Any]:
         if name == "owner":
             return customer.owner.display_name if customer.owner else ""
         if name == "tags":
-            return ", ".join(sorted(tag.name for tag in customer.tags.all()))
+            return ", ".join(sorted(tag_names(customer)))
         if model_field.choices:
             return getattr(customer, f"get_{name}_display")()
         return getattr(customer, name)
@@ -128,7 +129,7 @@ def _cell(value: Any) -> Any:
 def export_rows(customers: QuerySet[Customer], *, reveal: bool) -> Iterator[list[Any]]:
     """The header, then one row per customer, read in chunks so memory stays flat."""
     yield [capfirst(str(column.label)) for column in COLUMNS]
-    chunked = customers.select_related("owner").prefetch_related("tags", "contacts")
+    chunked = with_tags(customers.select_related("owner").prefetch_related("contacts"))
     for customer in chunked.iterator(chunk_size=_CHUNK):
         yield [column.value(customer, reveal) for column in COLUMNS]
 
