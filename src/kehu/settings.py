@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "kehu.analytics",
     "kehu.sales",
     "kehu.orders",
+    # Last, so that Kehu's own form widget templates come first (FORM_RENDERER).
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +84,8 @@ TEMPLATES = [
         },
     },
 ]
+# Form widgets render through the templates above, so Kehu can replace Django's slower ones.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
