@@ -4,11 +4,14 @@ changes there are: a million customers must not mean a million queries."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from kehu.core.pagination import CappedPaginator, SliceByIds
 from kehu.customers import services
@@ -156,8 +159,9 @@ def test_the_api_says_when_the_count_stopped(team, make_customer, api_client, mo
 def test_search_results_are_paged_alike_whether_sorted_from_their_ids_or_walked(
     team, make_customer, monkeypatch, limit
 ):
-    """Up to the count limit, a search's page is sorted from the ids the count read (three
-    queries: the ids, the page's ids, its rows); past it, the page is read as it is."""
+    """Up to the count limit, a search's page is a slice of the ids the count read and
+    sorted (two queries: the sorted ids, the page's rows); past it, the page is read as it
+    is."""
     monkeypatch.setattr(CappedPaginator, "count_limit", limit)
     for index in range(12):
         make_customer(team["alice"], name=f"客户{index}", tags=[f"标签{index % 2}"])
@@ -170,4 +174,32 @@ def test_search_results_are_paged_alike_whether_sorted_from_their_ids_or_walked(
     assert shown == [(f"客户{i}", "alice", [f"标签{i % 2}"]) for i in (5, 4, 3, 2)]
     sorted_from_ids = limit == 20
     assert page.paginator.exact is sorted_from_ids
-    assert len(context) == (4 if sorted_from_ids else 3)  # and the tags' query
+    assert len(context) == 3  # and the tags' query
+
+
+@pytest.mark.parametrize(
+    "ordering",
+    [
+        ("-updated_at", "-id"),
+        ("name", "pk"),
+        ("owner__username", "-pk"),
+        (F("last_activity_at").desc(nulls_last=True), "pk"),
+        (F("last_activity_at").asc(nulls_first=True), "-pk"),
+    ],
+    ids=["newest", "name", "owner", "active-nulls-last", "active-nulls-first"],
+)
+def test_found_ids_are_paged_in_the_querysets_order(team, make_customer, ordering):
+    for index in range(9):
+        owner = team["alice"] if index % 3 else team["bob"]
+        customer = make_customer(owner, name=f"客户{index % 4}号")
+        if index % 2:
+            Customer.objects.filter(pk=customer.pk).update(
+                last_activity_at=timezone.now() - timedelta(days=index % 4)
+            )
+    customers = Customer.objects.order_by(*ordering)
+
+    paginator = CappedPaginator(customers, 4, sort_found=True)
+    paged = [customer.pk for number in (1, 2, 3) for customer in paginator.page(number)]
+
+    assert paginator.exact
+    assert paged == list(customers.values_list("pk", flat=True))

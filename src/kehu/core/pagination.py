@@ -13,13 +13,12 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import F, OrderBy, QuerySet
-from django.db.models.functions import Coalesce
+from django.db import connections
+from django.db.models import Expression, F, OrderBy, QuerySet
+from django.db.models.expressions import Combinable
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-
-from kehu.core.lookups import AnyOf
 
 COUNT_LIMIT = 10_000
 
@@ -43,13 +42,12 @@ class CappedPaginator(Paginator):
     A caller that learnt the number of rows from a query it ran anyway passes it as
     `known_count`, and nothing is counted again.
 
-    `sort_found` is for the results of a search: the count reads their ids, and when it
-    read them all, a page is sorted from those ids. The database cannot tell in advance
-    whether the matches are so many that walking its ordering index soon fills a page, or
-    so few that the walk passes a hundred thousand rows for one page; the count tells, and
-    past `count_limit` matches the walk is short. Below it, the ordering is written so that
-    no index matches it: PostgreSQL, costing a cached row as if read from disk, would
-    otherwise walk 25,000 rows of its index of update times rather than sort 2,000 found.
+    `sort_found` is for the results of a search: the count reads their ids together with
+    what they are ordered by, and the database sorts them; when the count read them all,
+    a page is a slice of those ids. The database cannot tell in advance whether the
+    matches are so many that walking its ordering index soon fills a page, or so few that
+    the walk passes a hundred thousand rows for one page; the count tells, and past
+    `count_limit` matches the walk is short.
     """
 
     count_limit = COUNT_LIMIT
@@ -73,15 +71,15 @@ class CappedPaginator(Paginator):
             return self.known_count
         rows: Any = self.object_list
         if hasattr(rows, "count") and hasattr(rows, "query"):
-            if not rows.query.is_sliced:
-                # Without its ordering the database stops at the limit instead of sorting all.
-                rows = rows.order_by()
+            if rows.query.is_sliced:
+                return int(rows.values("pk")[: self.count_limit + 1].count())
             if self.sort_found:
-                found = list(rows.values_list("pk", flat=True)[: self.count_limit + 1])
+                found = _sorted_ids(rows, self.count_limit + 1)
                 if len(found) <= self.count_limit:
                     self._found = found
                 return len(found)
-            return int(rows.values("pk")[: self.count_limit + 1].count())
+            # Without its ordering the database stops at the limit instead of sorting all.
+            return int(rows.order_by().values("pk")[: self.count_limit + 1].count())
         return min(len(rows), self.count_limit + 1)
 
     @property
@@ -107,9 +105,7 @@ class CappedPaginator(Paginator):
     def _rows(self) -> Any:
         rows: Any = self.object_list
         if self.exact and self._found is not None:
-            ordering = rows.query.order_by or rows.model._meta.ordering
-            found = rows.model._default_manager.filter(AnyOf(F("pk"), self._found))
-            return SliceByIds(rows, ids=found.order_by(*map(_unindexed, ordering)))
+            return SliceByIds(rows, ids=self._found)
         return rows
 
     def page(self, number: Any) -> CappedPage:
@@ -122,18 +118,38 @@ class CappedPaginator(Paginator):
         return CappedPage(rows[: self.per_page], number, self, has_more=more)
 
 
-def _unindexed(ordering: str | OrderBy) -> OrderBy:
-    """The same order by an expression no index is built on: COALESCE(x, x) is x."""
-    if isinstance(ordering, str):
-        name = ordering.removeprefix("-")
-        ordering = OrderBy(F(name), descending=ordering.startswith("-"))
-    value = ordering.expression
-    return OrderBy(
-        Coalesce(value, value),
-        descending=ordering.descending,
-        nulls_first=ordering.nulls_first,
-        nulls_last=ordering.nulls_last,
+def _sorted_ids(rows: QuerySet[Any], limit: int) -> list[Any]:
+    """The ids of up to `limit` of `rows` as the database comes upon them, then sorted in
+    the order of `rows`: one query, which reads each found row once.
+
+    Sorting the found rows in a second query looked each of them up again by its id: for a
+    manager's 1,453 matches of zw among a million customers, 6–8 ms of the request.
+    """
+    connection = connections[rows.db]
+    quote = connection.ops.quote_name
+    orders = [_order_by(item) for item in rows.query.order_by or rows.model._meta.ordering]
+    keys = {f"sort_{index}": order.expression for index, order in enumerate(orders)}
+    found = rows.order_by().annotate(found_id=F("pk"), **keys)
+    sql, params = found.values_list("found_id", *keys)[:limit].query.sql_with_params()
+    order_by = ", ".join(
+        quote(key)
+        + (" DESC" if order.descending else " ASC")
+        + (" NULLS FIRST" if order.nulls_first else " NULLS LAST" if order.nulls_last else "")
+        for key, order in zip(keys, orders, strict=True)
     )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {quote('found_id')} FROM ({sql}) found ORDER BY {order_by}", params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _order_by(ordering: str | Combinable) -> OrderBy:
+    """An item of a queryset's ordering as the expression Django orders by."""
+    if isinstance(ordering, str):
+        return OrderBy(F(ordering.removeprefix("-")), descending=ordering.startswith("-"))
+    if isinstance(ordering, OrderBy):
+        return ordering
+    assert isinstance(ordering, Expression | F), ordering
+    return ordering.asc()
 
 
 class SliceByIds:
@@ -142,16 +158,21 @@ class SliceByIds:
 
     For a filter that only a join can check (whose customer an order is, say), reading each
     candidate row to learn that costs more than the page itself. `ids`, if given, is the
-    same rows in the same order by a cheaper way. It has no count: give the paginator
-    `known_count`.
+    same rows in the same order by a cheaper way, or already read. It has no count: give
+    the paginator `known_count`.
     """
 
-    def __init__(self, queryset: QuerySet[Any], *, ids: QuerySet[Any] | None = None) -> None:
+    def __init__(
+        self, queryset: QuerySet[Any], *, ids: QuerySet[Any] | list[Any] | None = None
+    ) -> None:
         self.queryset = queryset
         self.ids = queryset if ids is None else ids
 
     def __getitem__(self, window: slice) -> list[Any]:
-        ids = list(self.ids.values_list("pk", flat=True)[window])
+        if isinstance(self.ids, list):
+            ids = self.ids[window]
+        else:
+            ids = list(self.ids.values_list("pk", flat=True)[window])
         rows = self.queryset.in_bulk(ids)
         return [rows[pk] for pk in ids if pk in rows]
 
