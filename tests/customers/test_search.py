@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from importlib import import_module
 from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import connection, transaction
 
 from kehu.customers import selectors, services
 from kehu.customers.models import Contact, Customer
@@ -100,6 +101,38 @@ def test_a_merged_customer_is_found_by_the_contacts_it_took_over(book, sales, ma
     hongda = Customer.objects.get(name="哈尔滨宏达乳业有限公司")
     services.customer_merge(actor=sales, survivor=hongda, other=other)
     assert found(sales, "刘洋") == found(sales, "王芳") == ["哈尔滨宏达乳业有限公司"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite lets one transaction write at a time: a customer's save and a contact's "
+    "cannot interleave there",
+)
+def test_a_contact_added_while_its_customer_is_saved_is_kept_in_the_pairs(sales, make_customer):
+    customer = make_customer(sales, name="西安宏达食品有限公司")
+    added, commit = threading.Event(), threading.Event()
+
+    def add_contact() -> None:
+        try:
+            with transaction.atomic():
+                services.contact_create(actor=sales, customer=customer, name="刘洋")
+                added.set()
+                commit.wait(timeout=10)
+        finally:
+            connection.close()
+
+    adding = threading.Thread(target=add_contact)
+    adding.start()
+    assert added.wait(timeout=10)
+    # The contact's transaction commits while the save below is under way.
+    threading.Timer(0.5, commit.set).start()
+    services.customer_update(
+        actor=sales, customer=customer, version=customer.version, notes="老客户"
+    )
+    adding.join()
+
+    assert found(sales, "刘洋") == ["西安宏达食品有限公司"]
 
 
 @pytest.mark.parametrize("role", ["sales", "admin"])

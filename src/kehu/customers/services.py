@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, ForeignObjectRel, Q
+from django.db.models import F, ForeignObjectRel, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -149,6 +149,7 @@ def customer_update(
     if "dealer" in fields:
         _check_dealer(actor=actor, customer=customer)
     customer.full_clean()
+    _locked(customer.pk).values_list("pk").get()
     customer.name_grams = _search_pairs(customer.pk, customer.name, customer.name_initials)
     save_versioned(customer, expected_version=version, fields=_CUSTOMER_WRITTEN)
     if tags is not None:
@@ -175,22 +176,25 @@ def customer_delete(*, actor: Any, customer: Customer) -> None:
     customer.delete()
 
 
+def _locked(customer_id: int) -> QuerySet[Customer]:
+    """The customer's row, locked until the transaction ends. Its pairs are computed under
+    this lock, by a customer's save and by a change to its contacts alike, so neither can
+    overwrite the other's with pairs that miss its change."""
+    return Customer.objects.select_for_update().filter(pk=customer_id)
+
+
 def _search_pairs(customer_id: int, name: str, initials: str) -> str:
     """A customer is found by its contacts' names as well as its own, and a two-character
     search is answered from its pairs alone (see selectors.customer_search): they hold
-    those of its name and initials and all of its contacts'."""
+    those of its name and initials and all of its contacts'. Read with the customer
+    `_locked`."""
     contacts = Contact.objects.filter(customer_id=customer_id).values_list("name_grams", flat=True)
     return joined_grams(name_grams(name, initials), *contacts)
 
 
 def _search_pairs_refresh(customer_id: int) -> None:
-    """Store the customer's pairs after its contacts changed. The customer's row is locked
-    first, so a rename saved meanwhile is not overwritten with the old name's pairs."""
-    name, initials = (
-        Customer.objects.select_for_update()
-        .values_list("name", "name_initials")
-        .get(pk=customer_id)
-    )
+    """Store the customer's pairs after its contacts changed."""
+    name, initials = _locked(customer_id).values_list("name", "name_initials").get()
     pairs = _search_pairs(customer_id, name, initials)
     Customer.objects.filter(pk=customer_id).update(name_grams=pairs)
 
