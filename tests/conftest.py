@@ -66,7 +66,14 @@ def make_user(db: Any) -> Callable[..., User]:
 @pytest.fixture
 def make_customer(db: Any) -> Callable[..., Customer]:
     def make(owner: User, name: str = "西安宏达食品有限公司", **fields: Any) -> Customer:
-        return customer_services.customer_create(actor=owner, owner=owner, name=name, **fields)
+        # Credit terms are finance's: set by Kehu itself here, not by the owner.
+        credit = {k: fields.pop(k) for k in list(fields) if k in Customer.restricted_fields}
+        customer = customer_services.customer_create(actor=owner, owner=owner, name=name, **fields)
+        if credit:
+            customer = customer_services.customer_update(
+                actor=None, customer=customer, version=customer.version, **credit
+            )
+        return customer
 
     return make
 

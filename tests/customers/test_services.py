@@ -57,26 +57,26 @@ def test_bad_input_names_every_field_and_writes_nothing(sales):
             email="not-an-address",
             province="陕西省",
             city="广州市",
-            credit_limit=Decimal("-1"),
+            annual_revenue=Decimal("-1"),
         )
-    assert set(error.value.message_dict) == {"name", "phone", "email", "city", "credit_limit"}
+    assert set(error.value.message_dict) == {"name", "phone", "email", "city", "annual_revenue"}
     assert not Customer.objects.exists()
     assert not Change.objects.exists()
 
 
 def test_an_update_records_each_changed_field_old_and_new(sales, make_customer):
-    customer = make_customer(sales, credit_rating="B")
+    customer = make_customer(sales, relationship_level="transactional")
     services.customer_update(
         actor=sales,
         customer=customer,
         version=customer.version,
-        credit_rating="AA",
+        relationship_level="partnership",
         lifecycle_stage="formation",
         tags=["老客户"],
     )
     change = Change.objects.filter(action="update").get()
     assert change.changes == {
-        "credit_rating": ["B", "AA"],
+        "relationship_level": ["transactional", "partnership"],
         "lifecycle_stage": ["", "formation"],
         "tags": [[], ["老客户"]],
     }

@@ -116,7 +116,7 @@ def test_adding_a_contact_returns_the_refreshed_card(alice, make_customer, clien
 
 
 def test_the_history_shows_old_and_new_values(alice, make_customer, client):
-    customer = make_customer(alice, credit_rating="B")
+    customer = make_customer(alice, relationship_level="transactional")
     client.post(
         f"/customers/{customer.pk}/edit/",
         {
@@ -126,11 +126,11 @@ def test_the_history_shows_old_and_new_values(alice, make_customer, client):
             "currency": "CNY",
             "owner": alice.pk,
             "version": 1,
-            "credit_rating": "AA",
+            "relationship_level": "partnership",
         },
     )
     history = client.get(f"/customers/{customer.pk}/history/").content.decode()
-    assert 'class="kehu-change-old">B' in history
+    assert 'class="kehu-change-old">买卖关系' in history
 
 
 def test_region_options_follow_the_province(alice, client):

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from kehu.core.exceptions import VersionConflict
+from kehu.core.records import FieldsRefused
 
 
 def required_version(data: dict[str, Any]) -> int:
@@ -66,6 +67,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             {"detail": str(exc), "current_version": exc.current_version},
             status=status.HTTP_409_CONFLICT,
         )
+    if isinstance(exc, FieldsRefused):
+        body: dict[str, Any] = {"detail": str(exc)}
+        body.update({name: [reason] for name, reason in exc.fields.items()})
+        return Response(body, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, DjangoValidationError):
         exc = validation_error(exc)
     return drf_exception_handler(exc, context)

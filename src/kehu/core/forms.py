@@ -9,6 +9,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kehu.core.models import Department, Role, User
+from kehu.core.records import restricted_fields
+
+
+def restricted_disable(form: forms.ModelForm, user: User) -> None:
+    """Show the fields `user` may not change read-only: the browser sends them back as they
+    were, and the services refuse a change that comes some other way."""
+    for name, permission in restricted_fields(form._meta.model).items():
+        if name in form.fields and not user.has_perm(permission):
+            form.fields[name].disabled = True
+            form.fields[name].help_text = _("Your role may not change this.")
 
 
 class DepartmentForm(forms.ModelForm):

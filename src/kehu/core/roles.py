@@ -48,7 +48,8 @@ _ORDERS_SALES = [
     "orders.change_order",
     "orders.add_creditapproval",
 ]
-_ORDERS_FINANCE = [*_ORDERS_READ, "orders.add_payment", "orders.approve_credit"]
+CHANGE_CREDIT = "customers.change_credit"
+_ORDERS_FINANCE = [*_ORDERS_READ, "orders.add_payment", "orders.approve_credit", CHANGE_CREDIT]
 _ORDERS_ALL = [
     *_ORDERS_SALES,
     *_ORDERS_FINANCE,

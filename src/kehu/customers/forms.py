@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kehu.core import regions
+from kehu.core.forms import restricted_disable
 from kehu.core.models import User
 from kehu.core.scopes import visible_users
 from kehu.customers import selectors
@@ -39,6 +40,7 @@ class CustomerForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        restricted_disable(self, user)
         owner: Any = self.fields["owner"]
         owner.queryset = visible_users(user)
         owner.label_from_instance = lambda u: u.display_name

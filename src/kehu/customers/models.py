@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -173,7 +173,16 @@ class Party(models.Model):
         }
 
 
+CHANGE_CREDIT = "customers.change_credit"
+
+
 class Customer(Party):
+    # Credit terms are finance's to set; everyone else sees them read-only.
+    restricted_fields: ClassVar[dict[str, str]] = {
+        "credit_rating": CHANGE_CREDIT,
+        "credit_limit": CHANGE_CREDIT,
+    }
+
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(
         _("kind"), max_length=20, choices=CustomerKind.choices, default=CustomerKind.COMPANY
@@ -266,6 +275,7 @@ class Customer(Party):
         verbose_name_plural = _("customers")
         permissions = [
             ("view_contact_details", _("Can see full phone numbers and e-mail addresses")),
+            ("change_credit", _("Can change credit limits, credit ratings and payment terms")),
         ]
         # Declared here rather than with db_index, which on PostgreSQL adds a second
         # "LIKE 'prefix%'" index to each text column that nothing here asks for; each index

@@ -28,6 +28,7 @@ from kehu.core.history import (
 )
 from kehu.core.locking import save_versioned
 from kehu.core.models import Change, Department, User
+from kehu.core.records import fields_assign, refused_fields
 from kehu.core.scopes import visible_users
 from kehu.customers.models import Activity, Contact, Customer, CustomerKind, Tag
 from kehu.customers.text import joined_grams, name_grams
@@ -61,14 +62,6 @@ CUSTOMER_FIELDS = [
 CONTACT_FIELDS = ["name", "title", "phone", "email", "decision_role", "is_primary", "notes"]
 _SEARCH_KEYS = ["name_pinyin", "name_initials", "name_grams"]
 _CUSTOMER_WRITTEN = [*CUSTOMER_FIELDS, *_SEARCH_KEYS, "name_key", "owner_since"]
-
-
-def _assign(instance: Any, fields: dict[str, Any], allowed: list[str]) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
-    for name, value in fields.items():
-        setattr(instance, name, value)
 
 
 def _check_owner(*, actor: Any, owner: Any) -> None:
@@ -109,7 +102,7 @@ def _tags_from_names(names: Iterable[str]) -> list[Tag]:
 def customer_create(*, actor: Any, tags: Iterable[str] = (), **fields: Any) -> Customer:
     customer = Customer(created_by=actor_or_none(actor))
     fields.setdefault("owner", actor_or_none(actor))
-    _assign(customer, fields, CUSTOMER_FIELDS)
+    fields_assign(customer, fields, CUSTOMER_FIELDS, actor=actor)
     _check_owner(actor=actor, owner=customer.owner)
     _check_dealer(actor=actor, customer=customer)
     customer.full_clean()
@@ -142,7 +135,7 @@ def customer_update(
     """Apply `fields` to a customer read at `version`; a stale version raises VersionConflict."""
     before = _customer_state(customer)
     previous_owner_id = customer.owner_id
-    _assign(customer, fields, CUSTOMER_FIELDS)
+    fields_assign(customer, fields, CUSTOMER_FIELDS, actor=actor)
     if customer.owner_id != previous_owner_id:
         _check_owner(actor=actor, owner=customer.owner)
         customer.owner_since = timezone.now() if customer.owner_id else None
@@ -213,7 +206,7 @@ def _only_one_primary(contact: Contact) -> None:
 @transaction.atomic
 def contact_create(*, actor: Any, customer: Customer, **fields: Any) -> Contact:
     contact = Contact(customer=customer)
-    _assign(contact, fields, CONTACT_FIELDS)
+    fields_assign(contact, fields, CONTACT_FIELDS, actor=actor)
     contact.full_clean()
     contact.save()
     _only_one_primary(contact)
@@ -231,7 +224,7 @@ def contact_create(*, actor: Any, customer: Customer, **fields: Any) -> Contact:
 @transaction.atomic
 def contact_update(*, actor: Any, contact: Contact, version: int, **fields: Any) -> Contact:
     before = _contact_state(contact)
-    _assign(contact, fields, CONTACT_FIELDS)
+    fields_assign(contact, fields, CONTACT_FIELDS, actor=actor)
     contact.full_clean()
     save_versioned(contact, expected_version=version, fields=[*CONTACT_FIELDS, *_SEARCH_KEYS])
     _only_one_primary(contact)
@@ -491,9 +484,16 @@ def customer_merge(*, actor: Any, survivor: Customer, other: Customer) -> Custom
     if survivor.pk == other.pk:
         raise ValidationError({"other_id": _("A customer cannot be merged with itself.")})
     before = _customer_state(survivor)
-    for name in _MERGE_FILLS:
-        if getattr(survivor, name) in ("", None) and getattr(other, name) not in ("", None):
-            setattr(survivor, name, getattr(other, name))
+    fills = {
+        name: getattr(other, name)
+        for name in _MERGE_FILLS
+        if getattr(survivor, name) in ("", None) and getattr(other, name) not in ("", None)
+    }
+    # Credit terms the actor may not set stay the survivor's own.
+    for name in refused_fields(actor=actor, model=Customer, values=fills, current=survivor):
+        del fills[name]
+    for name, value in fills.items():
+        setattr(survivor, name, value)
     survivor.last_activity_at = max(
         (t for t in (survivor.last_activity_at, other.last_activity_at) if t), default=None
     )

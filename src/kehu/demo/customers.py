@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from kehu.customers import services
 from kehu.customers.models import (
     BusinessMode,
     CreditRating,
+    Customer,
     CustomerKind,
     DecisionRole,
     Industry,
@@ -234,8 +236,7 @@ def customers_load(*, team: Team) -> Created:
         if name in used_names:
             continue
         used_names.add(name)
-        customer = services.customer_create(
-            actor=owner,
+        values: dict[str, Any] = dict(
             owner=owner,
             name=name,
             kind=kind,
@@ -257,6 +258,12 @@ def customers_load(*, team: Team) -> Created:
                 ["重点客户", "经销商", "新客户", "展会", "老客户", "华北", "华南"],
                 k=rng.randrange(0, 3),
             ),
+        )
+        # The owner enters the customer; finance sets its credit terms.
+        credit = {name: values.pop(name) for name in Customer.restricted_fields}
+        customer = services.customer_create(actor=owner, **values)
+        customer = services.customer_update(
+            actor=team.finance, customer=customer, version=customer.version, **credit
         )
         created.customers += 1
         if kind == CustomerKind.COMPANY:
@@ -286,11 +293,16 @@ def customers_load(*, team: Team) -> Created:
             )
             continue
         if index % 5 == 0:
-            services.customer_update(
+            customer = services.customer_update(
                 actor=team.manager,
                 customer=customer,
                 version=customer.version,
                 relationship_level=RelationshipLevel.PARTNERSHIP,
+            )
+            services.customer_update(
+                actor=team.finance,
+                customer=customer,
+                version=customer.version,
                 credit_rating=CreditRating.AA,
             )
     return created

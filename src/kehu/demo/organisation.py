@@ -15,6 +15,7 @@ DEMO_PASSWORD = "kehu-demo-2026"
 class Team:
     admin: User
     manager: User
+    finance: User
     salespeople: list[User]
     users: list[User]
 
@@ -56,6 +57,7 @@ def organisation_load() -> Team:
     return Team(
         admin=users["admin"],
         manager=users["liming"],
+        finance=users["huangmin"],
         salespeople=[u for u in users.values() if u.role and u.role.code == "sales"],
         users=list(users.values()),
     )

@@ -19,6 +19,7 @@ from kehu.core.bulk import RowWriter
 from kehu.core.exceptions import VersionConflict
 from kehu.core.history import ChangeAction, creation_changes, stored_value
 from kehu.core.models import Change, User
+from kehu.core.records import FieldsRefused
 from kehu.customers import services
 from kehu.customers.dedup import DuplicateKeys, find_duplicates
 from kehu.customers.imports.checking import CheckedRow, RowChecker
@@ -217,7 +218,7 @@ class Run:
             elif policy == OnDuplicate.UPDATE and (existing or earlier):
                 decisions.append(self._update_decision(row, existing, visible_ids))
             else:
-                self.checker.region_problems(row, None)
+                self.checker.base_problems(row, None)
                 decisions.append(_Decision(row, "fail" if row.problems else "create"))
             if decisions[-1].action == "create" and policy != OnDuplicate.CREATE:
                 for key in _key_strings(keys[i]):
@@ -247,7 +248,7 @@ class Run:
             self.checker.problem(row, "name", row.values["name"], message)
         target = existing[0] if existing else None
         if not row.problems:
-            self.checker.region_problems(row, target)
+            self.checker.base_problems(row, target)
         return _Decision(row, "fail" if row.problems else "update", target)
 
     def _apply(self, decisions: list[_Decision], *, rows_done: int) -> None:
@@ -373,6 +374,9 @@ class Run:
                 name = row.contact.get("name")
                 if name and not customer.contacts.filter(name=name).exists():
                     services.contact_create(actor=self.actor, customer=customer, **row.contact)
+        except FieldsRefused as refused:
+            for name, message in refused.fields.items():
+                self.checker.problem(row, name, row.values.get(name), message)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 key = prefix + name if prefix + name in TARGET_KEYS else "name"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from kehu.core.contact_details import phone_normalise
 from kehu.core.models import User
+from kehu.core.records import refused_fields
 from kehu.core.regions import region_problems, region_resolve
 from kehu.core.scopes import visible_users
 from kehu.customers.imports.columns import CONTACT, TARGET_KEYS, column_name
@@ -151,6 +152,7 @@ class RowChecker:
     def __init__(self, *, headers: Sequence[str], columns: dict[str, int], actor: User) -> None:
         self._headers = list(headers)
         self._columns = columns
+        self._actor = actor
         cleaners: dict[str, Callable[[str], Any]] = {"owner": _Owners(actor), "tags": _tags}
         self._plan = [
             (key, index, cleaners.get(key) or _field_cleaner(key)) for key, index in columns.items()
@@ -203,8 +205,13 @@ class RowChecker:
             except ValidationError as error:
                 self.problem(row, key, "", _message(error))
 
-    def region_problems(self, row: CheckedRow, base: Customer | None) -> None:
-        """The province, city and district the customer would have, checked together."""
+    def base_problems(self, row: CheckedRow, base: Customer | None) -> None:
+        """What the row may not do to the customer it creates or updates (`base`): the
+        fields the actor's role may not change, and the province, city and district the
+        customer would have, checked together."""
+        refused = refused_fields(actor=self._actor, model=Customer, values=row.values, current=base)
+        for name, message in refused.items():
+            self.problem(row, name, row.values[name], message)
         region = {
             name: row.values.get(name, getattr(base, name, ""))
             for name in ("province", "city", "district")

@@ -101,9 +101,14 @@ def dealers_load(rng: random.Random, team: Team, customers: list[Customer]) -> l
             address=f"物流园区{rng.randrange(1, 30)}号库",
             industry=Industry.FOOD,
             business_mode=BusinessMode.CONSUMER_GOODS,
+            tags=["经销商"],
+        )
+        dealer = customer_services.customer_update(
+            actor=team.finance,
+            customer=dealer,
+            version=dealer.version,
             credit_rating="A",
             credit_limit=Decimal(limit),
-            tags=["经销商"],
         )
         dealers.append(dealer)
         nearby = [

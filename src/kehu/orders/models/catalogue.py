@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kehu.customers.models import Customer
+from kehu.customers.models import CHANGE_CREDIT, Customer
 from kehu.orders.models.fields import DEFAULT_PAYMENT_TERMS_DAYS, ZERO, money_field
 
 
@@ -54,6 +56,9 @@ class CustomerGroup(models.Model):
     A customer belongs to at most one group (the membership's customer is unique), so the
     price a quote starts from is never ambiguous.
     """
+
+    # Payment terms are credit terms: finance's to set, like a customer's credit limit.
+    restricted_fields: ClassVar[dict[str, str]] = {"payment_terms_days": CHANGE_CREDIT}
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     payment_terms_days = models.PositiveIntegerField(

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kehu.core.locking import save_versioned
-from kehu.customers.models import Customer
+from kehu.core.records import FieldsRefused, fields_assign
+from kehu.customers.models import CHANGE_CREDIT, Customer
 from kehu.orders.models import (
     DEFAULT_PAYMENT_TERMS_DAYS,
     CustomerGroup,
@@ -46,15 +47,23 @@ def customer_group_save(
     *, actor: Any, group: CustomerGroup | None = None, **fields: Any
 ) -> CustomerGroup:
     group = group or CustomerGroup()
-    assign(group, fields, GROUP_FIELDS)
+    fields_assign(group, fields, GROUP_FIELDS, actor=actor)
     group.full_clean()
     group.save()
     return group
 
 
+def _require_credit_terms(actor: Any) -> None:
+    if actor is not None and not actor.has_perm(CHANGE_CREDIT):
+        raise FieldsRefused({"customer": _("Your role may not change a customer's payment terms.")})
+
+
 @transaction.atomic
 def customer_group_add(*, actor: Any, group: CustomerGroup, customer: Customer) -> None:
-    """Put a customer in the group; a customer already in another group must leave it first."""
+    """Put a customer in the group; a customer already in another group must leave it first.
+    Joining or leaving a group changes the customer's payment terms, so it takes the
+    permission to change credit terms."""
+    _require_credit_terms(actor)
     current = GroupMembership.objects.filter(customer=customer).select_related("group").first()
     if current is not None and current.group_id != group.pk:
         raise ValidationError(
@@ -68,6 +77,7 @@ def customer_group_add(*, actor: Any, group: CustomerGroup, customer: Customer) 
 
 @transaction.atomic
 def customer_group_remove(*, actor: Any, group: CustomerGroup, customer: Customer) -> None:
+    _require_credit_terms(actor)
     GroupMembership.objects.filter(group=group, customer=customer).delete()
 
 

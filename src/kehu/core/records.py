@@ -1,0 +1,92 @@
+"""What every service does to write a record: set the fields it was given, refusing those the
+record does not take and those the actor's role may not change.
+
+A model names its restricted fields in `restricted_fields` (field → the permission needed to
+change it). The rule is applied here, where every service assigns fields, so that a form, the
+API, an import and a bulk edit cannot differ: a form shows such a field read-only, but it is
+this check that refuses the change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from kehu.core.models import User
+
+
+class FieldsRefused(PermissionDenied):
+    """The actor may not change these fields: field → why, in the reader's language."""
+
+    def __init__(self, fields: Mapping[str, str]) -> None:
+        super().__init__(" ".join(fields.values()))
+        self.fields = dict(fields)
+
+
+def restricted_fields(model: type[models.Model] | models.Model) -> Mapping[str, str]:
+    """The model's fields that need a permission to change: field → permission."""
+    return getattr(model, "restricted_fields", {})
+
+
+def _same(field: Any, new: Any, old: Any) -> bool:
+    try:
+        return bool(field.to_python(new) == field.to_python(old))
+    except ValidationError:
+        return False
+
+
+def refused_fields(
+    *,
+    actor: User | None,
+    model: type[models.Model],
+    values: Mapping[str, Any],
+    current: models.Model | None = None,
+) -> dict[str, str]:
+    """The fields among `values` that would change the record (`current`, or a new one) and
+    that `actor` may not change, each with the reason. Kehu itself (no actor) may change all.
+    """
+    restricted = restricted_fields(model)
+    if actor is None or not restricted:
+        return {}
+    refused = {}
+    for name, value in values.items():
+        permission = restricted.get(name)
+        if permission is None or actor.has_perm(permission):
+            continue
+        field: Any = model._meta.get_field(name)
+        old = field.get_default() if current is None else getattr(current, name)
+        if not _same(field, value, old):
+            refused[name] = _("Your role may not change the %(field)s.") % {
+                "field": field.verbose_name
+            }
+    return refused
+
+
+def fields_assign(
+    instance: models.Model,
+    fields: Mapping[str, Any],
+    allowed: Iterable[str],
+    *,
+    actor: User | None,
+) -> None:
+    """Set `fields` on `instance`: only those in `allowed`, and only those `actor` may change.
+
+    Nothing is set when any is refused, so a refused write leaves the record as it was read.
+    """
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
+    refused = refused_fields(
+        actor=actor,
+        model=type(instance),
+        values=fields,
+        current=instance if instance.pk else None,
+    )
+    if refused:
+        raise FieldsRefused(refused)
+    for name, value in fields.items():
+        setattr(instance, name, value)
