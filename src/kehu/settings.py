@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that it sees the view each request resolved to.
+    "kehu.core.pages.ClosedByDefault",
 ]
 
 ROOT_URLCONF = "kehu.urls"
@@ -80,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kehu.core.context_processors.navigation",
             ],
         },
     },
@@ -169,14 +172,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Closed by default: a route that needs less than its model's permissions says so.
+    "DEFAULT_PERMISSION_CLASSES": ["kehu.core.api.permissions.ModelPermissions"],
     "DEFAULT_PAGINATION_CLASS": "kehu.core.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "kehu.core.api.exception_handler",
+    "EXCEPTION_HANDLER": "kehu.core.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kehu API",
@@ -185,6 +189,7 @@ SPECTACULAR_SETTINGS = {
     "`Authorization: Token <token>` (POST /api/v1/auth/token/).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     # The docs page's scripts are served by Kehu itself, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -1,14 +1,22 @@
+"""Every app's pages under its `url_prefix` and its API under /api/v1/ (core.registry)."""
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from kehu.core.registry import kehu_apps
+
 urlpatterns = [
-    path("", include("kehu.core.urls")),
-    path("customers/", include("kehu.customers.urls")),
-    path("analytics/", include("kehu.analytics.urls")),
-    path("sales/", include("kehu.sales.urls")),
-    path("orders/", include("kehu.orders.urls")),
-    path("api/v1/", include("kehu.api_urls")),
+    *(
+        path(app.url_prefix, include(f"{app.name}.urls"))
+        for app in kehu_apps()
+        if app.url_prefix is not None
+    ),
+    path(
+        "api/v1/",
+        include(
+            [path("", include(f"{app.name}.{app.api_urls}")) for app in kehu_apps() if app.api_urls]
+        ),
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("i18n/", include("django.conf.urls.i18n")),
 ]

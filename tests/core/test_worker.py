@@ -7,16 +7,19 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from kehu.core.worker import PERIODIC_TASKS, periodic_tasks_enqueue
+from kehu.core.registry import periodic_tasks
+from kehu.core.worker import periodic_tasks_enqueue
 from kehu.customers.models import Customer
 
 pytestmark = pytest.mark.django_db
 
 
-def test_every_periodic_task_exists():
+def test_every_periodic_task_the_apps_declare_exists():
     from django.utils.module_loading import import_string
 
-    for path in PERIODIC_TASKS:
+    tasks = periodic_tasks()
+    assert "kehu.customers.tasks.pool_sweep_task" in tasks
+    for path in tasks:
         assert hasattr(import_string(path), "enqueue")
 
 

@@ -319,7 +319,7 @@ def test_region_choices_owner_and_tags_follow_the_models_rules(alice, make_user)
     assert [(p[0], p[1], p[3]) for p in problems(job)] == [
         (2, "城市", "“广州市” is not a city of 陕西省."),
         (3, "行业", "Value '造飞船' is not a valid choice."),
-        (5, "负责人", f"You cannot assign customers to {bob.username}."),
+        (5, "负责人", f"You cannot assign this to {bob.username}."),
         (6, "负责人", "There is no active user “nobody”."),
         (7, "标签", "Ensure this value has at most 50 characters (it has 51)."),
     ]

@@ -1,18 +1,29 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kehu.core.registry import KehuApp
 
-class AnalyticsConfig(AppConfig):
+
+class AnalyticsConfig(KehuApp):
+    default = True  # apps.py also holds KehuApp, imported
     name = "kehu.analytics"
     label = "analytics"
     verbose_name = _("Analytics")
+    url_prefix = "analytics/"
+    navigation = "analytics/_nav.html"
+    navigation_order = 200  # after the apps that record what it measures
+    role_grants = "roles.GRANTS"
+    panels = {"customer": ("panels.customer_value",)}
+    customer_references = (
+        "analytics.Purchase.customer",
+        "analytics.CustomerScore.customer",
+        "analytics.StageOverride.customer",
+    )
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
-
         from kehu.analytics.overrides import manual_edit_record
-        from kehu.core.models import Change
+        from kehu.core.history import changes_recorded
 
-        # Every edit of a customer is recorded as a Change, so listening there tells which
-        # stages and levels a person set, without the customer services knowing analytics.
-        post_save.connect(manual_edit_record, sender=Change, dispatch_uid="kehu.analytics.edits")
+        # Every edit of a customer is recorded in its history, one at a time or in bulk;
+        # listening there tells which stages and levels a person set, without the
+        # customers' services knowing analytics.
+        changes_recorded.connect(manual_edit_record, dispatch_uid="kehu.analytics.edits")

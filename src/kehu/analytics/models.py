@@ -8,12 +8,15 @@ nothing half-done (the unfinished run's rows stay invisible and are removed by t
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kehu.core.models import KehuModel
+from kehu.core.scopes import Visibility
 from kehu.customers.models import Customer, LifecycleStage, RelationshipLevel
 
 
@@ -114,8 +117,10 @@ class AnalyticsRun(models.Model):
         return f"{self.pk} {self.status}"
 
 
-class CustomerScore(models.Model):
+class CustomerScore(KehuModel):
     """A customer's value, risk, stage and score as computed by one run."""
+
+    visibility: ClassVar[Visibility] = Visibility("customer__owner")
 
     run = models.ForeignKey(AnalyticsRun, on_delete=models.CASCADE, related_name="scores")
     customer = models.ForeignKey(

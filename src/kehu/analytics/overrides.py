@@ -14,17 +14,20 @@ from kehu.customers.models import Customer
 LOCKS = {"lifecycle_stage": "lifecycle_locked", "relationship_level": "relationship_locked"}
 
 
-def manual_edit_record(sender: Any, instance: Change, created: bool, **_: Any) -> None:
-    """After a person's edit of a customer's stage or level, lock that field.
+def manual_edit_record(sender: Any, changes: list[Change], **_: Any) -> None:
+    """After a person's edits of customers' stages or levels, lock those fields.
 
-    Connected to Change's post_save: it runs inside the edit's own transaction. Changes
-    without an actor are the system's, the analytics' own among them.
+    Connected to core.history.changes_recorded: it runs inside the edit's own transaction,
+    for single and bulk writes alike. Changes without an actor are the system's, the
+    analytics' own among them.
     """
-    edited = [field for field in LOCKS if field in instance.changes]
-    if not (created and edited and instance.actor_id and instance.action == ChangeAction.UPDATE):
-        return
-    if instance.target_type_id != ContentType.objects.get_for_model(Customer).pk:
-        return
-    StageOverride.objects.update_or_create(
-        customer_id=instance.target_id, defaults={LOCKS[field]: True for field in edited}
-    )
+    customers = ContentType.objects.get_for_model(Customer).pk
+    for change in changes:
+        edited = [field for field in LOCKS if field in change.changes]
+        if not (edited and change.actor_id and change.action == ChangeAction.UPDATE):
+            continue
+        if change.target_type_id != customers:
+            continue
+        StageOverride.objects.update_or_create(
+            customer_id=change.target_id, defaults={LOCKS[field]: True for field in edited}
+        )

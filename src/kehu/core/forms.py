@@ -1,24 +1,76 @@
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django import forms
 from django.contrib.auth.models import Permission
-from django.db.models import Q
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kehu.core.models import Department, Role, User
-from kehu.core.records import restricted_fields
+from kehu.core.records import FieldsRefused, restricted_fields
+from kehu.core.registry import kehu_apps
+
+# A form's page layout: columns of cards, each a title and its fields with their widths.
+Card = tuple[Any, tuple[tuple[str, str], ...]]
 
 
-def restricted_disable(form: forms.ModelForm, user: User) -> None:
-    """Show the fields `user` may not change read-only: the browser sends them back as they
-    were, and the services refuse a change that comes some other way."""
-    for name, permission in restricted_fields(form._meta.model).items():
-        if name in form.fields and not user.has_perm(permission):
-            form.fields[name].disabled = True
-            form.fields[name].help_text = _("Your role may not change this.")
+class RecordForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The form of a record that its services write: it carries the version the record was
+    read at (a stale one is refused), and shows the fields `user` may not change read-only:
+    the browser sends them back as they were, and the services refuse a change that comes
+    some other way.
+
+    `layout` places the fields for `_form_cards.html`: columns of cards of (field, CSS width).
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    layout: tuple[tuple[Card, ...], ...] = ()
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        # Validating a ModelForm writes the typed values onto its instance; the service
+        # must get the record as it was read, to record what changed, so the form checks
+        # a copy.
+        if kwargs.get("instance") is not None:
+            kwargs["instance"] = copy.copy(kwargs["instance"])
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for name, permission in restricted_fields(self._meta.model).items():
+            if name in self.fields and not user.has_perm(permission):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Your role may not change this.")
+        if self.instance.pk and hasattr(self.instance, "version"):
+            self.initial["version"] = self.instance.version
+
+    def add_problem(self, problem: Exception) -> None:
+        """Show what a service refused: each field's problem at its field, the rest above."""
+        if isinstance(problem, FieldsRefused):
+            for name, reason in problem.fields.items():
+                self.add_error(name if name in self.fields else None, reason)
+        elif isinstance(problem, ValidationError) and hasattr(problem, "error_dict"):
+            for name, errors in problem.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+        elif isinstance(problem, ValidationError):
+            self.add_error(None, problem)
+        else:
+            self.add_error(None, str(problem))
+
+    def columns(self) -> list[list[tuple[Any, list[tuple[forms.BoundField, str]]]]]:
+        """`layout` with bound fields, for the template."""
+        return [
+            [
+                (title, [(self[name], width) for name, width in fields if name in self.fields])
+                for title, fields in column
+            ]
+            for column in self.layout
+        ]
+
+    def written(self) -> tuple[dict[str, Any], int]:
+        """The cleaned fields as the services take them, and the version the form read."""
+        data = dict(self.cleaned_data)
+        return data, int(data.pop("version", None) or 0)
 
 
 class DepartmentForm(forms.ModelForm):
@@ -86,14 +138,10 @@ def permission_label(permission: Permission) -> str:
 
 
 def _role_permissions() -> Any:
+    """Every permission of Kehu's own apps, for the role editor."""
+    labels = [app.label for app in kehu_apps()]
     return (
-        Permission.objects.filter(
-            Q(
-                content_type__app_label="customers",
-                content_type__model__in=["customer", "contact", "activity"],
-            )
-            | Q(codename="manage_organisation")
-        )
+        Permission.objects.filter(content_type__app_label__in=labels)
         .select_related("content_type")
         .order_by("content_type__app_label", "content_type__model", "codename")
     )

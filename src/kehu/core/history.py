@@ -1,18 +1,29 @@
-"""The change history of customer-facing records: who changed what, when, old → new."""
+"""The change history of customer-facing records: who changed what, when, old → new.
+
+Every history row is written here, one at a time or in bulk, and each write announces the
+rows it wrote with `changes_recorded`, so an app that learns from edits (analytics keeps
+the stages a person set by hand) sees the bulk paths' rows as well as the single ones'.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import QuerySet
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _lazy
 
 from kehu.core.contact_details import email_mask, phone_display, phone_mask
-from kehu.core.models import Change, ChangeAction
+from kehu.core.models import Change, ChangeAction, User
+from kehu.core.roles import VIEW_CONTACT_DETAILS
+
+# Sent with `changes`, the Change rows just written (in the writer's transaction).
+changes_recorded = Signal()
 
 
 def stored_value(field: Any, value: Any) -> Any:
@@ -57,7 +68,7 @@ def deletion_changes(state: dict[str, Any]) -> dict[str, list[Any]]:
 
 def _change(
     *,
-    actor: Any,
+    actor: User | None,
     target: models.Model,
     action: str,
     changes: dict[str, list[Any]],
@@ -76,7 +87,7 @@ def _change(
 
 def change_record(
     *,
-    actor: Any,
+    actor: User | None,
     target: models.Model,
     action: str,
     changes: dict[str, list[Any]],
@@ -86,11 +97,12 @@ def change_record(
         actor=actor, target=target, action=action, changes=changes, customer_id=customer_id
     )
     change.save()
+    changes_recorded.send(sender=Change, changes=[change])
     return change
 
 
 def record_creation(
-    *, actor: Any, target: models.Model, fields: list[str], customer_id: int
+    *, actor: User | None, target: models.Model, fields: list[str], customer_id: int
 ) -> None:
     """History for a new record: its filled-in fields."""
     change_record(
@@ -104,7 +116,7 @@ def record_creation(
 
 def record_update(
     *,
-    actor: Any,
+    actor: User | None,
     target: models.Model,
     before: dict[str, Any],
     after: dict[str, Any],
@@ -124,22 +136,36 @@ def record_update(
         )
 
 
-def actor_or_none(actor: Any) -> Any:
+def actor_or_none(actor: User | None) -> User | None:
     """The user to record as having acted: nobody for the command line's unsaved actor."""
-    return actor if getattr(actor, "pk", None) else None
+    return actor if actor is not None and actor.pk else None
 
 
 def change_records_bulk(
-    *, actor: Any, action: str, entries: Iterable[tuple[models.Model, dict[str, list[Any]], int]]
+    *,
+    actor: User | None,
+    action: str,
+    entries: Iterable[tuple[models.Model, dict[str, list[Any]], int]],
 ) -> None:
     """Record many changes in one insert: (target, changes, customer id) each."""
-    Change.objects.bulk_create(
+    written = Change.objects.bulk_create(
         [
             _change(actor=actor, target=t, action=action, changes=c, customer_id=customer_id)
             for t, c, customer_id in entries
         ],
         batch_size=1000,
     )
+    changes_recorded.send(sender=Change, changes=written)
+
+
+def change_rows_write(rows: Sequence[Mapping[str, Any]]) -> None:
+    """Record changes given as Change's columns ({"target_type_id": …, "changes": …}),
+    below the ORM (core.bulk): for imports of many thousand rows."""
+    from kehu.core.bulk import RowWriter
+
+    writer = RowWriter(Change)
+    writer.write(writer.reserve_ids(len(rows)), rows)
+    changes_recorded.send(sender=Change, changes=[Change(**row) for row in rows])
 
 
 # Entries in `changes` that are not model fields: why something happened.
@@ -183,6 +209,14 @@ def _label(field: Any) -> Any:
     return getattr(field, "verbose_name", None)
 
 
+def history_entries(
+    changes: QuerySet[Change], *, reader: User
+) -> list[tuple[Change, list[FieldChange]]]:
+    """Changes with their lines, as `reader` may see them (masked contact details)."""
+    reveal = reader.has_perm(VIEW_CONTACT_DETAILS)
+    return [(change, change_lines(change, reveal_contact_details=reveal)) for change in changes]
+
+
 def change_lines(change: Change, *, reveal_contact_details: bool) -> list[FieldChange]:
     """Each field of a change with its translated label and displayable old and new values.
 
@@ -208,8 +242,12 @@ __all__ = [
     "FieldChange",
     "change_lines",
     "change_record",
+    "change_records_bulk",
+    "change_rows_write",
+    "changes_recorded",
     "creation_changes",
     "deletion_changes",
     "diff",
+    "history_entries",
     "snapshot",
 ]

@@ -1,12 +1,81 @@
-"""Organisation: departments (a tree), roles with a data scope, users; and the change history."""
+"""Organisation: departments (a tree), roles with a data scope, users; the change history;
+and what every app's models share: the scoped manager and the columns of a kept record."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, Permission
+from django.contrib.auth.models import AbstractUser, Permission, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from kehu.core.scopes import DataScope, ScopedQuerySet, Visibility
+
+__all__ = [
+    "Authored",
+    "Change",
+    "DataScope",
+    "Department",
+    "KehuModel",
+    "Record",
+    "Role",
+    "Timestamped",
+    "User",
+    "Versioned",
+]
+
+
+class KehuModel(models.Model):
+    """A table of Kehu's: read through `objects.visible_to(user)` by the kernel's bases, which
+    refuse to serve a model that does not say in `visibility` whose records its rows are."""
+
+    objects = ScopedQuerySet.as_manager()
+    visibility: ClassVar[Visibility]
+
+    class Meta:
+        abstract = True
+
+
+class Timestamped(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Versioned(models.Model):
+    """A record written by optimistic locking (core.locking): each write names the version
+    it read, and a stale one is refused."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Authored(models.Model):
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Record(KehuModel, Authored, Timestamped, Versioned):
+    """A business record people keep together: who made it, when, and its version."""
+
+    class Meta:
+        abstract = True
 
 
 class Department(models.Model):
@@ -48,14 +117,6 @@ class Department(models.Model):
         return self.path.count("/") - 2
 
 
-class DataScope(models.TextChoices):
-    OWN = "own", _("Own records")
-    SUBORDINATES = "subordinates", _("Own and subordinates' records")
-    DEPARTMENT = "department", _("Own department")
-    DEPARTMENT_TREE = "department_tree", _("Own department and its sub-departments")
-    ALL = "all", _("All records")
-
-
 class Role(models.Model):
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -84,7 +145,14 @@ class Role(models.Model):
         return self.name
 
 
+class KehuUserManager(UserManager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
+    pass
+
+
 class User(AbstractUser):
+    # People are visible to those who see their records.
+    visibility: ClassVar[Visibility] = Visibility("")
+
     department = models.ForeignKey(
         Department,
         verbose_name=_("department"),
@@ -110,11 +178,16 @@ class User(AbstractUser):
         related_name="users",
     )
 
+    objects = KehuUserManager()
+
     class Meta(AbstractUser.Meta):
         ordering = ["username"]
         verbose_name = _("user")  # type: ignore[assignment]
         verbose_name_plural = _("users")  # type: ignore[assignment]
-        permissions = [("manage_organisation", _("Can manage users, departments and roles"))]
+        permissions = [
+            ("manage_organisation", _("Can manage users, departments and roles")),
+            ("view_contact_details", _("Can see full phone numbers and e-mail addresses")),
+        ]
 
     @property
     def display_name(self) -> str:
@@ -123,13 +196,12 @@ class User(AbstractUser):
 
 
 class ChangeAction(models.TextChoices):
+    """The history actions of every record; an app adds its own (its `history_actions`)."""
+
     CREATE = "create", _("Created")
     UPDATE = "update", _("Updated")
     DELETE = "delete", _("Deleted")
     MERGE = "merge", _("Merged")
-    RELEASE = "release", _("Returned to the pool")
-    CLAIM = "claim", _("Claimed from the pool")
-    TRANSFER = "transfer", _("Handed over")
 
 
 class Change(models.Model):
@@ -148,7 +220,7 @@ class Change(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    action = models.CharField(max_length=10, choices=ChangeAction.choices)
+    action = models.CharField(max_length=10)
     changes = models.JSONField(default=dict)
 
     class Meta:
@@ -159,3 +231,9 @@ class Change(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_repr}"
+
+    @property
+    def action_label(self) -> str:
+        from kehu.core.registry import history_action_labels
+
+        return str(history_action_labels().get(self.action, self.action))

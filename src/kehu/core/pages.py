@@ -1,15 +1,131 @@
-"""What every app's pages and API actions share: the permission check an action makes
-beyond its view's, and a refused write told in one line."""
+"""Pages are closed by default: every view says, with `@page`, who may open it and which of
+its URL's ids are records; the kernel logs the user in, checks the permission and the HTTP
+method, and loads each record through its model's visibility, so that a view receives only
+what its user may see. A view without `@page` is refused (ClosedByDefault) and reported by
+`manage.py check`, and the route-walking test finds it by name.
+
+    @page("customers.view_customer", customer=Customer)
+    def customer_detail(request, customer): ...
+
+with `path("<int:customer>/", ...)`: another salesperson's customer is a 404, exactly like a
+missing one.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core import checks
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.db import models
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.translation import gettext as _
 from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from kehu.core.models import User
+from kehu.core.scopes import scoped
+
+PAGE_SIZE = 25
+
+PUBLIC = "public"  # anyone, logged in or not (the log-in page)
+LOGGED_IN = "logged in"  # any logged-in user, whatever their permissions
+READS = ("GET", "HEAD")
+WRITES = ("POST",)
+
+
+class UserRequest(HttpRequest):
+    """The request a view declared with `@page` gets, unless it is PUBLIC: its user is a
+    logged-in Kehu user."""
+
+    user: User  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Loader:
+    """How a URL's id becomes a record: the rows of `model` the user may see, or those of
+    `rows(user)`. A `rows` that is not limited to the user's scope (the customer pool, open
+    to anyone allowed to claim) must say so with `unscoped`."""
+
+    model: type[models.Model]
+    rows: Callable[..., QuerySet[Any]] | None = None
+    unscoped: bool = False
+
+    def load(self, user: User, pk: Any) -> Any:
+        rows = self.rows(user=user) if self.rows else self.model._default_manager.all()
+        if not self.unscoped:
+            rows = scoped(rows, user)
+        try:
+            found = rows.filter(pk=pk).first()
+        except (ValueError, TypeError, ValidationError):
+            found = None  # not an id at all
+        if found is None:
+            raise Http404(
+                _("No such %(record)s, or you may not see it.")
+                % {"record": self.model._meta.verbose_name}
+            )
+        return found
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a page asks of its user; read by the kernel and by the route-walking test."""
+
+    permission: str
+    methods: tuple[str, ...]
+    records: dict[str, Loader] = field(default_factory=dict)
+
+
+def _loader(value: type[models.Model] | Loader) -> Loader:
+    return value if isinstance(value, Loader) else Loader(value)
+
+
+def page(
+    permission: str,
+    *,
+    methods: Sequence[str] = READS,
+    **records: type[models.Model] | Loader,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Declare a view's access: `permission` (a permission name, LOGGED_IN or PUBLIC), the
+    HTTP `methods` it answers, and for each URL argument that is a record's id, its model
+    (or a Loader); the view receives the record in place of the id."""
+    access = Access(
+        permission, tuple(methods), {name: _loader(value) for name, value in records.items()}
+    )
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if access.permission != PUBLIC and not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+            if request.method not in access.methods:
+                return HttpResponseNotAllowed(access.methods)
+            if access.permission not in (PUBLIC, LOGGED_IN):
+                require(request, access.permission)
+            for name, loader in access.records.items():
+                kwargs[name] = loader.load(request.user, kwargs[name])  # type: ignore[arg-type]
+            return view(request, *args, **kwargs)
+
+        guarded.access = access  # type: ignore[attr-defined]
+        return guarded
+
+    return decorate
+
+
+def access_of(view: Callable[..., Any]) -> Access | None:
+    return getattr(view, "access", None)
 
 
 def require(request: HttpRequest | Request, permission: str) -> None:
-    """Refuse (403) a user without `permission`."""
+    """Refuse (403) a user without `permission`, for a check a view makes beyond its page's
+    (a button that needs more than the page it is on)."""
     if not request.user.has_perm(permission):
         raise PermissionDenied
 
@@ -18,3 +134,58 @@ def problem_text(problem: Exception) -> str:
     """What a refused write (a validation error, a version conflict, a credit block) tells
     the user, in one line."""
     return " ".join(problem.messages) if isinstance(problem, ValidationError) else str(problem)
+
+
+def _served_by_api(view: Callable[..., Any]) -> bool:
+    # DRF's views are closed by its default permission class (kehu.core.api).
+    view_class = getattr(view, "cls", None)
+    return isinstance(view_class, type) and issubclass(view_class, APIView)
+
+
+def is_declared(view: Callable[..., Any]) -> bool:
+    return access_of(view) is not None or _served_by_api(view)
+
+
+class ClosedByDefault:
+    """Refuses (403) any view that did not declare its access, should one slip past the
+    system check, so that forgetting `@page` closes a route instead of opening it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> None:
+        if not is_declared(view):
+            raise PermissionDenied(f"{view.__module__}.{view.__name__} declares no access")
+
+
+def url_patterns(
+    patterns: Iterable[URLPattern | URLResolver] | None = None,
+    prefix: str = "",
+    namespace: str = "",
+) -> Iterable[tuple[str, str, URLPattern]]:
+    """Every route: (its pattern, its name with namespace, the URLPattern)."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_patterns(entry.url_patterns, prefix + str(entry.pattern), inner)
+        else:
+            name = f"{namespace}{entry.name}" if entry.name else ""
+            yield prefix + str(entry.pattern), name, entry
+
+
+@checks.register(checks.Tags.security, checks.Tags.urls)
+def routes_declare_access(**_: Any) -> list[checks.CheckMessage]:
+    return [
+        checks.Error(
+            f"The route {route} ({name or 'unnamed'}) declares no access.",
+            hint="Decorate its view with kehu.core.pages.page, or serve it through the API.",
+            id="kehu.E001",
+        )
+        for route, name, pattern in url_patterns()
+        if not is_declared(pattern.callback)
+    ]

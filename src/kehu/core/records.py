@@ -90,3 +90,18 @@ def fields_assign(
         raise FieldsRefused(refused)
     for name, value in fields.items():
         setattr(instance, name, value)
+
+
+def check_assignable(*, actor: User | None, owner: User | None, field: str = "owner") -> None:
+    """One may only give a record to someone whose records one can see oneself; Kehu itself
+    (no actor: scheduled work, the command line) may give it to anyone."""
+    from kehu.core.scopes import visible_users
+
+    if actor is None or owner is None:
+        return
+    if not visible_users(actor).filter(pk=owner.pk).exists():
+        raise ValidationError({field: not_assignable_message(owner)})
+
+
+def not_assignable_message(owner: User) -> str:
+    return _("You cannot assign this to %(user)s.") % {"user": owner.display_name}

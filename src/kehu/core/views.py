@@ -7,53 +7,41 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kehu.core import selectors, services
 from kehu.core.forms import DepartmentForm, RoleForm, UserForm
 from kehu.core.models import Department, Role, User
+from kehu.core.pages import LOGGED_IN, READS, WRITES, page
+from kehu.core.registry import panels_render
 from kehu.core.roles import MANAGE_ORGANISATION
-from kehu.sales import selectors as sales
 
-manage_organisation = permission_required(MANAGE_ORGANISATION, raise_exception=True)
+EDITS = (*READS, *WRITES)
 
 
-@login_required
+@page(LOGGED_IN)
 def home(request: HttpRequest) -> HttpResponse:
-    """The user's day: leads waiting too long for a follow-up (a manager sees the team's),
-    opportunities closing within 30 days, and the open pipeline weighted by probability."""
-    user = request.user
-    context: dict[str, Any] = {"closing_days": 30, "today": timezone.localdate()}
-    if user.has_perm("sales.view_lead"):
-        context["overdue_leads"] = list(sales.overdue_leads(user=user)[:20])
-    if user.has_perm("sales.view_opportunity"):
-        context["closing"] = list(sales.closing_soon(user=user, days=30)[:20])
-        context["pipeline"] = sales.weighted_pipeline(user=user)
-    return render(request, "core/home.html", context)
+    """The user's day: the cards each app puts on the home page (the "home" panels)."""
+    return render(request, "core/home.html", {"panels": panels_render("home", request)})
 
 
-@login_required
-@manage_organisation
+@page(MANAGE_ORGANISATION)
 def user_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/user_list.html", {"users": selectors.user_list()})
 
 
-@login_required
-@manage_organisation
+@page(MANAGE_ORGANISATION)
 def department_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "core/department_list.html", {"departments": selectors.department_list()}
     )
 
 
-@login_required
-@manage_organisation
+@page(MANAGE_ORGANISATION)
 def role_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/role_list.html", {"roles": selectors.role_list()})
 
@@ -61,7 +49,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
 def _edit(
     request: HttpRequest,
     *,
-    form_class: type[forms.ModelForm],
+    form_class: type[forms.ModelForm],  # type: ignore[type-arg]
     instance: models.Model | None,
     save: Callable[[dict[str, Any], Any], Any],
     title: str,
@@ -90,10 +78,7 @@ def _save_user(data: dict[str, Any], user: User | None) -> User:
     return services.user_save(user=user, password=data.pop("password") or None, **data)
 
 
-@login_required
-@manage_organisation
-def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    user = get_object_or_404(User, pk=pk) if pk else None
+def _user_form(request: HttpRequest, user: User | None) -> HttpResponse:
     return _edit(
         request,
         form_class=UserForm,
@@ -104,10 +89,17 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
-@login_required
-@manage_organisation
-def department_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    department = get_object_or_404(Department, pk=pk) if pk else None
+@page(MANAGE_ORGANISATION, methods=EDITS)
+def user_new(request: HttpRequest) -> HttpResponse:
+    return _user_form(request, None)
+
+
+@page(MANAGE_ORGANISATION, methods=EDITS, user=User)
+def user_edit(request: HttpRequest, user: User) -> HttpResponse:
+    return _user_form(request, user)
+
+
+def _department_form(request: HttpRequest, department: Department | None) -> HttpResponse:
     return _edit(
         request,
         form_class=DepartmentForm,
@@ -118,10 +110,17 @@ def department_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
     )
 
 
-@login_required
-@manage_organisation
-def role_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    role = get_object_or_404(Role, pk=pk) if pk else None
+@page(MANAGE_ORGANISATION, methods=EDITS)
+def department_new(request: HttpRequest) -> HttpResponse:
+    return _department_form(request, None)
+
+
+@page(MANAGE_ORGANISATION, methods=EDITS, department=Department)
+def department_edit(request: HttpRequest, department: Department) -> HttpResponse:
+    return _department_form(request, department)
+
+
+def _role_form(request: HttpRequest, role: Role | None) -> HttpResponse:
     return _edit(
         request,
         form_class=RoleForm,
@@ -130,3 +129,13 @@ def role_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         title=_("Edit role") if role else _("New role"),
         done_url="core:roles",
     )
+
+
+@page(MANAGE_ORGANISATION, methods=EDITS)
+def role_new(request: HttpRequest) -> HttpResponse:
+    return _role_form(request, None)
+
+
+@page(MANAGE_ORGANISATION, methods=EDITS, role=Role)
+def role_edit(request: HttpRequest, role: Role) -> HttpResponse:
+    return _role_form(request, role)

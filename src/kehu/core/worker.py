@@ -15,13 +15,9 @@ from django.core.management import call_command
 from django.db import close_old_connections
 from django.utils.module_loading import import_string
 
-logger = logging.getLogger(__name__)
+from kehu.core.registry import periodic_tasks
 
-# Dotted path of a task → how often to enqueue it. Each task must be safe to run twice.
-PERIODIC_TASKS: dict[str, timedelta] = {
-    "kehu.customers.tasks.pool_sweep_task": timedelta(hours=1),
-    "kehu.customers.tasks.import_files_sweep_task": timedelta(hours=1),
-}
+logger = logging.getLogger(__name__)
 
 
 def _enqueue_periodically(stop: threading.Event, every: Callable[[], None], seconds: float) -> None:
@@ -36,13 +32,15 @@ def _enqueue_periodically(stop: threading.Event, every: Callable[[], None], seco
 
 
 def periodic_tasks_enqueue() -> None:
-    for path in PERIODIC_TASKS:
+    """Enqueue every app's periodic tasks (their `periodic_tasks`); each must be safe to
+    run twice."""
+    for path in periodic_tasks():
         import_string(path).enqueue()
 
 
 def run_worker() -> None:
     stop = threading.Event()
-    shortest = min(PERIODIC_TASKS.values()).total_seconds()
+    shortest = min(periodic_tasks().values(), default=timedelta(hours=1)).total_seconds()
     scheduler = threading.Thread(
         target=_enqueue_periodically,
         args=(stop, periodic_tasks_enqueue, shortest),

@@ -1,8 +1,25 @@
-from django.apps import AppConfig
+from datetime import timedelta
+
 from django.utils.translation import gettext_lazy as _
 
+from kehu.core.registry import KehuApp
 
-class CustomersConfig(AppConfig):
+
+class CustomersConfig(KehuApp):
+    default = True  # apps.py also holds KehuApp, imported
     name = "kehu.customers"
     label = "customers"
     verbose_name = _("Customers")
+    url_prefix = "customers/"
+    api_urls = "api.urls"
+    navigation = "customers/_nav.html"
+    role_grants = "roles.GRANTS"
+    periodic_tasks = {
+        "tasks.pool_sweep_task": timedelta(hours=1),
+        "tasks.import_files_sweep_task": timedelta(hours=1),
+    }
+    history_actions = "models.PoolAction"
+    customer_references = (
+        "customers.Customer.dealer",
+        "customers.Activity.customer",
+    )

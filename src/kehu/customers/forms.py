@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kehu.core import regions
-from kehu.core.forms import restricted_disable
+from kehu.core.forms import RecordForm
 from kehu.core.models import User
 from kehu.core.scopes import visible_users
 from kehu.customers import selectors
@@ -19,13 +19,61 @@ def _choices(names: list[str]) -> list[tuple[str, str]]:
     return [("", "---------"), *((n, n) for n in names)]
 
 
-class CustomerForm(forms.ModelForm):
+class CustomerForm(RecordForm):
     tags = forms.CharField(
         label=_("tags"),
         required=False,
         help_text=_("Separate tags with commas."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    layout = (
+        (
+            (
+                _("Basic information"),
+                (
+                    ("name", "col-12"),
+                    ("kind", "col-md-6"),
+                    ("owner", "col-md-6"),
+                    ("phone", "col-md-6"),
+                    ("email", "col-md-6"),
+                    ("tags", "col-12"),
+                ),
+            ),
+            (
+                _("Region and address"),
+                (
+                    ("province", "col-md-4"),
+                    ("city", "col-md-4"),
+                    ("district", "col-md-4"),
+                    ("address", "col-12"),
+                ),
+            ),
+        ),
+        (
+            (
+                _("Classification"),
+                (
+                    ("industry", "col-md-6"),
+                    ("business_mode", "col-md-6"),
+                    ("source_channel", "col-md-6"),
+                    ("dealer", "col-md-6"),
+                    ("relationship_level", "col-md-6"),
+                    ("lifecycle_stage", "col-md-6"),
+                ),
+            ),
+            (
+                _("Credit and finance"),
+                (
+                    ("credit_rating", "col-md-6"),
+                    ("credit_limit", "col-md-3"),
+                    ("currency", "col-md-3"),
+                    ("annual_revenue", "col-md-6"),
+                    ("employee_count", "col-md-6"),
+                    ("tax_id", "col-12"),
+                ),
+            ),
+            ("", (("notes", "col-12"),)),
+        ),
+    )
 
     class Meta:
         model = Customer
@@ -38,9 +86,8 @@ class CustomerForm(forms.ModelForm):
         }
         field_classes = {"dealer": DealerChoiceField}
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        restricted_disable(self, user)
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
         owner: Any = self.fields["owner"]
         owner.queryset = visible_users(user)
         owner.label_from_instance = lambda u: u.display_name
@@ -48,7 +95,6 @@ class CustomerForm(forms.ModelForm):
         dealer.queryset = selectors.customer_queryset(user=user).filter(kind=CustomerKind.DEALER)
         if self.instance.pk:
             self.initial.setdefault("tags", ", ".join(t.name for t in self.instance.tags.all()))
-            self.initial["version"] = self.instance.version
         else:
             self.initial.setdefault("owner", user.pk)
         province = self.data.get("province", self.initial.get("province", self.instance.province))
@@ -64,18 +110,19 @@ class CustomerForm(forms.ModelForm):
         return [t.strip() for t in raw.replace("，", ",").split(",") if t.strip()]
 
 
-class ContactForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class CreditForm(RecordForm):
+    """A customer's credit terms, for finance."""
 
+    class Meta:
+        model = Customer
+        fields = list(Customer.restricted_fields)
+
+
+class ContactForm(RecordForm):
     class Meta:
         model = Contact
         fields = CONTACT_FIELDS
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial["version"] = self.instance.version
 
 
 class CustomerFilterForm(forms.Form):
@@ -87,7 +134,7 @@ class CustomerFilterForm(forms.Form):
     lifecycle_stage = forms.ChoiceField(label=_("lifecycle stage"), required=False)
     owner = forms.ChoiceField(label=_("owner"), required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ["kind", "industry", "relationship_level", "lifecycle_stage"]:
             model_field: Any = Customer._meta.get_field(name)
@@ -139,7 +186,7 @@ class HandoverForm(forms.Form):
         help_text=_("Leave all unticked to hand over every customer of the user."),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = visible_users(user)
         for name in ("from_user", "to_user"):

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.lookups import IContains
-from django.http import Http404
-from django.utils.translation import gettext as _
 
 from kehu.core.lookups import AnyOf
-from kehu.core.models import Change, DataScope
-from kehu.core.scopes import scoped, user_scope
+from kehu.core.models import Change, DataScope, User
+from kehu.core.scopes import user_scope
 from kehu.customers.models import Activity, Contact, Customer
 from kehu.customers.text import query_grams, search_key
 
@@ -21,9 +20,9 @@ _DIGITS_FOR_PHONE_SEARCH = 3
 _TRIGRAM = 3
 
 
-def customer_queryset(*, user: Any) -> QuerySet[Customer]:
+def customer_queryset(*, user: User) -> QuerySet[Customer]:
     """The customers `user` may see, and nothing else."""
-    return scoped(Customer.objects.all(), user)
+    return Customer.objects.visible_to(user)
 
 
 class HoldsText(IContains):
@@ -121,7 +120,7 @@ def _index_serves(query: str, *, few: bool) -> bool:
     return _indexed(query) and not (few and len(query) < _TRIGRAM)
 
 
-def _sees_few(user: Any) -> bool:
+def _sees_few(user: User) -> bool:
     """Whether `user` sees only their own records: few enough for `_index_serves`."""
     return user_scope(user) == DataScope.OWN
 
@@ -170,7 +169,7 @@ def _customers_of_contacts(condition: Q) -> Q | None:
     return Q(AnyOf(F("pk"), listed)) if len(listed) <= _LISTED_CUSTOMERS else Q(pk__in=ids)
 
 
-def customer_matches(*, user: Any, query: str, limit: int, kind: str = "") -> list[Customer]:
+def customer_matches(*, user: User, query: str, limit: int, kind: str = "") -> list[Customer]:
     """Up to `limit` visible customers matching `query` (of one `kind`, if given), by name:
     what a picker offers while the user types.
 
@@ -197,7 +196,7 @@ def customer_matches(*, user: Any, query: str, limit: int, kind: str = "") -> li
 
 
 def customer_list(
-    *, user: Any, search: str = "", filters: dict[str, Any] | None = None
+    *, user: User, search: str = "", filters: dict[str, Any] | None = None
 ) -> QuerySet[Customer]:
     customers = customer_search(customer_queryset(user=user), search, few=_sees_few(user))
     if filters:
@@ -224,36 +223,28 @@ def tag_names(customer: Customer) -> list[str]:
     return [tag.name for tag in (customer.tags.all() if tags is None else tags)]
 
 
-def customer_get(*, user: Any, pk: Any) -> Customer:
-    """The customer with this id if `user` may see it; a 404 for missing and forbidden alike."""
-    customer = customer_queryset(user=user).select_related("owner").filter(pk=pk).first()
-    if customer is None:
-        raise Http404(_("No such customer."))
-    return customer
-
-
-def pool_queryset() -> QuerySet[Customer]:
-    """Customers nobody owns: open to everyone allowed to claim."""
+def pool_queryset(*, user: User | None = None) -> QuerySet[Customer]:
+    """Customers nobody owns: open to everyone allowed to claim, whatever their scope."""
     return Customer.objects.filter(owner__isnull=True)
 
 
-def pool_customer_get(*, pk: Any) -> Customer:
-    customer = pool_queryset().filter(pk=pk).first()
-    if customer is None:
-        raise Http404(_("No such customer in the pool."))
-    return customer
-
-
-def activity_queryset(*, user: Any) -> QuerySet[Activity]:
-    """Follow-ups with the customers `user` may see; those of unconverted leads are the
-    sales app's to show."""
+def activity_queryset(*, user: User) -> QuerySet[Activity]:
+    """Follow-ups with the customers `user` may see; those about a record without a customer
+    (an unconverted lead) are its app's to show."""
     activities = Activity.objects.filter(customer__isnull=False).select_related(
         "customer", "author"
     )
-    return scoped(activities, user, owner_field="customer__owner")
+    return activities.visible_to(user)
 
 
-def duplicate_groups(*, user: Any, limit: int = 50) -> list[list[Customer]]:
+def activities_about(*, record: models.Model) -> QuerySet[Activity]:
+    """The follow-ups about another app's record (a lead), newest first."""
+    return Activity.objects.filter(
+        regarding_type=ContentType.objects.get_for_model(record), regarding_id=record.pk
+    ).select_related("author")
+
+
+def duplicate_groups(*, user: User, limit: int = 50) -> list[list[Customer]]:
     """Groups of visible customers that share a normalised name, a phone or an e-mail."""
     visible = customer_queryset(user=user)
     groups: list[list[Customer]] = []
@@ -279,11 +270,11 @@ def duplicate_groups(*, user: Any, limit: int = 50) -> list[list[Customer]]:
     return groups[:limit]
 
 
-def contact_queryset(*, user: Any) -> QuerySet[Contact]:
-    return scoped(Contact.objects.select_related("customer"), user, owner_field="customer__owner")
+def contact_queryset(*, user: User) -> QuerySet[Contact]:
+    return Contact.objects.select_related("customer").visible_to(user)
 
 
-def contact_list(*, user: Any, search: str = "") -> QuerySet[Contact]:
+def contact_list(*, user: User, search: str = "") -> QuerySet[Contact]:
     """The contacts of the customers `user` may see whose name, pinyin, initials, phone or
     e-mail match `search`."""
     contacts = contact_queryset(user=user)
@@ -291,13 +282,6 @@ def contact_list(*, user: Any, search: str = "") -> QuerySet[Contact]:
     if not query:
         return contacts
     return contacts.filter(text_condition(query, indexed=_index_serves(query, few=_sees_few(user))))
-
-
-def contact_get(*, user: Any, pk: Any) -> Contact:
-    contact = contact_queryset(user=user).filter(pk=pk).first()
-    if contact is None:
-        raise Http404(_("No such contact."))
-    return contact
 
 
 def customer_history(*, customer: Customer) -> QuerySet[Change]:

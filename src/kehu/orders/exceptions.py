@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from kehu.orders.amounts import money_text
+from kehu.core.money import money_text
 
 
 @dataclass(frozen=True)

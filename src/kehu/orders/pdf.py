@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from kehu.orders.amounts import money_text
+from kehu.core.money import money_text
 from kehu.orders.models import Order, Quote
 
 # Noto Sans CJK is a collection; face 2 is the Simplified Chinese one.

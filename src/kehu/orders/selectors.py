@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehu.core.models import User
-from kehu.core.scopes import scoped
 from kehu.customers.models import Customer, CustomerKind
 from kehu.customers.selectors import customer_queryset
 from kehu.orders.models import (
@@ -80,7 +79,7 @@ def customer_group_get(*, pk: Any) -> CustomerGroup:
 
 def quote_queryset(*, user: Any) -> QuerySet[Quote]:
     """The quotes of the customers `user` may see."""
-    return scoped(Quote.objects.select_related("customer", "created_by"), user, "customer__owner")
+    return Quote.objects.select_related("customer", "created_by").visible_to(user)
 
 
 def quote_get(*, user: Any, pk: Any) -> Quote:
@@ -97,11 +96,7 @@ def quote_versions(*, quote: Quote) -> QuerySet[Quote]:
 def order_queryset(*, user: Any) -> QuerySet[Order]:
     """The orders of the customers `user` may see."""
     # The customers' scope on the order's own copy of their owner, which spares the join.
-    return scoped(
-        Order.objects.select_related("customer", "customer__owner", "dealer"),
-        user,
-        "customer_owner",
-    )
+    return Order.objects.select_related("customer", "customer__owner", "dealer").visible_to(user)
 
 
 def order_get(*, user: Any, pk: Any) -> Order:
@@ -121,21 +116,15 @@ def order_list(*, user: Any, status: str = "", customer: Any = None) -> QuerySet
 
 
 def payment_queryset(*, user: Any) -> QuerySet[Payment]:
-    return scoped(
-        Payment.objects.select_related("order", "order__customer", "recorded_by"),
-        user,
-        "order__customer_owner",
+    return Payment.objects.select_related("order", "order__customer", "recorded_by").visible_to(
+        user
     )
 
 
 def credit_approval_queryset(*, user: Any) -> QuerySet[CreditApproval]:
-    return scoped(
-        CreditApproval.objects.select_related(
-            "order", "order__customer", "requested_by", "decided_by"
-        ),
-        user,
-        "order__customer_owner",
-    )
+    return CreditApproval.objects.select_related(
+        "order", "order__customer", "requested_by", "decided_by"
+    ).visible_to(user)
 
 
 def credit_approval_get(*, user: Any, pk: Any) -> CreditApproval:

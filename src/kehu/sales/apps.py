@@ -1,11 +1,25 @@
-from django.apps import AppConfig
 from django.utils.translation import pgettext_lazy
 
+from kehu.core.registry import KehuApp
 
-class SalesConfig(AppConfig):
+
+class SalesConfig(KehuApp):
+    default = True  # apps.py also holds KehuApp, imported
     name = "kehu.sales"
     label = "sales"
     verbose_name = pgettext_lazy("app", "Sales")
+    url_prefix = "sales/"
+    api_urls = "api.urls"
+    navigation = "sales/_nav.html"
+    role_grants = "roles.GRANTS"
+    panels = {
+        "home": ("panels.weighted_pipeline", "panels.overdue_leads", "panels.closing_soon"),
+    }
+    customer_references = (
+        "sales.Lead.customer",
+        "sales.Lead.referred_by_customer",
+        "sales.Opportunity.customer",
+    )
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate

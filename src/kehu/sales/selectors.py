@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehu.core.models import Change, DataScope, Department, User
-from kehu.core.scopes import scoped, user_scope, visible_users
+from kehu.core.scopes import user_scope, visible_users
 from kehu.customers.models import Activity, Customer
+from kehu.customers.selectors import activities_about
 from kehu.sales.models import (
     DEFAULT_FOLLOW_UP_DAYS,
     OPEN_LEAD_STATUSES,
@@ -55,7 +56,7 @@ BOARD_CARD_FIELDS = [
 
 def lead_queryset(*, user: Any) -> QuerySet[Lead]:
     """The leads `user` may see: by their owner, through the user's data scope."""
-    return scoped(Lead.objects.all(), user)
+    return Lead.objects.visible_to(user)
 
 
 def lead_get(*, user: Any, pk: Any) -> Lead:
@@ -131,7 +132,7 @@ def overdue_leads(*, user: Any, now: datetime | None = None) -> QuerySet[Lead]:
 
 
 def lead_activities(*, lead: Lead) -> QuerySet[Activity]:
-    return Activity.objects.filter(lead=lead).select_related("author")
+    return activities_about(record=lead)
 
 
 def history(*, target: Lead | Opportunity) -> QuerySet[Change]:
@@ -176,7 +177,7 @@ def referred_leads(*, customer: Customer, user: Any) -> QuerySet[Lead]:
 
 
 def opportunity_queryset(*, user: Any) -> QuerySet[Opportunity]:
-    return scoped(Opportunity.objects.all(), user)
+    return Opportunity.objects.visible_to(user)
 
 
 def opportunity_get(*, user: Any, pk: Any) -> Opportunity:

@@ -5,35 +5,27 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 import numpy as np
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kehu.core.bulk import RowWriter
 from kehu.core.exceptions import VersionConflict
-from kehu.core.history import ChangeAction, creation_changes, stored_value
-from kehu.core.models import Change, User
+from kehu.core.models import User
 from kehu.core.records import FieldsRefused
 from kehu.customers import services
 from kehu.customers.dedup import DuplicateKeys, find_duplicates
 from kehu.customers.imports.checking import CheckedRow, RowChecker
 from kehu.customers.imports.columns import CONTACT, TARGET_KEYS
 from kehu.customers.models import (
-    Contact,
     Customer,
     ImportJob,
     ImportProblem,
     OnDuplicate,
-    Tag,
 )
 from kehu.customers.selectors import customer_queryset
-from kehu.customers.text import joined_grams
 
 
 class Superseded(Exception):
@@ -80,75 +72,6 @@ class _Decision:
     target: Customer | None = None
 
 
-def _columns(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
-    """Field values as the table's columns: a related record as its id."""
-    columns = {}
-    for name, value in values.items():
-        field: Any = model._meta.get_field(name)
-        if field.is_relation:
-            columns[field.attname] = None if value is None else value.pk
-        else:
-            columns[name] = value
-    return columns
-
-
-def _default_state(model: type[models.Model], names: list[str]) -> dict[str, Any]:
-    """A new record's history state before its row's values: each field's default."""
-    fields: list[Any] = [model._meta.get_field(name) for name in names]
-    return {f.name: stored_value(f, f.get_default()) for f in fields if not f.many_to_many}
-
-
-class _Tables:
-    """Where a batch of new customers is written, and the history rows that record them."""
-
-    def __init__(self) -> None:
-        self.customers = RowWriter(Customer)
-        self.contacts = RowWriter(Contact)
-        self.changes = RowWriter(Change)
-        models_fields: dict[type[Customer | Contact], list[str]] = {
-            Customer: services.CUSTOMER_FIELDS,
-            Contact: services.CONTACT_FIELDS,
-        }
-        self._defaults = {
-            model: _default_state(model, fields) for model, fields in models_fields.items()
-        }
-        self._types = {
-            model: ContentType.objects.get_for_model(model).pk for model in models_fields
-        }
-
-    def creation(
-        self,
-        model: type[Customer | Contact],
-        pk: int,
-        customer_id: int,
-        values: dict[str, Any],
-        actor: User | None,
-        *,
-        tags: list[str] | None = None,
-    ) -> dict[str, Any]:
-        """The history row customer_create or contact_create writes for a new record."""
-        defaults = self._defaults[model]
-        state = {
-            **defaults,
-            **{
-                name: stored_value(model._meta.get_field(name), value)
-                for name, value in values.items()
-                if name in defaults
-            },
-        }
-        if tags is not None:
-            state["tags"] = tags
-        return {
-            "target_type_id": self._types[model],
-            "target_id": pk,
-            "target_repr": values["name"][:255],
-            "customer_id": customer_id,
-            "actor_id": actor.pk if actor is not None else None,
-            "action": ChangeAction.CREATE,
-            "changes": creation_changes(state),
-        }
-
-
 class Run:
     """One pass over a job's rows: checking them, and unless it is a dry run, applying them."""
 
@@ -162,7 +85,7 @@ class Run:
         # import finds them in the database instead.
         self.seen: _SeenKeys | None = _SeenKeys() if job.dry_run else None
         self.visible = customer_queryset(user=actor)
-        self.tables = _Tables()
+        self.writer = services.CustomerWriter(actor=actor, default_owner=self.default_owner)
 
     def batch(self, rows: list[CheckedRow], *, start: int, end: int) -> None:
         """Decide and apply rows start+1 … end of the file. A real import commits up to the
@@ -281,75 +204,9 @@ class Run:
         )
 
     def _create(self, decisions: list[_Decision]) -> None:
-        """Write the new customers, their tags and contacts, and what customer_create and
-        contact_create would have recorded in the history, a table at a time."""
-        if not decisions:
-            return
-        now = timezone.now()
-        customer_ids = self.tables.customers.reserve_ids(len(decisions))
-        customers = [{"owner": self.default_owner, **d.row.values} for d in decisions]
-        contacts = [
-            (customer_id, d.row.contact, Customer.search_keys(d.row.contact["name"]))
-            for customer_id, d in zip(customer_ids, decisions, strict=True)
-            if d.row.contact
-        ]
-        contact_pairs = {customer_id: keys["name_grams"] for customer_id, _, keys in contacts}
-        self.tables.customers.write(
-            customer_ids,
-            (
-                self._customer_row(values, now, contact_pairs=contact_pairs.get(customer_id, ""))
-                for customer_id, values in zip(customer_ids, customers, strict=True)
-            ),
+        self.writer.create(
+            [services.NewCustomer(d.row.values, d.row.tags, d.row.contact) for d in decisions]
         )
-        tag_ids = _tag_ids({name for d in decisions for name in d.row.tags})
-        through: Any = Customer.tags.through
-        through.objects.bulk_create(
-            through(customer_id=customer_id, tag_id=tag_ids[name])
-            for customer_id, d in zip(customer_ids, decisions, strict=True)
-            for name in d.row.tags
-        )
-        contact_ids = self.tables.contacts.reserve_ids(len(contacts))
-        self.tables.contacts.write(
-            contact_ids,
-            (
-                {
-                    **_columns(Contact, values),
-                    **keys,
-                    "customer_id": customer_id,
-                    "is_primary": True,
-                }
-                for customer_id, values, keys in contacts
-            ),
-        )
-        changes = [
-            *(
-                self.tables.creation(
-                    Customer, customer_id, customer_id, values, self.creator, tags=d.row.tags
-                )
-                for customer_id, values, d in zip(customer_ids, customers, decisions, strict=True)
-            ),
-            *(
-                self.tables.creation(
-                    Contact, contact_id, customer_id, {**values, "is_primary": True}, self.creator
-                )
-                for contact_id, (customer_id, values, _) in zip(contact_ids, contacts, strict=True)
-            ),
-        ]
-        self.tables.changes.write(self.tables.changes.reserve_ids(len(changes)), changes)
-
-    def _customer_row(
-        self, values: dict[str, Any], now: datetime, *, contact_pairs: str
-    ) -> dict[str, Any]:
-        keys = Customer.search_keys(values["name"])
-        return {
-            **_columns(Customer, values),
-            **keys,
-            # As services._search_pairs keeps them: the pairs of its contact's name too.
-            "name_grams": joined_grams(keys["name_grams"], contact_pairs),
-            "name_key": DuplicateKeys.of(name=values["name"]).name_key,
-            "created_by_id": self.creator.pk if self.creator is not None else None,
-            "owner_since": now if values["owner"] is not None else None,
-        }
 
     def _update(self, decision: _Decision) -> bool:
         """Apply the row's filled-in cells to its customer through the services, all or
@@ -389,12 +246,3 @@ class Run:
         # matches the same customer must start from what is stored.
         customer.refresh_from_db()
         return False
-
-
-def _tag_ids(names: set[str]) -> dict[str, int]:
-    existing = dict(Tag.objects.filter(name__in=names).values_list("name", "pk"))
-    missing = names - existing.keys()
-    if missing:
-        Tag.objects.bulk_create([Tag(name=name) for name in missing], ignore_conflicts=True)
-        existing.update(Tag.objects.filter(name__in=missing).values_list("name", "pk"))
-    return existing

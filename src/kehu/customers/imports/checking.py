@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from kehu.core.contact_details import phone_normalise
 from kehu.core.models import User
-from kehu.core.records import refused_fields
+from kehu.core.records import not_assignable_message, refused_fields
 from kehu.core.regions import region_problems, region_resolve
 from kehu.core.scopes import visible_users
 from kehu.customers.imports.columns import CONTACT, TARGET_KEYS, column_name
@@ -142,7 +142,7 @@ class _Owners:
         if user is None:
             raise ValidationError(_("There is no active user “%(name)s”.") % {"name": raw})
         if user.pk not in self._assignable:
-            raise ValidationError(_("You cannot assign customers to %(user)s.") % {"user": user})
+            raise ValidationError(not_assignable_message(user))
         return user
 
 

@@ -18,12 +18,11 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kehu.core.models import User
-from kehu.core.scopes import visible_users
+from kehu.core.records import check_assignable
 from kehu.customers.imports.applying import Run, Superseded
 from kehu.customers.imports.checking import CheckedRow, RowChecker
 from kehu.customers.imports.columns import TARGET_KEYS, detect_columns, name_column_missing
@@ -80,10 +79,7 @@ def import_prepare(
         raise ValidationError({"on_duplicate": _("Choose skip, update or create.")})
     if on_duplicate == OnDuplicate.UPDATE and not actor.has_perm("customers.change_customer"):
         raise ValidationError({"on_duplicate": _("You may not change existing customers.")})
-    if owner is not None and not visible_users(actor).filter(pk=owner.pk).exists():
-        raise ValidationError(
-            {"owner": _("You cannot assign customers to %(user)s.") % {"user": owner}}
-        )
+    check_assignable(actor=actor, owner=owner)
     file_hash = _file_hash(stream)
     creator = actor if actor.pk else None
     job = (
@@ -336,11 +332,3 @@ def import_files_sweep() -> int:
         _file_drop(job)
         count += 1
     return count
-
-
-def import_job_get(*, user: Any, pk: int) -> ImportJob:
-    """The user's own import job; a 404 for anyone else's, as for customers."""
-    job = ImportJob.objects.filter(pk=pk, created_by_id=user.pk).first()
-    if job is None:
-        raise Http404(_("No such import."))
-    return job

@@ -172,7 +172,7 @@ def _plan_lead(
     def follow_up(at: datetime) -> None:
         kind, subject = rng.choice(FOLLOW_UPS)
         plan.follow_ups.append(
-            Activity(lead=lead, kind=kind, subject=subject, at=at, author=owner, created_at=at)
+            Activity(kind=kind, subject=subject, at=at, author=owner, created_at=at)
         )
         lead.last_activity_at = at
         if lead.status == LeadStatus.NEW:
@@ -235,7 +235,7 @@ def bulk_leads_write(rng: random.Random, team: Team) -> list[_LeadPlan]:
         Lead.objects.bulk_create([p.lead for p in plans], batch_size=500)
         for plan in plans:
             for activity in plan.follow_ups:
-                activity.lead = plan.lead
+                activity.regarding = plan.lead
         Activity.objects.bulk_create([a for p in plans for a in p.follow_ups], batch_size=1000)
         lead_type = ContentType.objects.get_for_model(Lead)
         Change.objects.bulk_create(

@@ -12,8 +12,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kehu.core.api import required_version
-from kehu.customers.api import ScopedModelPermissions
+from kehu.core.api.permissions import ModelPermissions as ScopedModelPermissions
+from kehu.core.api.viewsets import version_required as required_version
 from kehu.orders import selectors, services
 from kehu.orders.api.serializers import (
     CreditApprovalSerializer,

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kehu.core.models import KehuModel
+from kehu.core.scopes import Everyone, Visibility
 from kehu.customers.models import CHANGE_CREDIT, Customer
 from kehu.orders.models.fields import DEFAULT_PAYMENT_TERMS_DAYS, ZERO, money_field
 
@@ -25,7 +27,9 @@ class Unit(models.TextChoices):
     BOTTLE = "瓶", pgettext_lazy("unit", "bottle")
 
 
-class Product(models.Model):
+class Product(KehuModel):
+    visibility: ClassVar[Visibility] = Everyone()
+
     sku = models.CharField(_("SKU"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200)
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.PIECE)
@@ -50,12 +54,14 @@ class Product(models.Model):
         return f"{self.sku} {self.name}"
 
 
-class CustomerGroup(models.Model):
+class CustomerGroup(KehuModel):
     """Customers who buy on the same terms: one price list and one payment term.
 
     A customer belongs to at most one group (the membership's customer is unique), so the
     price a quote starts from is never ambiguous.
     """
+
+    visibility: ClassVar[Visibility] = Everyone()
 
     # Payment terms are credit terms: finance's to set, like a customer's credit limit.
     restricted_fields: ClassVar[dict[str, str]] = {"payment_terms_days": CHANGE_CREDIT}

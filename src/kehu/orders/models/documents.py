@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -10,6 +11,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kehu.core.models import KehuModel
+from kehu.core.scopes import Visibility
 from kehu.customers.models import Customer
 from kehu.orders.models.catalogue import Product
 from kehu.orders.models.fields import (
@@ -58,9 +61,11 @@ class QuoteStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
 
 
-class Quote(models.Model):
+class Quote(KehuModel):
     """One version of a quote. Revising makes version n+1 in the same family and leaves this
     one readable but superseded; only the family's latest version can be accepted."""
+
+    visibility: ClassVar[Visibility] = Visibility("customer__owner")
 
     family = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+", editable=False
@@ -143,7 +148,9 @@ RECEIVABLE_STATUSES = [
 ]
 
 
-class Order(models.Model):
+class Order(KehuModel):
+    visibility: ClassVar[Visibility] = Visibility("customer_owner")
+
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders"
     )

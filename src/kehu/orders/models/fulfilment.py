@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -10,12 +11,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kehu.core.models import KehuModel
+from kehu.core.scopes import Visibility
 from kehu.orders.models.documents import Order, OrderLine
 from kehu.orders.models.fields import money_field, quantity_field
 
 
-class Delivery(models.Model):
+class Delivery(KehuModel):
     """A shipment of some of an order's quantities; delivered once the customer has it."""
+
+    visibility: ClassVar[Visibility] = Visibility("order__customer_owner")
 
     order = models.ForeignKey(
         Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="deliveries"
@@ -71,7 +76,9 @@ class PaymentMethod(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Payment(models.Model):
+class Payment(KehuModel):
+    visibility: ClassVar[Visibility] = Visibility("order__customer_owner")
+
     order = models.ForeignKey(
         Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="payments"
     )
@@ -113,12 +120,14 @@ class ApprovalStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class CreditApproval(models.Model):
+class CreditApproval(KehuModel):
     """A request to confirm an order that takes the customer over its credit limit.
 
     It covers the order amount it was asked for; an approved request lets the confirmation
     through only while the order still costs no more than that.
     """
+
+    visibility: ClassVar[Visibility] = Visibility("order__customer_owner")
 
     order = models.ForeignKey(
         Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="credit_approvals"

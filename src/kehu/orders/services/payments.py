@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from kehu.core.history import ChangeAction, actor_or_none, change_record, record_update, snapshot
 from kehu.core.locking import save_versioned
-from kehu.orders.amounts import money_text
+from kehu.core.money import money_text
 from kehu.orders.models import RECEIVABLE_STATUSES, Order, OrderStatus, Payment, PaymentMethod
 from kehu.orders.services._common import assign
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -12,7 +15,9 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kehu.core.contact_details import phone_normalise
+from kehu.core.models import KehuModel
 from kehu.core.regions import region_problems
+from kehu.core.scopes import Everyone, Visibility
 from kehu.customers.models import SourceChannel
 
 # A lead nobody followed up for this many days is flagged, where its owner's department
@@ -20,10 +25,12 @@ from kehu.customers.models import SourceChannel
 DEFAULT_FOLLOW_UP_DAYS = 3
 
 
-class LeadSource(models.Model):
+class LeadSource(KehuModel):
     """Where leads come from. Admins edit the list; each source belongs to a channel, which
     becomes the customer's source channel on conversion. Built-in names are stored in
     English and shown translated."""
+
+    visibility: ClassVar[Visibility] = Everyone()
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     channel = models.CharField(_("channel"), max_length=30, choices=SourceChannel.choices)
@@ -50,7 +57,16 @@ class LeadStatus(models.TextChoices):
 OPEN_LEAD_STATUSES = [LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.QUALIFIED]
 
 
-class Lead(models.Model):
+class Lead(KehuModel):
+    visibility: ClassVar[Visibility] = Visibility("owner")
+
+    # Its follow-ups are the customers app's activities about it; they go with it.
+    follow_ups = GenericRelation(
+        "customers.Activity",
+        content_type_field="regarding_type",
+        object_id_field="regarding_id",
+        related_query_name="lead",
+    )
     company = models.CharField(_("company"), max_length=200, blank=True)
     person = models.CharField(_("person"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
@@ -166,9 +182,11 @@ class Lead(models.Model):
             raise ValidationError(errors)
 
 
-class TeamSettings(models.Model):
+class TeamSettings(KehuModel):
     """A department's sales settings, and its round-robin cursor: the member who got the
     last lead. The row is locked while a lead is assigned, so assignments queue."""
+
+    visibility: ClassVar[Visibility] = Everyone()
 
     department = models.OneToOneField(
         "core.Department",

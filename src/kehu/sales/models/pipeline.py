@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,13 +12,17 @@ from django.db.models import Q
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from kehu.core.models import KehuModel
+from kehu.core.scopes import Everyone, Visibility
 from kehu.customers.models import BusinessMode
 from kehu.sales.models.leads import Lead
 
 
-class Stage(models.Model):
+class Stage(KehuModel):
     """A step of the pipeline of one business mode, with the chance of winning from there.
     Built-in names are stored in English and shown translated."""
+
+    visibility: ClassVar[Visibility] = Everyone()
 
     business_mode = models.CharField(
         _("business mode"), max_length=30, choices=BusinessMode.choices
@@ -56,7 +61,9 @@ class Stage(models.Model):
         return self.is_won or self.is_lost
 
 
-class Opportunity(models.Model):
+class Opportunity(KehuModel):
+    visibility: ClassVar[Visibility] = Visibility("owner")
+
     name = models.CharField(_("name"), max_length=200)
     customer = models.ForeignKey(
         "customers.Customer",
@@ -136,8 +143,10 @@ class Opportunity(models.Model):
         return self.name
 
 
-class StageChange(models.Model):
+class StageChange(KehuModel):
     """One move of an opportunity from a stage to another: the dated stage history."""
+
+    visibility: ClassVar[Visibility] = Visibility("opportunity__owner")
 
     opportunity = models.ForeignKey(
         Opportunity, on_delete=models.CASCADE, related_name="stage_changes"

@@ -4,6 +4,7 @@ milestones and documents of an opportunity."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -12,6 +13,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kehu.core.models import KehuModel
+from kehu.core.scopes import Visibility
 from kehu.customers.models import DecisionRole
 from kehu.sales.models.pipeline import Opportunity
 
@@ -22,9 +25,11 @@ class Decision(models.TextChoices):
     NO_GO = "no_go", _("No-go")
 
 
-class ProjectEvaluation(models.Model):
+class ProjectEvaluation(KehuModel):
     """Whether to commit to a project: budget, how the customer decides, who competes, and
     the go/no-go decision with who took it and when."""
+
+    visibility: ClassVar[Visibility] = Visibility("opportunity__owner")
 
     opportunity = models.OneToOneField(
         Opportunity, on_delete=models.CASCADE, related_name="evaluation"
@@ -77,8 +82,10 @@ class Attitude(models.TextChoices):
     OPPONENT = "opponent", _("Opponent")
 
 
-class DecisionMaker(models.Model):
+class DecisionMaker(KehuModel):
     """A contact of the customer on the decision-maker map: their role and their stance."""
+
+    visibility: ClassVar[Visibility] = Visibility("opportunity__owner")
 
     opportunity = models.ForeignKey(
         Opportunity, on_delete=models.CASCADE, related_name="decision_makers"
@@ -108,7 +115,9 @@ class DecisionMaker(models.Model):
         return str(self.contact)
 
 
-class Milestone(models.Model):
+class Milestone(KehuModel):
+    visibility: ClassVar[Visibility] = Visibility("opportunity__owner")
+
     opportunity = models.ForeignKey(
         Opportunity, on_delete=models.CASCADE, related_name="milestones"
     )
@@ -132,9 +141,11 @@ class Milestone(models.Model):
         return self.name
 
 
-class OpportunityDocument(models.Model):
+class OpportunityDocument(KehuModel):
     """A file kept with an opportunity (tender, proposal, contract draft). It is served only
     through a view that checks the reader may see the opportunity."""
+
+    visibility: ClassVar[Visibility] = Visibility("opportunity__owner")
 
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="documents")
     file = models.FileField(_("file"), upload_to="sales/documents/%Y/%m/")

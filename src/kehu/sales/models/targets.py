@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from kehu.core.models import KehuModel
+from kehu.core.scopes import DataScope, Visibility, user_scope
+
+if TYPE_CHECKING:
+    from kehu.core.models import User
+
+
+def teams_visible(user: User) -> Q | None:
+    """A team's targets are seen beyond the own-records scope by those in its department or
+    above it; everyone's are seen with the all-records scope (Visibility's own rule)."""
+    if user_scope(user) == DataScope.OWN or user.department is None:
+        return None
+    return Q(department__path__startswith=user.department.path)
 
 
 class PeriodKind(models.TextChoices):
@@ -17,9 +32,11 @@ class PeriodKind(models.TextChoices):
     YEAR = "year", _("Year")
 
 
-class SalesTarget(models.Model):
+class SalesTarget(KehuModel):
     """What a salesperson or a team (a department and its sub-departments) should win in
     a month, quarter or year starting on `period_start`."""
+
+    visibility: ClassVar[Visibility] = Visibility("user", rules=[teams_visible])
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -206,7 +206,7 @@ def lead_follow_up(
     """Log a follow-up on a lead; a new lead becomes contacted."""
     _check_open(lead)
     activity = customer_services.activity_create(
-        actor=actor, lead=lead, kind=kind, subject=subject, at=at, notes=notes
+        actor=actor, regarding=lead, kind=kind, subject=subject, at=at, notes=notes
     )
     Lead.objects.filter(pk=lead.pk).filter(
         Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=activity.at)
@@ -349,7 +349,7 @@ def lead_convert(
 
 def _move_follow_ups(*, lead: Lead, customer: Customer) -> None:
     """The lead's follow-ups join the customer's timeline (they stay on the lead too)."""
-    Activity.objects.filter(lead=lead).update(customer=customer)
+    customer_services.activities_join_customer(record=lead, customer=customer)
     if lead.last_activity_at is not None:
         Customer.objects.filter(pk=customer.pk).filter(
             Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=lead.last_activity_at)

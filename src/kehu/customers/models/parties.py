@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -10,88 +9,29 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kehu.core.contact_details import phone_normalise
+from kehu.core.models import KehuModel, Record, Timestamped, Versioned
 from kehu.core.regions import region_problems, region_resolve
+from kehu.core.scopes import Everyone, Visibility
+from kehu.customers.models.choices import (
+    BusinessMode,
+    CreditRating,
+    CustomerKind,
+    DecisionRole,
+    Industry,
+    LifecycleStage,
+    RelationshipLevel,
+    SourceChannel,
+)
 from kehu.customers.text import company_key, name_grams, pinyin_keys
 
 
-class CustomerKind(models.TextChoices):
-    COMPANY = "company", _("Company")
-    INDIVIDUAL = "individual", _("Individual")
-    DEALER = "dealer", _("Dealer")
+class Tag(KehuModel):
+    visibility: ClassVar[Visibility] = Everyone()
 
-
-class Industry(models.TextChoices):
-    FOOD = "food", _("Food and beverages")
-    CONSUMER_GOODS = "consumer_goods", _("Consumer goods")
-    RETAIL = "retail", _("Retail and supermarkets")
-    CATERING = "catering", _("Catering and hotels")
-    MANUFACTURING = "manufacturing", _("Manufacturing")
-    MACHINERY = "machinery", _("Machinery and equipment")
-    CHEMICALS = "chemicals", _("Chemicals and materials")
-    CONSTRUCTION = "construction", _("Construction and real estate")
-    FURNITURE = "furniture", _("Furniture and home")
-    LOGISTICS = "logistics", _("Logistics and transport")
-    TECHNOLOGY = "technology", _("Information technology")
-    AGRICULTURE = "agriculture", _("Agriculture")
-    HEALTHCARE = "healthcare", _("Healthcare")
-    EDUCATION = "education", _("Education")
-    GOVERNMENT = "government", _("Government and institutions")
-    OTHER = "other", _("Other")
-
-
-class BusinessMode(models.TextChoices):
-    CONSUMER_GOODS = "consumer_goods", _("Consumer goods")
-    INDUSTRIAL_GOODS = "industrial_goods", _("Industrial goods")
-    PROJECT = "project", _("Project-type")
-    KEY_ACCOUNT = "key_account", _("Key account")
-
-
-class SourceChannel(models.TextChoices):
-    WEB = "web", _("Website")
-    TRADE_FAIR = "trade_fair", _("Trade fair / conference")
-    REFERRAL = "referral", _("Referral")
-    PERSONAL_NETWORK = "personal_network", _("Personal network")
-    DIRECTORY = "directory", _("Directory research")
-    ADVERTISING = "advertising", _("Advertising")
-    B2B_PLATFORM = "b2b_platform", _("B2B platform")
-    OTHER = "other", _("Other")
-
-
-class CreditRating(models.TextChoices):
-    AAA = "AAA", _("AAA — excellent")
-    AA = "AA", _("AA — very good")
-    A = "A", _("A — good")
-    B = "B", _("B — fair")
-    C = "C", _("C — poor")
-
-
-class RelationshipLevel(models.TextChoices):
-    TRANSACTIONAL = "transactional", _("Transactional")
-    PREFERRED_SUPPLIER = "preferred_supplier", _("Preferred supplier")
-    PARTNERSHIP = "partnership", _("Partnership")
-    STRATEGIC_ALLIANCE = "strategic_alliance", _("Strategic alliance")
-
-
-class LifecycleStage(models.TextChoices):
-    EXPLORATION = "exploration", _("Exploration")
-    FORMATION = "formation", _("Formation")
-    STABILITY = "stability", _("Stability")
-    DECLINE = "decline", _("Decline")
-
-
-class DecisionRole(models.TextChoices):
-    PURCHASER = "purchaser", _("Purchaser")
-    DECISION_MAKER = "decision_maker", _("Decision maker")
-    USER = "user", _("User")
-    INFLUENCER = "influencer", _("Influencer")
-
-
-class Tag(models.Model):
     name = models.CharField(_("name"), max_length=50, unique=True)
 
     class Meta:
@@ -126,7 +66,7 @@ class GramsField(models.TextField):
 GramsField.register_lookup(GramsContain)
 
 
-class Party(models.Model):
+class Party(KehuModel):
     """What customers and contacts share: a name found by its pinyin, a phone, an e-mail."""
 
     # Searched by substring: the trigram and pair indexes serve them on PostgreSQL, and a
@@ -176,7 +116,8 @@ class Party(models.Model):
 CHANGE_CREDIT = "customers.change_credit"
 
 
-class Customer(Party):
+class Customer(Record, Party):
+    visibility: ClassVar[Visibility] = Visibility("owner")
     # Credit terms are finance's to set; everyone else sees them read-only.
     restricted_fields: ClassVar[dict[str, str]] = {
         "credit_rating": CHANGE_CREDIT,
@@ -256,25 +197,13 @@ class Customer(Party):
     released_at = models.DateTimeField(
         _("returned to the pool"), null=True, blank=True, editable=False
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         permissions = [
-            ("view_contact_details", _("Can see full phone numbers and e-mail addresses")),
             ("change_credit", _("Can change credit limits, credit ratings and payment terms")),
         ]
         # Declared here rather than with db_index, which on PostgreSQL adds a second
@@ -307,7 +236,9 @@ class Customer(Party):
         self.name_key = company_key(self.name)[:200]
 
 
-class Contact(Party):
+class Contact(Timestamped, Versioned, Party):
+    visibility: ClassVar[Visibility] = Visibility("customer__owner")
+
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
     )
@@ -320,9 +251,6 @@ class Contact(Party):
     )
     is_primary = models.BooleanField(_("primary contact"), default=False)
     notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["-is_primary", "name", "id"]
@@ -331,160 +259,3 @@ class Contact(Party):
 
     def __str__(self) -> str:
         return self.name
-
-
-class ActivityKind(models.TextChoices):
-    CALL = "call", _("Call")
-    VISIT = "visit", _("Visit")
-    MESSAGE = "message", _("Message")
-    MEETING = "meeting", _("Meeting")
-    NOTE = "note", _("Note")
-
-
-class Activity(models.Model):
-    """A follow-up with a customer or a sales lead: what happened, when, and who did it.
-
-    A lead's follow-ups join its customer's timeline when the lead is converted (both
-    links are then set); until then they belong to the lead alone.
-    """
-
-    customer = models.ForeignKey(
-        Customer,
-        verbose_name=_("customer"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="activities",
-    )
-    lead = models.ForeignKey(
-        "sales.Lead",
-        verbose_name=_("lead"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="activities",
-    )
-    kind = models.CharField(
-        pgettext_lazy("activity", "kind"), max_length=20, choices=ActivityKind.choices
-    )
-    at = models.DateTimeField(_("when"), db_index=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="activities",
-    )
-    subject = models.CharField(_("subject"), max_length=200)
-    notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        verbose_name = _("activity")
-        verbose_name_plural = _("activities")
-        indexes = [models.Index(fields=["customer", "-at"]), models.Index(fields=["lead", "-at"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(customer__isnull=False) | models.Q(lead__isnull=False),
-                name="activity_on_a_customer_or_a_lead",
-                violation_error_message=_("A follow-up belongs to a customer or a lead."),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.subject
-
-
-class OnDuplicate(models.TextChoices):
-    SKIP = "skip", _("Skip the row")
-    UPDATE = "update", _("Update the existing customer")
-    CREATE = "create", _("Create a new customer anyway")
-
-
-class ImportStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
-
-
-# A batch takes seconds; a job that has not moved for this long is not going to.
-IMPORT_STALLED_AFTER = timedelta(minutes=5)
-
-
-class ImportJob(models.Model):
-    """One import of a customer file: its settings, its progress and its outcome.
-
-    `rows_done` is advanced in the same transaction as each batch it covers, so a killed
-    import resumes after the last committed batch and never applies a row twice.
-    """
-
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    file = models.FileField(upload_to="imports/%Y/%m/")
-    original_name = models.CharField(max_length=255)
-    file_hash = models.CharField(max_length=64, db_index=True)
-    encoding = models.CharField(max_length=20, blank=True)
-    mapping = models.JSONField(default=dict)
-    on_duplicate = models.CharField(
-        max_length=10, choices=OnDuplicate.choices, default=OnDuplicate.SKIP
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    dry_run = models.BooleanField(default=False)
-    status = models.CharField(
-        max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
-    )
-    total_rows = models.PositiveIntegerField(default=0)
-    rows_done = models.PositiveIntegerField(default=0)
-    created_count = models.PositiveIntegerField(default=0)
-    updated_count = models.PositiveIntegerField(default=0)
-    skipped_count = models.PositiveIntegerField(default=0)
-    failed_count = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    # When the job last moved: readied to run, or a batch committed.
-    moved_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def stalled(self) -> bool:
-        """Running, but not moved for longer than any batch takes: its worker died, or no
-        worker is running."""
-        return (
-            self.status == ImportStatus.RUNNING
-            and self.moved_at is not None
-            and timezone.now() - self.moved_at > IMPORT_STALLED_AFTER
-        )
-
-
-class ImportProblem(models.Model):
-    """A row the import could not apply: where, what value, and why."""
-
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="problems")
-    row = models.PositiveIntegerField()
-    column = models.CharField(max_length=100, blank=True)
-    value = models.TextField(blank=True)
-    message = models.TextField()
-
-    class Meta:
-        ordering = ["row", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["job", "row", "column"], name="one_problem_per_cell")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.row}:{self.column}"

@@ -11,29 +11,24 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import (
-    FileResponse,
-    HttpRequest,
-    HttpResponse,
-    HttpResponseBase,
-    StreamingHttpResponse,
-)
+from django.http import FileResponse, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from kehu.core.models import User
+from kehu.core.pages import READS, WRITES, UserRequest, page
 from kehu.core.roles import VIEW_CONTACT_DETAILS
 from kehu.core.scopes import visible_users
 from kehu.customers import exports, imports
 from kehu.customers.models import ImportJob, ImportStatus, OnDuplicate
 from kehu.customers.tasks import import_enqueue
-from kehu.customers.views import listed_customers
+from kehu.customers.views.customers import listed_customers
+
+EDITS = (*READS, *WRITES)
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 SHOWN_PROBLEMS = 200
@@ -70,7 +65,7 @@ class ImportUploadForm(forms.Form):
         help_text=gettext_lazy("For rows that do not name an owner."),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         owner: Any = self.fields["owner"]
         owner.queryset = visible_users(user)
@@ -126,15 +121,14 @@ class ImportColumnsForm(forms.Form):
         return data
 
 
-@login_required
-@permission_required("customers.add_customer", raise_exception=True)
-def import_upload(request: HttpRequest) -> HttpResponse:
+@page("customers.add_customer", methods=EDITS)
+def import_upload(request: UserRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             prepared = imports.import_prepare(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 stream=upload,
                 name=upload.name,
                 encoding=form.cleaned_data["encoding"],
@@ -148,7 +142,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         else:
             job = prepared.job
             if not prepared.resumed:
-                return redirect("customers:import-columns", pk=job.pk)
+                return redirect("customers:import-columns", job=job.pk)
             messages.info(
                 request, _("This file's import had begun; it carries on where it stopped.")
             )
@@ -156,22 +150,20 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "customers/import_upload.html", {"form": form, "step": 1})
 
 
-def _start(request: HttpRequest, job: ImportJob, *, dry_run: bool) -> HttpResponse:
+def _start(request: UserRequest, job: ImportJob, *, dry_run: bool) -> HttpResponse:
     try:
         imports.import_start(job=job, dry_run=dry_run)
     except imports.ImportFileError as error:
         messages.error(request, str(error))
     else:
         import_enqueue(job)
-    return redirect("customers:import-job", pk=job.pk)
+    return redirect("customers:import-job", job=job.pk)
 
 
-@login_required
-@permission_required("customers.add_customer", raise_exception=True)
-def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
-    job = imports.import_job_get(user=request.user, pk=pk)
+@page("customers.add_customer", methods=EDITS, job=ImportJob)
+def import_columns(request: UserRequest, job: ImportJob) -> HttpResponse:
     if not job.dry_run:
-        return redirect("customers:import-job", pk=job.pk)  # the import has begun
+        return redirect("customers:import-job", job=job.pk)  # the import has begun
     preview = imports.import_preview(job=job)
     form = ImportColumnsForm(request.POST or None, preview=preview)
     if request.method == "POST" and form.is_valid():
@@ -193,12 +185,10 @@ def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "customers/import_columns.html", context)
 
 
-@login_required
-@permission_required("customers.add_customer", raise_exception=True)
-def import_job(request: HttpRequest, pk: int) -> HttpResponse:
-    job = imports.import_job_get(user=request.user, pk=pk)
+@page("customers.add_customer", job=ImportJob)
+def import_job(request: UserRequest, job: ImportJob) -> HttpResponse:
     if job.status == ImportStatus.PENDING:
-        return redirect("customers:import-columns", pk=job.pk)
+        return redirect("customers:import-columns", job=job.pk)
     context = {
         "job": job,
         "problems": job.problems.all()[:SHOWN_PROBLEMS],
@@ -208,42 +198,32 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "customers/import_job.html", context)
 
 
-@login_required
-@permission_required("customers.add_customer", raise_exception=True)
-def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+@page("customers.add_customer", job=ImportJob)
+def import_progress(request: UserRequest, job: ImportJob) -> HttpResponse:
     """The progress card, which htmx polls; once the run is over, the whole page reloads to
     show the report."""
-    job = imports.import_job_get(user=request.user, pk=pk)
     response = render(request, "customers/import_progress.html", {"job": job})
     if job.status != ImportStatus.RUNNING:
         response["HX-Refresh"] = "true"
     return response
 
 
-@login_required
-@require_POST
-@permission_required("customers.add_customer", raise_exception=True)
-def import_run(request: HttpRequest, pk: int) -> HttpResponse:
+@page("customers.add_customer", methods=WRITES, job=ImportJob)
+def import_run(request: UserRequest, job: ImportJob) -> HttpResponse:
     """Start the import after a dry run, or resume one that stopped."""
-    job = imports.import_job_get(user=request.user, pk=pk)
     return _start(request, job, dry_run=False)
 
 
-@login_required
-@require_POST
-@permission_required("customers.add_customer", raise_exception=True)
-def import_resume(request: HttpRequest, pk: int) -> HttpResponse:
+@page("customers.add_customer", methods=WRITES, job=ImportJob)
+def import_resume(request: UserRequest, job: ImportJob) -> HttpResponse:
     """Run a stalled job again: a dry run from the top, an import from its last batch."""
-    job = imports.import_job_get(user=request.user, pk=pk)
     if not job.stalled:
-        return redirect("customers:import-job", pk=job.pk)
+        return redirect("customers:import-job", job=job.pk)
     return _start(request, job, dry_run=job.dry_run)
 
 
-@login_required
-@permission_required("customers.add_customer", raise_exception=True)
-def import_problems(request: HttpRequest, pk: int) -> HttpResponseBase:
-    job = imports.import_job_get(user=request.user, pk=pk)
+@page("customers.add_customer", job=ImportJob)
+def import_problems(request: UserRequest, job: ImportJob) -> HttpResponseBase:
     header = [_("Row"), _("Column"), _("Value"), _("Problem")]
     rows = job.problems.values_list("row", "column", "value", "message").iterator()
     return _streamed_csv(exports.csv_chunks([header, *rows]), f"problems-{job.pk}.csv")
@@ -255,9 +235,8 @@ def _streamed_csv(chunks: Any, filename: str) -> StreamingHttpResponse:
     return response
 
 
-@login_required
-@permission_required("customers.view_customer", raise_exception=True)
-def customer_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+@page("customers.view_customer")
+def customer_export(request: UserRequest, fmt: str) -> HttpResponseBase:
     _form, _sort, customers = listed_customers(request)
     reveal = request.user.has_perm(VIEW_CONTACT_DETAILS)
     filename = f"customers-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"

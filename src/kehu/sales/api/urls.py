@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from kehu.sales.api import LeadViewSet, OpportunityViewSet, StageViewSet, TargetViewSet
+from kehu.sales.api.viewsets import LeadViewSet, OpportunityViewSet, StageViewSet, TargetViewSet
 
 router = SimpleRouter()
 router.register("leads", LeadViewSet, basename="lead")

@@ -13,15 +13,13 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kehu.core.api import VisibleRecordField, required_version
+from kehu.core.api.fields import VisibleRecordField
+from kehu.core.api.permissions import ModelPermissions as ScopedModelPermissions
+from kehu.core.api.serializers import ContactDetailsMixin
+from kehu.core.api.viewsets import version_required as required_version
 from kehu.core.models import Department, User
 from kehu.core.pages import require
-from kehu.customers import selectors as customer_selectors
-from kehu.customers.api import (
-    ContactDetailsMixin,
-    ScopedModelPermissions,
-    visible_customer_field,
-)
+from kehu.customers.api.serializers import visible_customer_field
 from kehu.customers.models import Activity, Contact
 from kehu.sales import selectors, services
 from kehu.sales.models import Lead, LeadSource, LeadStatus, Opportunity, SalesTarget, Stage
@@ -42,7 +40,6 @@ class LeadSerializer(ContactDetailsMixin, serializers.ModelSerializer):
     referred_by_customer = visible_customer_field(required=False, allow_null=True)
     referred_by_contact = VisibleRecordField(
         Contact,
-        lambda user: customer_selectors.contact_queryset(user=user),
         required=False,
         allow_null=True,
     )

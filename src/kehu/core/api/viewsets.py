@@ -1,0 +1,87 @@
+"""The one base of Kehu's viewsets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.db.models import QuerySet
+from rest_framework import serializers, viewsets
+
+from kehu.core.models import User
+from kehu.core.scopes import scoped
+
+
+def version_required(data: dict[str, Any]) -> int:
+    """Take out of an update's fields the version of the record it read, which every update
+    must name: a stale one is refused with 409 (docs/api.md)."""
+    if data.get("version") is None:
+        raise serializers.ValidationError(
+            {"version": [serializers.Field.default_error_messages["required"]]}
+        )
+    return int(data.pop("version"))
+
+
+@dataclass(frozen=True)
+class Writes:
+    """The services a viewset's create, update and delete call. Each takes the actor, and an
+    update or delete the record under its model's name (customer=…) with the version read."""
+
+    create: Callable[..., Any] | None = None
+    update: Callable[..., Any] | None = None
+    delete: Callable[..., Any] | None = None
+
+
+class KehuViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+    """Every list and every record a route serves passes through its model's visibility
+    (core.scopes), whether or not `get_queryset` already limited it, and every write goes to
+    the services named in `writes`. It comes first among a viewset's bases, before DRF's
+    mixins, whose perform_create and perform_update it replaces.
+
+    `permission` is set per action (`@action(..., permission=...)`) when an action needs
+    another permission than its method's model permission.
+    """
+
+    permission: str | None = None
+    writes = Writes()
+
+    @property
+    def user(self) -> User:
+        """The caller: ModelPermissions lets no one else through."""
+        return self.request.user  # type: ignore[return-value]
+
+    @property
+    def model(self) -> type[models.Model]:
+        return self.get_serializer_class().Meta.model  # type: ignore[no-any-return]
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return super().filter_queryset(scoped(queryset, self.request.user))
+
+    def write_data(self, serializer: serializers.BaseSerializer[Any]) -> dict[str, Any]:
+        """The validated fields as the services take them; viewsets reshape them here."""
+        return dict(serializer.validated_data)
+
+    def written(self, instance: Any) -> Any:
+        """The record to answer with after a write (a viewset re-reads it with its lists)."""
+        return instance
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        assert self.writes.create is not None, f"{type(self).__name__} names no create service"
+        data = self.write_data(serializer)
+        data.pop("version", None)
+        created = self.writes.create(actor=self.user, **data)
+        serializer.instance = self.written(created)
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        assert self.writes.update is not None, f"{type(self).__name__} names no update service"
+        data = self.write_data(serializer)
+        version = version_required(data)
+        record = {self.model._meta.model_name: serializer.instance}
+        updated = self.writes.update(actor=self.user, version=version, **record, **data)
+        serializer.instance = self.written(updated)
+
+    def perform_destroy(self, instance: models.Model) -> None:
+        assert self.writes.delete is not None, f"{type(self).__name__} names no delete service"
+        self.writes.delete(actor=self.user, **{self.model._meta.model_name: instance})

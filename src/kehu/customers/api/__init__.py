@@ -1,0 +1,1 @@
+"""The customers' REST API under /api/v1/."""

@@ -1,0 +1,125 @@
+"""The customers' API shapes: customers, contacts, follow-ups and the pool's requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from rest_framework import serializers
+
+from kehu.core.api.fields import VisibleRecordField, username_field
+from kehu.core.api.serializers import ContactDetailsMixin
+from kehu.customers import selectors, services
+from kehu.customers.models import Activity, Contact, Customer, CustomerKind
+
+
+class TagNamesField(serializers.ListField):
+    """Tags as a list of their names, read and written."""
+
+    child = serializers.CharField(max_length=50)
+
+    def get_attribute(self, instance: Customer) -> list[str]:
+        return selectors.tag_names(instance)
+
+    def to_representation(self, data: list[str]) -> list[str]:
+        return data
+
+
+def _dealers(*, user: Any) -> Any:
+    return Customer.objects.filter(kind=CustomerKind.DEALER)
+
+
+class CustomerSerializer(ContactDetailsMixin, serializers.ModelSerializer):  # type: ignore[type-arg]
+    owner = username_field(required=False, allow_null=True)
+    tags = TagNamesField(required=False)
+    version = serializers.IntegerField(required=False, min_value=1)
+    dealer = VisibleRecordField(Customer, rows=_dealers, required=False, allow_null=True)
+
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            *services.CUSTOMER_FIELDS,
+            "tags",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class CreditSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A customer's credit terms, which finance sets."""
+
+    version = serializers.IntegerField(min_value=1)
+
+    class Meta:
+        model = Customer
+        fields = [*Customer.restricted_fields, "version"]
+
+
+def visible_customer_field(**kwargs: Any) -> VisibleRecordField:
+    """A relation to one of the customers the requesting user may see."""
+    return VisibleRecordField(Customer, **kwargs)
+
+
+class ContactSerializer(ContactDetailsMixin, serializers.ModelSerializer):  # type: ignore[type-arg]
+    customer = visible_customer_field()
+    version = serializers.IntegerField(required=False, min_value=1)
+
+    class Meta:
+        model = Contact
+        fields = ["id", "customer", *services.CONTACT_FIELDS, "version", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class ReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    reason = serializers.CharField(max_length=500)
+
+
+class MergeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    other_id = visible_customer_field()
+
+
+class TransferSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    from_user = username_field(required=False)
+    to_user = username_field()
+    reason = serializers.CharField(max_length=500)
+
+
+class TransferResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    transferred = serializers.IntegerField()
+
+
+class ActivitySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    customer = visible_customer_field()
+    author: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["id", "customer", "kind", "at", "subject", "notes", "author", "created_at"]
+        read_only_fields = ["id", "author", "created_at"]
+        extra_kwargs = {"at": {"required": False}}
+
+
+class CustomerFilter(django_filters.FilterSet):
+    owner = django_filters.CharFilter(field_name="owner__username")
+    tag = django_filters.CharFilter(field_name="tags__name")
+
+    class Meta:
+        model = Customer
+        fields = [
+            "kind",
+            "province",
+            "city",
+            "district",
+            "industry",
+            "business_mode",
+            "source_channel",
+            "credit_rating",
+            "relationship_level",
+            "lifecycle_stage",
+        ]

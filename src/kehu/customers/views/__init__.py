@@ -1,0 +1,1 @@
+"""The customers' pages: thin over the selectors and services."""

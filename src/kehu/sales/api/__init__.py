@@ -1,0 +1,1 @@
+"""The sales REST API under /api/v1/."""
