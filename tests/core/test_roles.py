@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 
 from kehu.core.models import Role, User
+from kehu.core.registry import role_grants
 from kehu.core.roles import BUILT_IN_ROLES, roles_ensure
 
 pytestmark = pytest.mark.django_db
@@ -15,11 +16,21 @@ def names(role: Role) -> set[str]:
     return {f"{p.content_type.app_label}.{p.codename}" for p in role.permissions.all()}
 
 
-def test_every_built_in_role_has_its_permissions_after_migrate():
-    for code, (_name, _scope, permissions) in BUILT_IN_ROLES.items():
+def test_every_built_in_role_has_what_each_app_grants_it_after_migrate():
+    grants = role_grants()
+    for code in BUILT_IN_ROLES:
         role = Role.objects.get(code=code)
-        assert names(role) == set(permissions)
-        assert set(role.granted_defaults) == set(permissions)
+        assert names(role) == grants.get(code, set())
+        assert set(role.granted_defaults) == grants.get(code, set())
+
+
+def test_the_apps_grant_the_roles_what_they_are_for():
+    grants = role_grants()
+    assert "customers.change_credit" in grants["finance"]
+    assert "customers.change_credit" not in grants["sales"] | grants["sales_manager"]
+    assert "core.view_contact_details" in grants["sales"]
+    assert "core.view_contact_details" not in grants["finance"] | grants["analyst"]
+    assert "core.manage_organisation" in grants["admin"]
 
 
 def test_an_upgrade_grants_what_was_added_and_not_what_an_admin_took_away():

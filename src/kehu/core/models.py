@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kehu.core.scopes import DataScope, ScopedQuerySet, Visibility
+from kehu.core.scopes import DataScope, Everyone, ScopedQuerySet, Visibility
 
 __all__ = [
     "Authored",
@@ -78,12 +78,14 @@ class Record(KehuModel, Authored, Timestamped, Versioned):
         abstract = True
 
 
-class Department(models.Model):
+class Department(KehuModel):
     """A node in the company's department tree.
 
     `path` holds the ids from the root down ("/1/4/9/"), so a subtree is one indexed
     prefix query however deep the tree is.
     """
+
+    visibility: ClassVar[Visibility] = Everyone()
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     parent = models.ForeignKey(
@@ -117,7 +119,9 @@ class Department(models.Model):
         return self.path.count("/") - 2
 
 
-class Role(models.Model):
+class Role(KehuModel):
+    visibility: ClassVar[Visibility] = Everyone()
+
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=100)
     data_scope = models.CharField(

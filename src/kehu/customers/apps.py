@@ -21,5 +21,6 @@ class CustomersConfig(KehuApp):
     history_actions = "models.PoolAction"
     customer_references = (
         "customers.Customer.dealer",
+        "customers.Contact.customer",
         "customers.Activity.customer",
     )

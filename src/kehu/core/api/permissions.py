@@ -10,8 +10,9 @@ from rest_framework.request import Request
 
 
 class ModelPermissions(DjangoModelPermissions):
-    """Model permissions for every method, reads included (view_*); an action that declares
-    `permission=` (`@action(..., permission="orders.approve_credit")`) needs that instead.
+    """Model permissions for every method, reads included (view_*); an action that names its
+    own needs that instead: an extra action by `@action(..., permission=...)`, one of DRF's
+    (a correction of a payment, say) by the viewset's `action_permissions`.
 
     The model is the viewset's `model`, else its serializer's: asking the view for its
     queryset, as DRF does, would run a search's preparatory queries once more per request.
@@ -25,7 +26,9 @@ class ModelPermissions(DjangoModelPermissions):
     }
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        own = getattr(view, "permission", None)
+        own = getattr(view, "permission", None) or getattr(view, "action_permissions", {}).get(
+            getattr(view, "action", None)
+        )
         if own is not None:
             return bool(
                 request.user and request.user.is_authenticated and request.user.has_perm(own)

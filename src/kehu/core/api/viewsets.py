@@ -9,6 +9,7 @@ from typing import Any
 from django.db import models
 from django.db.models import QuerySet
 from rest_framework import serializers, viewsets
+from rest_framework.request import Request
 
 from kehu.core.models import User
 from kehu.core.scopes import scoped
@@ -40,12 +41,29 @@ class KehuViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     the services named in `writes`. It comes first among a viewset's bases, before DRF's
     mixins, whose perform_create and perform_update it replaces.
 
-    `permission` is set per action (`@action(..., permission=...)`) when an action needs
-    another permission than its method's model permission.
+    `permission` is set per extra action (`@action(..., permission=...)`), and
+    `action_permissions` names DRF's own actions ("partial_update": ...), when an action
+    needs another permission than its method's model permission.
     """
 
     permission: str | None = None
+    action_permissions: dict[str, str] = {}
     writes = Writes()
+    # An extra action that finds its record by another rule (a pool open to everyone
+    # allowed) says `@action(..., scoped=False)`.
+    scoped = True
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """Find a detail route's record, or answer 404, before reading anything the request
+        sends: someone of another scope learns no more from a bad body than from a good one."""
+        super().initial(request, *args, **kwargs)
+        if self.detail and self.scoped:
+            self.get_object()
+
+    def get_object(self) -> Any:
+        if not hasattr(self, "_record"):
+            self._record = super().get_object()
+        return self._record
 
     @property
     def user(self) -> User:

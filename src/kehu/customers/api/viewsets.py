@@ -86,7 +86,7 @@ class CustomerViewSet(
         return self._customer_response(customer)
 
     @extend_schema(request=None, responses=CustomerSerializer)
-    @action(detail=True, methods=["post"], permission="customers.change_customer")
+    @action(detail=True, methods=["post"], permission="customers.change_customer", scoped=False)
     def claim(self, request: Request, pk: str | None = None) -> Response:
         """Take the customer from the pool; 409 when someone else was first. The pool is open
         to everyone allowed to claim, whatever their scope."""
