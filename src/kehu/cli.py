@@ -7,15 +7,9 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from kehu.core.commands import CommandError, validation_messages
+
 Handler = Callable[[argparse.Namespace], int]
-
-
-class CommandError(Exception):
-    """A failure the user can act on; printed without a traceback, exit status 1 or `code`."""
-
-    def __init__(self, message: str, code: int = 1) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def _setup_django() -> None:
@@ -73,7 +67,7 @@ def _user_add(args: argparse.Namespace) -> int:
             manager_username=args.manager,
         )
     except ValidationError as error:
-        raise CommandError("; ".join(_validation_messages(error))) from error
+        raise CommandError("; ".join(validation_messages(error))) from error
     print(f"{user.username} ({user.role.code if user.role else '-'})")
     return 0
 
@@ -93,16 +87,6 @@ def _manage(args: argparse.Namespace) -> int:
 
     execute_from_command_line(["kehu manage", *args.args])
     return 0
-
-
-def _validation_messages(error: Exception) -> list[str]:
-    from django.core.exceptions import ValidationError
-
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        return [f"{field}: {m}" for field, msgs in error.message_dict.items() for m in msgs]
-    if isinstance(error, ValidationError):
-        return [str(m) for m in error.messages]
-    return [str(error)]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -173,8 +157,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # Run the imported module's main, so `python -m kehu.cli` catches the same CommandError
-    # class that the sub-commands raise (this file runs as __main__, a second copy).
-    from kehu.cli import main as run
-
-    sys.exit(run())
+    sys.exit(main())

@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from django.core.management import call_command
+from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
 from gunicorn.app.base import BaseApplication
 
@@ -23,8 +24,7 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        from kehu.wsgi import application
-
+        application = get_wsgi_application()
         _settle()
         return application
 

@@ -58,7 +58,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _user(username: str) -> Any:
-    from kehu.cli import CommandError
+    from kehu.core.commands import CommandError
     from kehu.core.models import User
 
     user = User.objects.filter(username=username, is_active=True).first()
@@ -74,7 +74,7 @@ def _progress(job: ImportJob) -> None:
 def _import_customers(args: argparse.Namespace) -> int:
     from django.core.exceptions import ValidationError
 
-    from kehu.cli import CommandError, _validation_messages
+    from kehu.core.commands import CommandError, validation_messages
     from kehu.customers import imports
 
     actor = imports.system_actor()
@@ -106,7 +106,7 @@ def _import_customers(args: argparse.Namespace) -> int:
     except imports.ImportFileError as error:
         raise CommandError(str(error)) from error
     except ValidationError as error:
-        raise CommandError("; ".join(_validation_messages(error))) from error
+        raise CommandError("; ".join(validation_messages(error))) from error
     if sys.stderr.isatty():
         print(file=sys.stderr)
     if job.error:
@@ -147,7 +147,7 @@ def _summary(job: ImportJob) -> str:
 
 
 def _export_customers(args: argparse.Namespace) -> int:
-    from kehu.cli import CommandError
+    from kehu.core.commands import CommandError
     from kehu.core.roles import VIEW_CONTACT_DETAILS
     from kehu.customers import exports, imports, selectors
 
