@@ -17,7 +17,7 @@ from kehu.core.registry import kehu_apps
 Card = tuple[Any, tuple[tuple[str, str], ...]]
 
 
-class RecordForm(forms.ModelForm):  # type: ignore[type-arg]
+class RecordForm(forms.ModelForm):
     """The form of a record that its services write: it carries the version the record was
     read at (a stale one is refused), and shows the fields `user` may not change read-only:
     the browser sends them back as they were, and the services refuse a change that comes

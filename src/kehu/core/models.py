@@ -182,7 +182,7 @@ class User(AbstractUser):
         related_name="users",
     )
 
-    objects = KehuUserManager()
+    objects: ClassVar[KehuUserManager] = KehuUserManager()
 
     class Meta(AbstractUser.Meta):
         ordering = ["username"]

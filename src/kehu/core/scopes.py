@@ -59,7 +59,7 @@ def user_scope(user: User | Any) -> str:
         return ""
     if user.is_superuser:
         return DataScope.ALL
-    return str(user.role.data_scope) if user.role_id else DataScope.OWN
+    return str(user.role.data_scope) if user.role else DataScope.OWN
 
 
 def owner_filter(user: User | Any, owner_field: str = "owner") -> Q | None:
@@ -171,6 +171,7 @@ def visibility_of(model: type[models.Model]) -> Visibility:
 
 
 class ScopedQuerySet(QuerySet[Any]):
+    # The hooks below are Django's own, which its stubs do not declare.
     """A queryset that knows whether it was limited to what one user may see."""
 
     _visible_to: int | None = None
@@ -178,7 +179,7 @@ class ScopedQuerySet(QuerySet[Any]):
     def visible_to(self, user: User | Any) -> Self:
         """The rows `user` may see, by the model's visibility."""
         condition = visibility_of(self.model).condition(self.model, user)
-        limited = self._chain() if condition is None else self.filter(condition)
+        limited = self._chain() if condition is None else self.filter(condition)  # type: ignore[attr-defined]
         limited._visible_to = user.pk if user_scope(user) else None
         return limited
 
@@ -186,7 +187,7 @@ class ScopedQuerySet(QuerySet[Any]):
         return self._visible_to is not None and self._visible_to == user.pk
 
     def _clone(self) -> Self:
-        clone = super()._clone()
+        clone = super()._clone()  # type: ignore[misc]
         clone._visible_to = self._visible_to
         return clone
 
@@ -206,7 +207,7 @@ class ScopedQuerySet(QuerySet[Any]):
         return self._combined(other, super().__xor__(other))
 
     def _combinator_query(self, combinator: str, *other_qs: Any, all: bool = False) -> Self:
-        combined = super()._combinator_query(combinator, *other_qs, all=all)
+        combined = super()._combinator_query(combinator, *other_qs, all=all)  # type: ignore[misc]
         for other in other_qs:
             combined = self._combined(other, combined)
         return combined
@@ -217,11 +218,11 @@ def scoped(queryset: _QuerySet, user: User | Any) -> _QuerySet:
     if isinstance(queryset, ScopedQuerySet):
         if queryset.is_visible_to(user):
             return queryset
-        return queryset.visible_to(user)  # type: ignore[return-value]
+        return queryset.visible_to(user)
     condition = visibility_of(queryset.model).condition(queryset.model, user)
     return queryset if condition is None else queryset.filter(condition)
 
 
 def visible_users(user: User | Any) -> QuerySet[User]:
     """The active users whose records this user may see (for owner pickers and filters)."""
-    return _users().filter(is_active=True).visible_to(user)  # type: ignore[no-any-return]
+    return _users().filter(is_active=True).visible_to(user)

@@ -49,7 +49,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
 def _edit(
     request: HttpRequest,
     *,
-    form_class: type[forms.ModelForm],  # type: ignore[type-arg]
+    form_class: type[forms.ModelForm],
     instance: models.Model | None,
     save: Callable[[dict[str, Any], Any], Any],
     title: str,

@@ -37,4 +37,4 @@ class ModelPermissions(DjangoModelPermissions):
 
     def _queryset(self, view: Any) -> QuerySet[Any]:
         model = getattr(view, "model", None) or view.get_serializer_class().Meta.model
-        return model._default_manager.all()  # type: ignore[no-any-return]
+        return model._default_manager.all()

@@ -15,7 +15,7 @@ from kehu.core.models import Change, User
 from kehu.core.roles import VIEW_CONTACT_DETAILS
 
 
-class ContactDetailsMixin(serializers.Serializer):  # type: ignore[type-arg]
+class ContactDetailsMixin(serializers.Serializer):
     """Phone and e-mail in full for those allowed to see them, masked for everyone else."""
 
     @cached_property
@@ -32,7 +32,7 @@ class ContactDetailsMixin(serializers.Serializer):  # type: ignore[type-arg]
         return data
 
 
-class ChangeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ChangeSerializer(serializers.ModelSerializer):
     actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
     )

@@ -35,7 +35,7 @@ class Writes:
     delete: Callable[..., Any] | None = None
 
 
-class KehuViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+class KehuViewSet(viewsets.GenericViewSet):
     """Every list and every record a route serves passes through its model's visibility
     (core.scopes), whether or not `get_queryset` already limited it, and every write goes to
     the services named in `writes`. It comes first among a viewset's bases, before DRF's
@@ -72,7 +72,9 @@ class KehuViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
 
     @property
     def model(self) -> type[models.Model]:
-        return self.get_serializer_class().Meta.model  # type: ignore[no-any-return]
+        serializer: Any = self.get_serializer_class()
+        model: type[models.Model] = serializer.Meta.model
+        return model
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return super().filter_queryset(scoped(queryset, self.request.user))
@@ -96,10 +98,10 @@ class KehuViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         assert self.writes.update is not None, f"{type(self).__name__} names no update service"
         data = self.write_data(serializer)
         version = version_required(data)
-        record = {self.model._meta.model_name: serializer.instance}
+        record = {str(self.model._meta.model_name): serializer.instance}
         updated = self.writes.update(actor=self.user, version=version, **record, **data)
         serializer.instance = self.written(updated)
 
     def perform_destroy(self, instance: models.Model) -> None:
         assert self.writes.delete is not None, f"{type(self).__name__} names no delete service"
-        self.writes.delete(actor=self.user, **{self.model._meta.model_name: instance})
+        self.writes.delete(actor=self.user, **{str(self.model._meta.model_name): instance})

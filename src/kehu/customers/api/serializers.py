@@ -29,7 +29,7 @@ def _dealers(*, user: Any) -> Any:
     return Customer.objects.filter(kind=CustomerKind.DEALER)
 
 
-class CustomerSerializer(ContactDetailsMixin, serializers.ModelSerializer):  # type: ignore[type-arg]
+class CustomerSerializer(ContactDetailsMixin, serializers.ModelSerializer):
     owner = username_field(required=False, allow_null=True)
     tags = TagNamesField(required=False)
     version = serializers.IntegerField(required=False, min_value=1)
@@ -48,7 +48,7 @@ class CustomerSerializer(ContactDetailsMixin, serializers.ModelSerializer):  # t
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
-class CreditSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CreditSerializer(serializers.ModelSerializer):
     """A customer's credit terms, which finance sets."""
 
     version = serializers.IntegerField(min_value=1)
@@ -63,7 +63,7 @@ def visible_customer_field(**kwargs: Any) -> VisibleRecordField:
     return VisibleRecordField(Customer, **kwargs)
 
 
-class ContactSerializer(ContactDetailsMixin, serializers.ModelSerializer):  # type: ignore[type-arg]
+class ContactSerializer(ContactDetailsMixin, serializers.ModelSerializer):
     customer = visible_customer_field()
     version = serializers.IntegerField(required=False, min_value=1)
 
@@ -73,26 +73,26 @@ class ContactSerializer(ContactDetailsMixin, serializers.ModelSerializer):  # ty
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
-class ReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
-class MergeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MergeSerializer(serializers.Serializer):
     other_id = visible_customer_field()
 
 
-class TransferSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TransferSerializer(serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField(), required=False)
     from_user = username_field(required=False)
     to_user = username_field()
     reason = serializers.CharField(max_length=500)
 
 
-class TransferResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TransferResultSerializer(serializers.Serializer):
     transferred = serializers.IntegerField()
 
 
-class ActivitySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ActivitySerializer(serializers.ModelSerializer):
     customer = visible_customer_field()
     author: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="username", read_only=True

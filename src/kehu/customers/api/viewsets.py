@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -90,10 +90,10 @@ class CustomerViewSet(
     def claim(self, request: Request, pk: str | None = None) -> Response:
         """Take the customer from the pool; 409 when someone else was first. The pool is open
         to everyone allowed to claim, whatever their scope."""
-        pooled = selectors.pool_queryset().filter(pk=pk).values_list("pk", flat=True).first()
-        if pooled is None:
-            raise NotFound(_("No such customer in the pool."))
-        return self._customer_response(services.customer_claim(actor=self.user, customer_id=pooled))
+        pooled = get_object_or_404(selectors.pool_queryset(), pk=pk)
+        return self._customer_response(
+            services.customer_claim(actor=self.user, customer_id=pooled.pk)
+        )
 
     @extend_schema(request=MergeSerializer, responses=CustomerSerializer)
     @action(detail=True, methods=["post"], permission="customers.change_customer")
