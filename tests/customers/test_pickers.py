@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from kehu.customers import services
 from kehu.customers.models import Customer
 from kehu.sales.models import Lead, LeadSource, Opportunity
-from tests.e2e.conftest import t
+from tests.texts import t
 
 pytestmark = pytest.mark.django_db
 

@@ -96,23 +96,6 @@ def switch_language(page: Any, code: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", code)
 
 
-def t(message: str, language: str = "zh-hans") -> str:
-    """`message` as Kehu shows it in `language`: what the page should say, however complete
-    the translations are when the tests run."""
-    from django.utils import translation
-
-    with translation.override(language):
-        return str(translation.gettext(message))
-
-
-def tn(singular: str, plural: str, count: int, language: str = "zh-hans") -> str:
-    """The plural-aware `t`: the form Kehu shows for `count` in `language`."""
-    from django.utils import translation
-
-    with translation.override(language):
-        return str(translation.ngettext(singular, plural, count))
-
-
 def remember_page(page: Any) -> None:
     """Mark the loaded document, so `assert_not_reloaded` can tell a partial update from a
     full page load."""

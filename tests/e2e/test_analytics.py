@@ -12,7 +12,8 @@ from kehu.analytics.demo import analytics_demo_load
 from kehu.core.models import User
 from kehu.customers.models import Customer
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import log_in, switch_language, t
+from tests.e2e.conftest import log_in, switch_language
+from tests.texts import t
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

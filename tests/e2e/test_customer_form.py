@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 from kehu.customers.models import Customer
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_not_reloaded, choose_region, log_in, remember_page, t
+from tests.e2e.conftest import assert_not_reloaded, choose_region, log_in, remember_page
+from tests.texts import t
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 from kehu.customers import services
 from kehu.sales.models import Lead, Opportunity
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import log_in, pick, switch_language, t
+from tests.e2e.conftest import log_in, pick, switch_language
+from tests.texts import t
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

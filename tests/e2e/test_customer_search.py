@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_not_reloaded, log_in, remember_page, t
+from tests.e2e.conftest import assert_not_reloaded, log_in, remember_page
+from tests.texts import t
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -16,7 +16,8 @@ from kehu.core.models import User
 from kehu.customers.models import Customer, ImportJob
 from kehu.customers.tasks import import_customers
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import log_in, switch_language, t
+from tests.e2e.conftest import log_in, switch_language
+from tests.texts import t
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -15,8 +15,9 @@ from kehu.orders import services
 from kehu.orders.models import Order
 from kehu.sales.models import Opportunity
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import log_in, log_out, t
+from tests.e2e.conftest import log_in, log_out
 from tests.e2e.orders_pages import choose_line, money
+from tests.texts import t
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 
 from kehu.core.models import User
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import log_in, t
+from tests.e2e.conftest import log_in
+from tests.texts import t
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

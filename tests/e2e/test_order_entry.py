@@ -12,8 +12,9 @@ from playwright.sync_api import expect
 from kehu.orders import services
 from kehu.orders.models import Order
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import log_in, switch_language, t
+from tests.e2e.conftest import log_in, switch_language
 from tests.e2e.orders_pages import add_spec, choose_line, money
+from tests.texts import t
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,9 +11,10 @@ from playwright.sync_api import expect
 from kehu.orders import services
 from kehu.orders.models import Order
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import SCREENSHOTS, log_in, log_out, switch_language, t
+from tests.e2e.conftest import SCREENSHOTS, log_in, log_out, switch_language
 from tests.e2e.orders_pages import choose_line, money
 from tests.orders.pdf_text import embeds_a_font, mapped_characters
+from tests.texts import t
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

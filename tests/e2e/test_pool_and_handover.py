@@ -11,15 +11,8 @@ from kehu.core.models import Role, User
 from kehu.customers import services
 from kehu.customers.models import Activity, Customer
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import (
-    assert_not_reloaded,
-    log_in,
-    log_out,
-    remember_page,
-    switch_language,
-    t,
-    tn,
-)
+from tests.e2e.conftest import assert_not_reloaded, log_in, log_out, remember_page, switch_language
+from tests.texts import t, tn
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -20,8 +20,8 @@ from tests.e2e.conftest import (
     log_in,
     remember_page,
     switch_language,
-    t,
 )
+from tests.texts import t
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,7 +13,8 @@ from kehu.customers import services as customer_services
 from kehu.sales import services
 from kehu.sales.models import Decision, Opportunity, Stage
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import log_in, switch_language, t
+from tests.e2e.conftest import log_in, switch_language
+from tests.texts import t
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 from kehu.core.models import Role, User
 from kehu.customers import services
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import log_in, switch_language, t
+from tests.e2e.conftest import log_in, switch_language
+from tests.texts import t
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

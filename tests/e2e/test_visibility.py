@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import log_in, t
+from tests.e2e.conftest import log_in
+from tests.texts import t
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from kehu.customers.models import Customer
 from kehu.sales import services
 from kehu.sales.models import Lead, LeadSource, Opportunity
-from tests.e2e.conftest import t
 from tests.sales.conftest import source, stage
+from tests.texts import t
 
 pytestmark = pytest.mark.django_db
 
