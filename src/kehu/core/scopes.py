@@ -12,8 +12,9 @@ so a route cannot forget it, and a model that declares no visibility cannot be s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeAlias, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -21,6 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from kehu.core.models import User
+
+# Whoever asks: a Kehu user, or a visitor who has not logged in (who sees nothing).
+Reader: TypeAlias = "User | AnonymousUser"
 
 _QuerySet = TypeVar("_QuerySet", bound=QuerySet[Any])
 
@@ -53,16 +57,16 @@ def subordinate_ids(user: User) -> set[int]:
     return seen
 
 
-def user_scope(user: User | Any) -> str:
+def user_scope(user: Reader) -> str:
     """The user's data scope; "" for a user who may see nothing (anonymous or inactive)."""
-    if not user.is_authenticated or not user.is_active:
+    if isinstance(user, AnonymousUser) or not user.is_active:
         return ""
     if user.is_superuser:
         return DataScope.ALL
     return str(user.role.data_scope) if user.role else DataScope.OWN
 
 
-def owner_filter(user: User | Any, owner_field: str = "owner") -> Q | None:
+def owner_filter(user: Reader, owner_field: str = "owner") -> Q | None:
     """The condition on `owner_field` (a path to a user; "" for users themselves) that limits
     records to the user's data scope.
 
@@ -75,7 +79,7 @@ def owner_filter(user: User | Any, owner_field: str = "owner") -> Q | None:
     scope = user_scope(user)
     if scope == DataScope.ALL:
         return None
-    if not scope:
+    if not scope or isinstance(user, AnonymousUser):
         return Q(pk__in=[])
     department = user.department
     if scope == DataScope.SUBORDINATES:
@@ -117,12 +121,12 @@ class Visibility:
         self.paths = paths
         self.rules = tuple(rules)
 
-    def condition(self, model: type[models.Model], user: User | Any) -> Q | None:
+    def condition(self, model: type[models.Model], user: Reader) -> Q | None:
         """The rows of `model` that `user` may see; None for all of them."""
         scope = user_scope(user)
         if scope == DataScope.ALL:
             return None
-        if not scope:
+        if not scope or isinstance(user, AnonymousUser):
             return Q(pk__in=[])
         parts = [self._on_path(model, user, path) for path in self.paths]
         parts += [rule(user) for rule in self.rules]
@@ -133,7 +137,7 @@ class Visibility:
         return condition
 
     @staticmethod
-    def _on_path(model: type[models.Model], user: User | Any, path: str) -> Q | None:
+    def _on_path(model: type[models.Model], user: Reader, path: str) -> Q | None:
         condition = owner_filter(user, path)
         if condition is None or not _crosses_many(model, path):
             return condition
@@ -144,7 +148,7 @@ class Everyone(Visibility):
     """Rows every active user may see, as far as their role lets them see the model at all
     (products, stages, lead sources): the permission decides, not the row."""
 
-    def condition(self, model: type[models.Model], user: User | Any) -> Q | None:
+    def condition(self, model: type[models.Model], user: Reader) -> Q | None:
         return None if user_scope(user) else Q(pk__in=[])
 
 
@@ -154,7 +158,7 @@ class Own(Visibility):
     def __init__(self, path: str) -> None:
         super().__init__(path)
 
-    def condition(self, model: type[models.Model], user: User | Any) -> Q | None:
+    def condition(self, model: type[models.Model], user: Reader) -> Q | None:
         if not user_scope(user):
             return Q(pk__in=[])
         return Q(**{f"{self.paths[0]}__pk": user.pk})
@@ -176,14 +180,14 @@ class ScopedQuerySet(QuerySet[Any]):
 
     _visible_to: int | None = None
 
-    def visible_to(self, user: User | Any) -> Self:
+    def visible_to(self, user: Reader) -> Self:
         """The rows `user` may see, by the model's visibility."""
         condition = visibility_of(self.model).condition(self.model, user)
         limited = self._chain() if condition is None else self.filter(condition)  # type: ignore[attr-defined]
         limited._visible_to = user.pk if user_scope(user) else None
         return limited
 
-    def is_visible_to(self, user: User | Any) -> bool:
+    def is_visible_to(self, user: Reader) -> bool:
         return self._visible_to is not None and self._visible_to == user.pk
 
     def _clone(self) -> Self:
@@ -213,7 +217,7 @@ class ScopedQuerySet(QuerySet[Any]):
         return combined
 
 
-def scoped(queryset: _QuerySet, user: User | Any) -> _QuerySet:
+def scoped(queryset: _QuerySet, user: Reader) -> _QuerySet:
     """`queryset` limited to what `user` may see, unless it already is."""
     if isinstance(queryset, ScopedQuerySet):
         if queryset.is_visible_to(user):
@@ -223,6 +227,6 @@ def scoped(queryset: _QuerySet, user: User | Any) -> _QuerySet:
     return queryset if condition is None else queryset.filter(condition)
 
 
-def visible_users(user: User | Any) -> QuerySet[User]:
+def visible_users(user: Reader) -> QuerySet[User]:
     """The active users whose records this user may see (for owner pickers and filters)."""
     return _users().filter(is_active=True).visible_to(user)

@@ -7,20 +7,21 @@ from typing import Any
 from django import template
 
 from kehu.core.contact_details import email_mask, phone_display, phone_mask
+from kehu.core.models import User
 from kehu.core.roles import VIEW_CONTACT_DETAILS
 
 register = template.Library()
 
 
 @register.filter
-def phone_for(value: str, user: Any) -> str:
+def phone_for(value: str, user: User) -> str:
     if not value:
         return ""
     return phone_display(value) if user.has_perm(VIEW_CONTACT_DETAILS) else phone_mask(value)
 
 
 @register.filter
-def email_for(value: str, user: Any) -> str:
+def email_for(value: str, user: User) -> str:
     if not value:
         return ""
     return value if user.has_perm(VIEW_CONTACT_DETAILS) else email_mask(value)

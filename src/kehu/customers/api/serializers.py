@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.db.models import QuerySet
 from rest_framework import serializers
 
 from kehu.core.api.fields import VisibleRecordField, username_field
 from kehu.core.api.serializers import ContactDetailsMixin
+from kehu.core.models import User
 from kehu.customers import selectors, services
 from kehu.customers.models import Activity, Contact, Customer, CustomerKind
 
@@ -25,7 +27,7 @@ class TagNamesField(serializers.ListField):
         return data
 
 
-def _dealers(*, user: Any) -> Any:
+def _dealers(*, user: User) -> QuerySet[Customer]:
     return Customer.objects.filter(kind=CustomerKind.DEALER)
 
 
