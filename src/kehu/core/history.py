@@ -7,7 +7,8 @@ the stages a person set by hand) sees the bulk paths' rows as well as the single
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,6 +111,35 @@ def record_creation(
         target=target,
         action=ChangeAction.CREATE,
         changes=creation_changes(snapshot(target, fields)),
+        customer_id=customer_id,
+    )
+
+
+def record_deletion(
+    *, actor: User | None, target: models.Model, fields: list[str], customer_id: int | None
+) -> None:
+    """History for a record about to be removed: its filled-in fields."""
+    change_record(
+        actor=actor,
+        target=target,
+        action=ChangeAction.DELETE,
+        changes=deletion_changes(snapshot(target, fields)),
+        customer_id=customer_id,
+    )
+
+
+@contextmanager
+def recording_update(
+    *, actor: User | None, target: models.Model, fields: list[str], customer_id: int | None
+) -> Iterator[None]:
+    """History for the edit the block makes to `target`: the `fields` it changed."""
+    before = snapshot(target, fields)
+    yield
+    record_update(
+        actor=actor,
+        target=target,
+        before=before,
+        after=snapshot(target, fields),
         customer_id=customer_id,
     )
 
@@ -249,5 +279,9 @@ __all__ = [
     "deletion_changes",
     "diff",
     "history_entries",
+    "record_creation",
+    "record_deletion",
+    "record_update",
+    "recording_update",
     "snapshot",
 ]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 
 from kehu.core.models import User
@@ -33,6 +34,16 @@ class Writes:
     create: Callable[..., Any] | None = None
     update: Callable[..., Any] | None = None
     delete: Callable[..., Any] | None = None
+
+    @classmethod
+    def named(cls, services: ModuleType, record: str) -> Writes:
+        """The record's services by their names: `<record>_create`, `_update`, `_delete`."""
+        return cls(
+            *(
+                getattr(services, f"{record}_{verb}", None)
+                for verb in ("create", "update", "delete")
+            )
+        )
 
 
 class KehuViewSet(viewsets.GenericViewSet):
@@ -105,3 +116,17 @@ class KehuViewSet(viewsets.GenericViewSet):
     def perform_destroy(self, instance: models.Model) -> None:
         assert self.writes.delete is not None, f"{type(self).__name__} names no delete service"
         self.writes.delete(actor=self.user, **{str(self.model._meta.model_name): instance})
+
+
+class RecordViewSet(
+    KehuViewSet,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+):
+    """A record's routes: list, create, read, change (PATCH, naming the version read) and
+    delete; a record that may not be deleted leaves "delete" out of `http_method_names`."""
+
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]

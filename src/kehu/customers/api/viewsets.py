@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kehu.core.api.serializers import ChangeSerializer
-from kehu.core.api.viewsets import KehuViewSet, Writes, version_required
+from kehu.core.api.viewsets import KehuViewSet, RecordViewSet, Writes, version_required
 from kehu.customers import selectors, services
 from kehu.customers.api.serializers import (
     ActivitySerializer,
@@ -29,27 +29,13 @@ from kehu.customers.api.serializers import (
 )
 from kehu.customers.models import CHANGE_CREDIT, Activity, Contact, Customer
 
-EDITABLE = ["get", "post", "patch", "delete", "head", "options"]
 
-
-class CustomerViewSet(
-    KehuViewSet,
-    mixins.CreateModelMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-):
+class CustomerViewSet(RecordViewSet):
     serializer_class = CustomerSerializer
     filterset_class = CustomerFilter
     ordering_fields = ["name", "created_at", "updated_at", "credit_limit"]
     ordering = ["-updated_at", "-id"]
-    http_method_names = EDITABLE
-    writes = Writes(
-        create=services.customer_create,
-        update=services.customer_update,
-        delete=services.customer_delete,
-    )
+    writes = Writes.named(services, "customer")
 
     def get_queryset(self) -> QuerySet[Customer]:
         return selectors.with_tags(
@@ -148,30 +134,18 @@ class ActivityViewSet(
     filterset_fields = ["customer", "kind"]
     ordering_fields = ["at", "created_at"]
     ordering = ["-at", "-id"]
-    writes = Writes(create=services.activity_create)
+    writes = Writes.named(services, "activity")
 
     def get_queryset(self) -> QuerySet[Activity]:
         return selectors.activity_queryset(user=self.user)
 
 
-class ContactViewSet(
-    KehuViewSet,
-    mixins.CreateModelMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-):
+class ContactViewSet(RecordViewSet):
     serializer_class = ContactSerializer
     filterset_fields = ["customer", "decision_role", "is_primary"]
     ordering_fields = ["name", "created_at", "updated_at"]
     ordering = ["name", "id"]
-    http_method_names = EDITABLE
-    writes = Writes(
-        create=services.contact_create,
-        update=services.contact_update,
-        delete=services.contact_delete,
-    )
+    writes = Writes.named(services, "contact")
 
     def get_queryset(self) -> QuerySet[Contact]:
         contacts = selectors.contact_queryset(user=self.user)

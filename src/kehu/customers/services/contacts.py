@@ -9,15 +9,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from kehu.core.history import (
-    ChangeAction,
-    actor_or_none,
-    change_record,
-    creation_changes,
-    deletion_changes,
-    record_update,
-    snapshot,
-)
+from kehu.core.history import actor_or_none, record_creation, record_deletion, recording_update
 from kehu.core.locking import save_versioned
 from kehu.core.models import User
 from kehu.core.records import fields_assign
@@ -26,10 +18,6 @@ from kehu.customers.selectors import activities_about
 from kehu.customers.services.customers import SEARCH_KEYS, search_pairs_refresh
 
 CONTACT_FIELDS = ["name", "title", "phone", "email", "decision_role", "is_primary", "notes"]
-
-
-def _contact_state(contact: Contact) -> dict[str, Any]:
-    return snapshot(contact, CONTACT_FIELDS)
 
 
 def _only_one_primary(contact: Contact) -> None:
@@ -47,43 +35,29 @@ def contact_create(*, actor: User | None, customer: Customer, **fields: Any) -> 
     contact.save()
     _only_one_primary(contact)
     search_pairs_refresh(customer.pk)
-    change_record(
-        actor=actor,
-        target=contact,
-        action=ChangeAction.CREATE,
-        changes=creation_changes(_contact_state(contact)),
-        customer_id=customer.pk,
-    )
+    record_creation(actor=actor, target=contact, fields=CONTACT_FIELDS, customer_id=customer.pk)
     return contact
 
 
 @transaction.atomic
 def contact_update(*, actor: User | None, contact: Contact, version: int, **fields: Any) -> Contact:
-    before = _contact_state(contact)
-    fields_assign(contact, fields, CONTACT_FIELDS, actor=actor)
-    contact.full_clean()
-    save_versioned(contact, expected_version=version, fields=[*CONTACT_FIELDS, *SEARCH_KEYS])
-    _only_one_primary(contact)
-    if contact.name != before["name"]:
-        search_pairs_refresh(contact.customer_id)
-    record_update(
-        actor=actor,
-        target=contact,
-        before=before,
-        after=_contact_state(contact),
-        customer_id=contact.customer_id,
-    )
+    old_name = contact.name
+    with recording_update(
+        actor=actor, target=contact, fields=CONTACT_FIELDS, customer_id=contact.customer_id
+    ):
+        fields_assign(contact, fields, CONTACT_FIELDS, actor=actor)
+        contact.full_clean()
+        save_versioned(contact, expected_version=version, fields=[*CONTACT_FIELDS, *SEARCH_KEYS])
+        _only_one_primary(contact)
+        if contact.name != old_name:
+            search_pairs_refresh(contact.customer_id)
     return contact
 
 
 @transaction.atomic
 def contact_delete(*, actor: User | None, contact: Contact) -> None:
-    change_record(
-        actor=actor,
-        target=contact,
-        action=ChangeAction.DELETE,
-        changes=deletion_changes(_contact_state(contact)),
-        customer_id=contact.customer_id,
+    record_deletion(
+        actor=actor, target=contact, fields=CONTACT_FIELDS, customer_id=contact.customer_id
     )
     contact.delete()
     search_pairs_refresh(contact.customer_id)

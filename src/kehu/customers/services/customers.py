@@ -13,12 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehu.core.history import (
-    ChangeAction,
     actor_or_none,
-    change_record,
-    creation_changes,
-    deletion_changes,
-    record_update,
+    record_creation,
+    record_deletion,
+    recording_update,
     snapshot,
 )
 from kehu.core.locking import save_versioned
@@ -75,9 +73,12 @@ def tags_from_names(names: Iterable[str]) -> list[Tag]:
     return [Tag.objects.get_or_create(name=name)[0] for name in cleaned]
 
 
+# The customer's fields as its history keeps them.
+CUSTOMER_HISTORY = [*CUSTOMER_FIELDS, "tags"]
+
+
 def customer_state(customer: Customer) -> dict[str, Any]:
-    """The customer's fields as its history keeps them."""
-    return snapshot(customer, [*CUSTOMER_FIELDS, "tags"])
+    return snapshot(customer, CUSTOMER_HISTORY)
 
 
 @transaction.atomic
@@ -91,13 +92,7 @@ def customer_create(*, actor: User | None, tags: Iterable[str] = (), **fields: A
     customer.owner_since = timezone.now() if customer.owner_id else None
     customer.save()
     customer.tags.set(tags_from_names(tags))
-    change_record(
-        actor=actor,
-        target=customer,
-        action=ChangeAction.CREATE,
-        changes=creation_changes(customer_state(customer)),
-        customer_id=customer.pk,
-    )
+    record_creation(actor=actor, target=customer, fields=CUSTOMER_HISTORY, customer_id=customer.pk)
     return customer
 
 
@@ -111,39 +106,28 @@ def customer_update(
     **fields: Any,
 ) -> Customer:
     """Apply `fields` to a customer read at `version`; a stale version raises VersionConflict."""
-    before = customer_state(customer)
-    previous_owner_id = customer.owner_id
-    fields_assign(customer, fields, CUSTOMER_FIELDS, actor=actor)
-    if customer.owner_id != previous_owner_id:
-        check_assignable(actor=actor, owner=customer.owner)
-        customer.owner_since = timezone.now() if customer.owner_id else None
-    if "dealer" in fields:
-        check_dealer(actor=actor, customer=customer)
-    customer.full_clean()
-    locked(customer.pk).values_list("pk").get()
-    customer.name_grams = search_pairs(customer.pk, customer.name, customer.name_initials)
-    save_versioned(customer, expected_version=version, fields=CUSTOMER_WRITTEN)
-    if tags is not None:
-        customer.tags.set(tags_from_names(tags))
-    record_update(
-        actor=actor,
-        target=customer,
-        before=before,
-        after=customer_state(customer),
-        customer_id=customer.pk,
-    )
+    with recording_update(
+        actor=actor, target=customer, fields=CUSTOMER_HISTORY, customer_id=customer.pk
+    ):
+        previous_owner_id = customer.owner_id
+        fields_assign(customer, fields, CUSTOMER_FIELDS, actor=actor)
+        if customer.owner_id != previous_owner_id:
+            check_assignable(actor=actor, owner=customer.owner)
+            customer.owner_since = timezone.now() if customer.owner_id else None
+        if "dealer" in fields:
+            check_dealer(actor=actor, customer=customer)
+        customer.full_clean()
+        locked(customer.pk).values_list("pk").get()
+        customer.name_grams = search_pairs(customer.pk, customer.name, customer.name_initials)
+        save_versioned(customer, expected_version=version, fields=CUSTOMER_WRITTEN)
+        if tags is not None:
+            customer.tags.set(tags_from_names(tags))
     return customer
 
 
 @transaction.atomic
 def customer_delete(*, actor: User | None, customer: Customer) -> None:
-    change_record(
-        actor=actor,
-        target=customer,
-        action=ChangeAction.DELETE,
-        changes=deletion_changes(customer_state(customer)),
-        customer_id=customer.pk,
-    )
+    record_deletion(actor=actor, target=customer, fields=CUSTOMER_HISTORY, customer_id=customer.pk)
     customer.delete()
 
 
