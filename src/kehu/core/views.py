@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kehu.core import selectors, services
 from kehu.core.forms import DepartmentForm, RoleForm, UserForm
 from kehu.core.models import Department, Role, User
-from kehu.core.pages import LOGGED_IN, READS, WRITES, page
+from kehu.core.pages import LOGGED_IN, READS, WRITES, UserRequest, page
 from kehu.core.registry import panels_render
 from kehu.core.roles import MANAGE_ORGANISATION
 
@@ -24,118 +26,96 @@ EDITS = (*READS, *WRITES)
 
 
 @page(LOGGED_IN)
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: UserRequest) -> HttpResponse:
     """The user's day: the cards each app puts on the home page (the "home" panels)."""
     return render(request, "core/home.html", {"panels": panels_render("home", request)})
 
 
 @page(MANAGE_ORGANISATION)
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: UserRequest) -> HttpResponse:
     return render(request, "core/user_list.html", {"users": selectors.user_list()})
 
 
 @page(MANAGE_ORGANISATION)
-def department_list(request: HttpRequest) -> HttpResponse:
+def department_list(request: UserRequest) -> HttpResponse:
     return render(
         request, "core/department_list.html", {"departments": selectors.department_list()}
     )
 
 
 @page(MANAGE_ORGANISATION)
-def role_list(request: HttpRequest) -> HttpResponse:
+def role_list(request: UserRequest) -> HttpResponse:
     return render(request, "core/role_list.html", {"roles": selectors.role_list()})
 
 
-def _edit(
-    request: HttpRequest,
-    *,
-    form_class: type[forms.ModelForm],
-    instance: models.Model | None,
-    save: Callable[[dict[str, Any], Any], Any],
-    title: str,
-    done_url: str,
-) -> HttpResponse:
-    """The one flow of every organisation form: validate, call the service, report field errors.
+@dataclass(frozen=True)
+class _Editor:
+    """The one flow of every organisation form: validate, call the service, report field
+    errors. The model's own rules run in the form (all field errors at once) and again in
+    the service, which is the one that writes; both report through the same messages."""
 
-    The model's own rules run in the form (all field errors at once) and again in the
-    service, which is the one that writes; both report through the same messages.
-    """
-    form = form_class(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data, instance)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(done_url)
-    return render(
-        request, "core/org_form.html", {"form": form, "title": title, "cancel_url": done_url}
-    )
+    form_class: type[forms.ModelForm[Any]]
+    save: Callable[[dict[str, Any], Any], Any]
+    new_title: Any
+    edit_title: Any
+    done_url: str
+
+    def respond(self, request: UserRequest, record: models.Model | None) -> HttpResponse:
+        form = self.form_class(request.POST or None, instance=record)
+        if request.method == "POST" and form.is_valid():
+            try:
+                self.save(form.cleaned_data, record)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(self.done_url)
+        title = self.edit_title if record else self.new_title
+        context = {"form": form, "title": title, "cancel_url": self.done_url}
+        return render(request, "core/org_form.html", context)
+
+
+def _pages(
+    model: type[models.Model], editor: _Editor
+) -> tuple[Callable[..., HttpResponseBase], Callable[..., HttpResponseBase]]:
+    """The "new" and "edit" pages of one kind of organisation record."""
+    name = str(model._meta.model_name)
+
+    @page(MANAGE_ORGANISATION, methods=EDITS)
+    def new(request: UserRequest) -> HttpResponse:
+        return editor.respond(request, None)
+
+    @page(MANAGE_ORGANISATION, methods=EDITS, **{name: model})
+    def edit(request: UserRequest, **records: models.Model) -> HttpResponse:
+        return editor.respond(request, records[name])
+
+    return new, edit
 
 
 def _save_user(data: dict[str, Any], user: User | None) -> User:
     return services.user_save(user=user, password=data.pop("password") or None, **data)
 
 
-def _user_form(request: HttpRequest, user: User | None) -> HttpResponse:
-    return _edit(
-        request,
-        form_class=UserForm,
-        instance=user,
-        save=_save_user,
-        title=_("Edit user") if user else _("New user"),
-        done_url="core:users",
-    )
-
-
-@page(MANAGE_ORGANISATION, methods=EDITS)
-def user_new(request: HttpRequest) -> HttpResponse:
-    return _user_form(request, None)
-
-
-@page(MANAGE_ORGANISATION, methods=EDITS, user=User)
-def user_edit(request: HttpRequest, user: User) -> HttpResponse:
-    return _user_form(request, user)
-
-
-def _department_form(request: HttpRequest, department: Department | None) -> HttpResponse:
-    return _edit(
-        request,
-        form_class=DepartmentForm,
-        instance=department,
-        save=lambda data, d: services.department_save(department=d, **data),
-        title=_("Edit department") if department else _("New department"),
-        done_url="core:departments",
-    )
-
-
-@page(MANAGE_ORGANISATION, methods=EDITS)
-def department_new(request: HttpRequest) -> HttpResponse:
-    return _department_form(request, None)
-
-
-@page(MANAGE_ORGANISATION, methods=EDITS, department=Department)
-def department_edit(request: HttpRequest, department: Department) -> HttpResponse:
-    return _department_form(request, department)
-
-
-def _role_form(request: HttpRequest, role: Role | None) -> HttpResponse:
-    return _edit(
-        request,
-        form_class=RoleForm,
-        instance=role,
-        save=lambda data, r: services.role_save(role=r, **data),
-        title=_("Edit role") if role else _("New role"),
-        done_url="core:roles",
-    )
-
-
-@page(MANAGE_ORGANISATION, methods=EDITS)
-def role_new(request: HttpRequest) -> HttpResponse:
-    return _role_form(request, None)
-
-
-@page(MANAGE_ORGANISATION, methods=EDITS, role=Role)
-def role_edit(request: HttpRequest, role: Role) -> HttpResponse:
-    return _role_form(request, role)
+user_new, user_edit = _pages(
+    User, _Editor(UserForm, _save_user, _lazy("New user"), _lazy("Edit user"), "core:users")
+)
+department_new, department_edit = _pages(
+    Department,
+    _Editor(
+        DepartmentForm,
+        lambda data, d: services.department_save(department=d, **data),
+        _lazy("New department"),
+        _lazy("Edit department"),
+        "core:departments",
+    ),
+)
+role_new, role_edit = _pages(
+    Role,
+    _Editor(
+        RoleForm,
+        lambda data, r: services.role_save(role=r, **data),
+        _lazy("New role"),
+        _lazy("Edit role"),
+        "core:roles",
+    ),
+)
