@@ -68,6 +68,18 @@ class ImportJob(KehuModel):
         return self.original_name
 
     @property
+    def is_running(self) -> bool:
+        return self.status == ImportStatus.RUNNING
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ImportStatus.DONE
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == ImportStatus.FAILED
+
+    @property
     def stalled(self) -> bool:
         """Running, but not moved for longer than any batch takes: its worker died, or no
         worker is running."""

@@ -228,6 +228,20 @@ class Customer(Record, Party):
     def field_problems(self) -> dict[str, str]:
         return region_problems(self.province, self.city, self.district)
 
+    @property
+    def place(self) -> str:
+        """The province and city, the city left out where it is the province (北京市)."""
+        city = self.city if self.city and self.city != self.province else ""
+        return " · ".join(part for part in (self.province, city) if part)
+
+    @property
+    def is_individual(self) -> bool:
+        return self.kind == CustomerKind.INDIVIDUAL
+
+    @property
+    def is_dealer(self) -> bool:
+        return self.kind == CustomerKind.DEALER
+
     def clean(self) -> None:
         self.province, self.city, self.district = region_resolve(
             self.province, self.city, self.district
