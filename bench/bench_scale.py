@@ -903,12 +903,12 @@ def _measure_user(
 # The run ---------------------------------------------------------------------------------
 
 
-def _databases(which: str, customers: int) -> list[Database]:
+def _databases(which: str, customers: int, postgres_name: str | None) -> list[Database]:
     chosen: list[Database] = []
     if which in ("sqlite", "both"):
         chosen.append(Sqlite(BENCH_DIR / f"scale-{customers}.sqlite3"))
     if which in ("postgres", "both"):
-        chosen.append(Postgres(f"kehu_bench_{customers}"))
+        chosen.append(Postgres(postgres_name or f"kehu_bench_{customers}"))
     return chosen
 
 
@@ -959,6 +959,11 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--import-seconds", type=float, default=300.0)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument(
+        "--postgres-name",
+        help="the PostgreSQL database that holds the company (default kehu_bench_<customers>):"
+        " a copy of it lets two versions of Kehu be measured on the same data",
+    )
     parser.add_argument("--child", choices=["users", "tokens"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -969,7 +974,7 @@ def main(argv: list[str]) -> None:
     names = _names()
     csv_path = _import_file(args.import_rows, names)
     print(f"{os.cpu_count()} cores; `kehu serve` with {args.workers} workers on 127.0.0.1")
-    for database in _databases(args.database, args.customers):
+    for database in _databases(args.database, args.customers, args.postgres_name):
         _report(database, args, names, csv_path)
 
 
