@@ -16,6 +16,7 @@ from kehu.core.scopes import DataScope, Everyone, ScopedQuerySet, Visibility
 __all__ = [
     "Authored",
     "Change",
+    "Created",
     "DataScope",
     "Department",
     "KehuModel",
@@ -38,8 +39,14 @@ class KehuModel(models.Model):
         abstract = True
 
 
-class Timestamped(models.Model):
+class Created(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Timestamped(Created):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

@@ -12,13 +12,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kehu.core.models import KehuModel
+from kehu.core.models import Created, KehuModel
 from kehu.core.scopes import Visibility
 from kehu.customers.models.choices import ActivityKind
 from kehu.customers.models.parties import Customer
 
 
-class Activity(KehuModel):
+class Activity(KehuModel, Created):
     """A follow-up with a customer, or about a record of another app (`regarding`: a lead
     before it is converted): what happened, when, and who did it.
 
@@ -55,7 +55,6 @@ class Activity(KehuModel):
     )
     subject = models.CharField(_("subject"), max_length=200)
     notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from kehu.core.models import KehuModel
+from kehu.core.models import Authored, Created, KehuModel
 from kehu.core.scopes import Own, Visibility
 from kehu.customers.models.choices import ImportStatus, OnDuplicate
 
@@ -17,7 +17,7 @@ from kehu.customers.models.choices import ImportStatus, OnDuplicate
 IMPORT_STALLED_AFTER = timedelta(minutes=5)
 
 
-class ImportJob(KehuModel):
+class ImportJob(KehuModel, Authored, Created):
     """One import of a customer file: its settings, its progress and its outcome.
 
     `rows_done` is advanced in the same transaction as each batch it covers, so a killed
@@ -27,10 +27,6 @@ class ImportJob(KehuModel):
     # An import is its maker's own: the file may hold what nobody else should read.
     visibility: ClassVar[Visibility] = Own("created_by")
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     file = models.FileField(upload_to="imports/%Y/%m/")
     original_name = models.CharField(max_length=255)
