@@ -22,13 +22,13 @@ from typing import Any
 import polars as pl
 from django.utils.translation import gettext as _
 
-from kehu.analytics.ahp import ahp_weights
-from kehu.analytics.clv import lifetime_value
-from kehu.analytics.kpi import monthly_kpis
-from kehu.analytics.mle import FitError
-from kehu.analytics.pareto import abc_analysis
-from kehu.analytics.rfm import rfm_table
-from kehu.analytics.transactions import CUSTOMER, parse_date, read_transactions
+from kehu.analytics.maths.ahp import ahp_weights
+from kehu.analytics.maths.clv import lifetime_value
+from kehu.analytics.maths.errors import FitError
+from kehu.analytics.maths.kpi import monthly_kpis
+from kehu.analytics.maths.pareto import abc_analysis
+from kehu.analytics.maths.rfm import rfm_table
+from kehu.analytics.maths.transactions import CUSTOMER, parse_date, read_transactions
 
 Row = dict[str, Any]
 Columns = Sequence[tuple[str, str]]  # (field, format spec)
@@ -217,7 +217,7 @@ def _clv(args: argparse.Namespace) -> int:
 @_user_errors()
 def _churn(args: argparse.Namespace) -> int:
     # scikit-learn takes a second to import: only the command that needs it pays for it.
-    from kehu.analytics.churn import churn_report, render_reason
+    from kehu.analytics.maths.churn import churn_report, render_reason
 
     transactions = _transactions(args)
     extra = _read_features(args.features) if args.features else None

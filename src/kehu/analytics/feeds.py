@@ -12,8 +12,8 @@ from typing import Final
 import polars as pl
 from django.db.models import QuerySet
 
+from kehu.analytics.maths.transactions import CUSTOMER
 from kehu.analytics.models import Purchase
-from kehu.analytics.transactions import CUSTOMER
 from kehu.customers.models import Customer
 
 CHUNK: Final = 50_000
@@ -22,7 +22,7 @@ SCHEMA: Final = {CUSTOMER: pl.String, "date": pl.Date, "amount": pl.Float64}
 
 def purchases_frame(*, customers: QuerySet[Customer] | None = None) -> pl.DataFrame:
     """customer_id (the Customer's id as text), date, amount of every purchase, or of those of
-    `customers` — the validated transaction frame of `kehu.analytics.transactions`."""
+    `customers` — the validated transaction frame of `kehu.analytics.maths.transactions`."""
     purchases = Purchase.objects.all()
     if customers is not None:
         purchases = purchases.filter(customer__in=customers.values("pk"))

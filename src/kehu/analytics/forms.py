@@ -10,8 +10,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext as _
 
-from kehu.analytics.ahp import AHPResult, ahp_weights
 from kehu.analytics.labels import criterion_label, indicator_label
+from kehu.analytics.maths.ahp import AHPResult, ahp_weights
 
 TOP = "criteria"
 SCALE = (Fraction(1, 9), Fraction(9))  # Saaty's 1–9 scale and its reciprocals

@@ -34,7 +34,7 @@ INDICATORS: dict[str, Promise] = {
     "spend_trend": _("Spend trend"),
 }
 
-# Churn reason codes (kehu.analytics.churn: feature + _high/_low, every behaviour feature in
+# Churn reason codes (kehu.analytics.maths.churn: feature + _high/_low, every behaviour feature in
 # both directions) as sentences. `value` and
 # `typical` arrive already formatted for the reader's locale.
 REASONS: dict[str, Promise] = {

@@ -21,7 +21,7 @@ from kehu.customers.models import Customer, LifecycleStage, RelationshipLevel
 
 
 class Segment(models.TextChoices):
-    """The RFM segments of `kehu.analytics.rfm.SEGMENT_RULES`, best first."""
+    """The RFM segments of `kehu.analytics.maths.rfm.SEGMENT_RULES`, best first."""
 
     CHAMPIONS = "champions", _("Champions")
     LOYAL = "loyal", _("Loyal")
@@ -139,7 +139,8 @@ class CustomerScore(KehuModel):
     probability_alive = models.FloatField(_("probability still a customer"), null=True)
     clv = models.DecimalField(_("lifetime value"), max_digits=16, decimal_places=2, null=True)
     churn_probability = models.FloatField(_("churn risk"), null=True)
-    # [{code, feature, value, typical, contribution}] from kehu.analytics.churn, largest first.
+    # [{code, feature, value, typical, contribution}] from kehu.analytics.maths.churn, largest
+    # first.
     churn_reasons = models.JSONField(default=list)
     score = models.FloatField(_("score"), null=True)
     grade = models.CharField(_("grade"), max_length=10, blank=True)
@@ -191,7 +192,7 @@ class StageOverride(models.Model):
 class Scorecard(models.Model):
     """The customer scorecard: criteria, indicators, AHP comparisons and grade cut-offs.
 
-    `config` has the shape of `kehu.analytics.scorecard.DEFAULT_SCORECARD`, which applies
+    `config` has the shape of `kehu.analytics.maths.scorecard.DEFAULT_SCORECARD`, which applies
     while no scorecard has been saved.
     """
 

@@ -15,10 +15,10 @@ from django.db.models import Avg, Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from kehu.analytics import feeds
-from kehu.analytics.kpi import monthly_kpis
+from kehu.analytics.maths.kpi import monthly_kpis
+from kehu.analytics.maths.scorecard import DEFAULT_SCORECARD
+from kehu.analytics.maths.scores import CHURN_HORIZON_DAYS, CHURN_THRESHOLD
 from kehu.analytics.models import AbcClass, AnalyticsRun, CustomerScore, Scorecard, Segment
-from kehu.analytics.scorecard import DEFAULT_SCORECARD
-from kehu.analytics.scores import CHURN_HORIZON_DAYS, CHURN_THRESHOLD
 from kehu.customers.models import Customer
 from kehu.customers.selectors import customer_queryset
 
@@ -216,7 +216,7 @@ def profit_rules(*, user: Any) -> tuple[list[ProfitRuleRow], float | None]:
     as readable rules with translated attribute names and values; and the contribution from
     which a customer counts as high. Empty when there is too little to explain."""
     # scikit-learn loads only for the page that grows a tree.
-    from kehu.analytics.profit_tree import ProfitTreeError, profit_tree
+    from kehu.analytics.maths.profit_tree import ProfitTreeError, profit_tree
 
     rows = list(
         score_queryset(user=user)

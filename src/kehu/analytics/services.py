@@ -20,8 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehu.analytics import feeds
-from kehu.analytics.ahp import CONSISTENCY_LIMIT, AHPError, ahp_weights
 from kehu.analytics.labels import criterion_label
+from kehu.analytics.maths.ahp import CONSISTENCY_LIMIT, AHPError, ahp_weights
+from kehu.analytics.maths.scorecard import ScorecardError, scorecard_from_dict
+from kehu.analytics.maths.scores import ScoresResult, customer_scores
+from kehu.analytics.maths.transactions import CUSTOMER, TransactionsError, check_transactions
 from kehu.analytics.models import (
     AnalyticsRun,
     CustomerScore,
@@ -30,10 +33,7 @@ from kehu.analytics.models import (
     Scorecard,
     StageOverride,
 )
-from kehu.analytics.scorecard import ScorecardError, scorecard_from_dict
-from kehu.analytics.scores import ScoresResult, customer_scores
 from kehu.analytics.selectors import scorecard_config
-from kehu.analytics.transactions import CUSTOMER, TransactionsError, check_transactions
 from kehu.core.history import actor_or_none, change_records_bulk
 from kehu.core.models import ChangeAction
 from kehu.customers.models import Customer

@@ -2,9 +2,10 @@
 
 RFM and segment, ABC class and share of sales, lifecycle stage and relationship level, BG/NBD +
 Gamma-Gamma lifetime value, churn probability with reasons, and the scorecard. Like the
-modules it composes it is free of Django; `services.scores_recompute` feeds it and stores
-the result. A model that cannot be fitted on the data (too little history, no repeat buyers)
-leaves its columns null and says why in `details`, instead of failing the whole run.
+modules it composes it is free of Django; `kehu.analytics.services.scores_recompute` feeds
+it and stores the result. A model that cannot be fitted on the data (too little history, no
+repeat buyers) leaves its columns null and says why in `details`, instead of failing the
+whole run.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from typing import Any, Final
 
 import polars as pl
 
-from kehu.analytics.churn import ChurnError, churn_features, churn_report
-from kehu.analytics.clv import lifetime_value
-from kehu.analytics.lifecycle import lifecycle_table
-from kehu.analytics.mle import FitError
-from kehu.analytics.rfm import rfm_table
-from kehu.analytics.scorecard import Scorecard, score_customers
-from kehu.analytics.transactions import CUSTOMER
+from kehu.analytics.maths.churn import ChurnError, churn_features, churn_report
+from kehu.analytics.maths.clv import lifetime_value
+from kehu.analytics.maths.errors import FitError
+from kehu.analytics.maths.lifecycle import lifecycle_table
+from kehu.analytics.maths.rfm import rfm_table
+from kehu.analytics.maths.scorecard import Scorecard, score_customers
+from kehu.analytics.maths.transactions import CUSTOMER
 
 # Lifetime value over the next year, in weeks, discounted at 10 % a year.
 CLV_HORIZON_WEEKS: Final = 52
