@@ -15,8 +15,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kehu.analytics.maths.parameters import CHURN_THRESHOLD
 from kehu.core.models import KehuModel
-from kehu.core.scopes import Visibility
+from kehu.core.scopes import Everyone, Visibility
 from kehu.customers.models import Customer, LifecycleStage, RelationshipLevel
 
 
@@ -42,8 +43,10 @@ class AbcClass(models.TextChoices):
     C = "C", _("C — the last 5%")
 
 
-class Purchase(models.Model):
+class Purchase(KehuModel):
     """One purchase by a customer: imported now, written by the sales module later."""
+
+    visibility: ClassVar[Visibility] = Visibility("customer__owner")
 
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="purchases"
@@ -80,8 +83,11 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class AnalyticsRun(models.Model):
+class AnalyticsRun(KehuModel):
     """One recomputation of every customer's scores."""
+
+    # A run is the company's, not a customer's: whoever may see scores sees its state.
+    visibility: ClassVar[Visibility] = Everyone()
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -115,6 +121,15 @@ class AnalyticsRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pk} {self.status}"
+
+    @property
+    def is_busy(self) -> bool:
+        """Waiting for the worker or being computed."""
+        return self.status in (RunStatus.PENDING, RunStatus.RUNNING)
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == RunStatus.FAILED
 
 
 class CustomerScore(KehuModel):
@@ -167,12 +182,19 @@ class CustomerScore(KehuModel):
     def __str__(self) -> str:
         return f"{self.customer_id} ({self.run_id})"
 
+    @property
+    def at_risk(self) -> bool:
+        """Likely enough to churn to be warned about."""
+        return self.churn_probability is not None and self.churn_probability >= CHURN_THRESHOLD
 
-class StageOverride(models.Model):
+
+class StageOverride(KehuModel):
     """Which of a customer's computed fields a person has set by hand, and so keeps.
 
     Per customer rather than per score row, because it must outlive every run.
     """
+
+    visibility: ClassVar[Visibility] = Visibility("customer__owner")
 
     customer = models.OneToOneField(
         Customer, on_delete=models.CASCADE, primary_key=True, related_name="stage_override"
@@ -189,12 +211,15 @@ class StageOverride(models.Model):
         return str(self.customer_id)
 
 
-class Scorecard(models.Model):
+class Scorecard(KehuModel):
     """The customer scorecard: criteria, indicators, AHP comparisons and grade cut-offs.
 
     `config` has the shape of `kehu.analytics.maths.scorecard.DEFAULT_SCORECARD`, which applies
     while no scorecard has been saved.
     """
+
+    # One for the whole company: the permission to edit it decides, not the row.
+    visibility: ClassVar[Visibility] = Everyone()
 
     config = models.JSONField()
     is_active = models.BooleanField(default=True)

@@ -1,5 +1,6 @@
-"""Reads of the analytics. Every per-customer figure is limited to the customers the user may
-see (`customers.selectors.customer_queryset`), so aggregates never include anyone else's."""
+"""Reads of the analytics. Every per-customer figure is read through its model's visibility
+(`visible_to(user)`: scores and purchases are their customer's owner's), so aggregates never
+include anyone else's customers. Runs and the scorecard are the company's."""
 
 from __future__ import annotations
 
@@ -16,11 +17,18 @@ from django.utils.translation import gettext as _
 
 from kehu.analytics import feeds
 from kehu.analytics.maths.kpi import monthly_kpis
+from kehu.analytics.maths.parameters import CHURN_HORIZON_DAYS, CHURN_THRESHOLD
 from kehu.analytics.maths.scorecard import DEFAULT_SCORECARD
-from kehu.analytics.maths.scores import CHURN_HORIZON_DAYS, CHURN_THRESHOLD
-from kehu.analytics.models import AbcClass, AnalyticsRun, CustomerScore, Scorecard, Segment
+from kehu.analytics.models import (
+    AbcClass,
+    AnalyticsRun,
+    CustomerScore,
+    Purchase,
+    Scorecard,
+    Segment,
+)
+from kehu.core.models import User
 from kehu.customers.models import Customer
-from kehu.customers.selectors import customer_queryset
 
 HISTOGRAM_BINS = 10
 
@@ -43,17 +51,27 @@ def run_current() -> AnalyticsRun | None:
     return AnalyticsRun.objects.filter(is_current=True).first()
 
 
-def score_queryset(*, user: Any) -> QuerySet[CustomerScore]:
+def indicators_without_data() -> list[str]:
+    """The codes of the scorecard's indicators the current run had no data for, which score
+    a neutral 50 for everyone."""
+    run = run_current()
+    absent = set(run.details.get("indicators_without_data", [])) if run else set()
+    return [
+        code
+        for criterion in scorecard_config()["criteria"].values()
+        for code, indicator in criterion["indicators"].items()
+        if indicator["column"] in absent
+    ]
+
+
+def score_queryset(*, user: User) -> QuerySet[CustomerScore]:
     """The current run's scores of the customers `user` may see."""
-    return CustomerScore.objects.filter(
-        run__is_current=True, customer__in=customer_queryset(user=user)
-    )
+    return CustomerScore.objects.visible_to(user).filter(run__is_current=True)
 
 
-def customer_score(*, customer: Customer) -> CustomerScore | None:
-    """The current score of a customer the caller has already been allowed to see."""
-    current = CustomerScore.objects.filter(run__is_current=True, customer=customer)
-    return current.select_related("run").first()
+def customer_score(*, user: User, customer: Customer) -> CustomerScore | None:
+    """The current score of `customer`, if `user` may see it."""
+    return score_queryset(user=user).filter(customer=customer).select_related("run").first()
 
 
 @dataclass(frozen=True)
@@ -66,7 +84,7 @@ class SegmentRow:
     average_clv: float | None
 
 
-def segment_summary(*, user: Any) -> list[SegmentRow]:
+def segment_summary(*, user: User) -> list[SegmentRow]:
     """Customers, sales and mean lifetime value per RFM segment, best segment first."""
     per_segment = {
         row["segment"]: row
@@ -100,7 +118,7 @@ class AbcRow:
     sales_share: float
 
 
-def abc_summary(*, user: Any) -> list[AbcRow]:
+def abc_summary(*, user: User) -> list[AbcRow]:
     """Customers and sales per ABC class (classes ranked over the whole company)."""
     per_class: dict[str, dict[str, Any]] = {
         row["abc_class"]: dict(row)
@@ -134,7 +152,7 @@ class HistogramBin:
     customers: int
 
 
-def clv_histogram(*, user: Any, bins: int = HISTOGRAM_BINS) -> list[HistogramBin]:
+def clv_histogram(*, user: User, bins: int = HISTOGRAM_BINS) -> list[HistogramBin]:
     """Lifetime values in `bins` equal bins of a round width up to about the 95th percentile,
     and one open bin above, so a few very large customers do not squash the rest."""
     values = np.array(
@@ -162,7 +180,7 @@ def _round_up(value: float) -> float:
 
 
 def score_list(
-    *, user: Any, segment: str = "", abc_class: str = "", at_risk: bool = False
+    *, user: User, segment: str = "", abc_class: str = "", at_risk: bool = False
 ) -> QuerySet[CustomerScore]:
     """Visible scores, by segment, class or churn risk; the riskiest first when by risk."""
     scores = score_queryset(user=user).select_related("customer", "customer__owner")
@@ -175,9 +193,21 @@ def score_list(
     return scores.order_by("-monetary", "customer_id")
 
 
-def monthly_kpi_rows(*, user: Any) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class AtRisk:
+    riskiest: list[CustomerScore]  # at most the number asked for, the riskiest first
+    customers: int  # all the visible customers at risk
+
+
+def at_risk(*, user: User, shown: int) -> AtRisk:
+    """The visible customers likely to churn: how many, and the riskiest `shown` of them."""
+    scores = score_list(user=user, at_risk=True)
+    return AtRisk(riskiest=list(scores[:shown]), customers=scores.count())
+
+
+def monthly_kpi_rows(*, user: User) -> list[dict[str, Any]]:
     """Relationship KPIs by month over the purchases of the customers `user` may see."""
-    purchases = feeds.purchases_frame(customers=customer_queryset(user=user))
+    purchases = feeds.purchases_frame(purchases=Purchase.objects.visible_to(user))
     if purchases.is_empty():
         return []
     table = monthly_kpis(purchases, inactivity_days=CHURN_HORIZON_DAYS)
@@ -210,8 +240,13 @@ class ProfitRuleRow:
     customers: int
     support: float
 
+    @property
+    def mostly_high(self) -> bool:
+        """Most of the customers the rule describes are high contributors."""
+        return self.high_share >= 0.5
 
-def profit_rules(*, user: Any) -> tuple[list[ProfitRuleRow], float | None]:
+
+def profit_rules(*, user: User) -> tuple[list[ProfitRuleRow], float | None]:
     """Which customer attributes go with a top-20 % contribution among the visible customers,
     as readable rules with translated attribute names and values; and the contribution from
     which a customer counts as high. Empty when there is too little to explain."""

@@ -35,7 +35,7 @@ from kehu.analytics.models import (
 )
 from kehu.analytics.selectors import scorecard_config
 from kehu.core.history import actor_or_none, change_records_bulk
-from kehu.core.models import ChangeAction
+from kehu.core.models import ChangeAction, User
 from kehu.customers.models import Customer
 
 logger = logging.getLogger(__name__)
@@ -147,7 +147,7 @@ def purchases_import(
 # Runs ------------------------------------------------------------------------------------
 
 
-def analytics_run_request(*, actor: Any) -> AnalyticsRun:
+def analytics_run_request(*, actor: User | None) -> AnalyticsRun:
     """Queue a recomputation, unless one is already waiting or running."""
     from kehu.analytics.tasks import scores_recompute_task
 
@@ -318,7 +318,7 @@ def _customer_fields_apply(computed: Iterable[tuple[int, str, str]]) -> int:
 # Scorecard -------------------------------------------------------------------------------
 
 
-def scorecard_save(*, actor: Any, config: dict[str, Any]) -> Scorecard:
+def scorecard_save(*, actor: User | None, config: dict[str, Any]) -> Scorecard:
     """Make `config` the active scorecard; refused while any comparison matrix has CR ≥ 0.10."""
     for level, matrix in _matrices(config):
         try:
@@ -340,7 +340,7 @@ def scorecard_save(*, actor: Any, config: dict[str, Any]) -> Scorecard:
     with transaction.atomic():
         scorecard = Scorecard.objects.select_for_update().filter(is_active=True).first()
         scorecard = scorecard or Scorecard(is_active=True)
-        scorecard.config, scorecard.updated_by = config, actor
+        scorecard.config, scorecard.updated_by = config, actor_or_none(actor)
         scorecard.save()
     return scorecard
 

@@ -8,44 +8,42 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_POST
 
 from kehu.analytics import selectors, services
 from kehu.analytics.forms import ScorecardForm
 from kehu.analytics.labels import indicator_label, reason_text
-from kehu.analytics.models import AbcClass, RunStatus, Segment
+from kehu.analytics.models import AbcClass, Segment
 from kehu.core.htmx import is_htmx
+from kehu.core.pages import PAGE_SIZE, READS, WRITES, UserRequest, page
 
 VIEW = "analytics.view_customerscore"
 MANAGE = "analytics.change_scorecard"
-PAGE_SIZE = 25
+EDITS = (*READS, *WRITES)
 AT_RISK_SHOWN = 10
 
 
 def _run_context() -> dict[str, Any]:
     latest = selectors.run_latest()
-    busy = latest is not None and latest.status in (RunStatus.PENDING, RunStatus.RUNNING)
+    busy = latest is not None and latest.is_busy
     return {"latest_run": latest, "current_run": selectors.run_current(), "run_busy": busy}
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-def customer_value(request: HttpRequest) -> HttpResponse:
+@page(VIEW)
+def customer_value(request: UserRequest) -> HttpResponse:
     user = request.user
     segments = selectors.segment_summary(user=user)
     abc = selectors.abc_summary(user=user)
     histogram = selectors.clv_histogram(user=user)
-    at_risk = selectors.score_list(user=user, at_risk=True)
+    at_risk = selectors.at_risk(user=user, shown=AT_RISK_SHOWN)
     risks = [
         (score, [reason_text(reason) for reason in score.churn_reasons])
-        for score in at_risk[:AT_RISK_SHOWN]
+        for score in at_risk.riskiest
     ]
     class_a = abc[0]
     profit_rules, profit_threshold = selectors.profit_rules(user=user)
@@ -58,7 +56,7 @@ def customer_value(request: HttpRequest) -> HttpResponse:
         "class_a": class_a,
         "histogram": histogram,
         "risks": risks,
-        "at_risk_count": at_risk.count(),
+        "at_risk_count": at_risk.customers,
         "charts": {
             "segments": [{"name": row.label, "value": row.customers} for row in segments],
             "abc": {
@@ -83,9 +81,8 @@ def _bin_label(low: float, high: float | None) -> str:
     return f"{low:,.0f}–{high:,.0f}"
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-def run_status(request: HttpRequest) -> HttpResponse:
+@page(VIEW)
+def run_status(request: UserRequest) -> HttpResponse:
     """Polled while a run is busy; the first answer after it ends offers the new figures."""
     context = _run_context()
     return render(
@@ -93,19 +90,16 @@ def run_status(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_POST
-def run_request(request: HttpRequest) -> HttpResponse:
+@page(MANAGE, methods=WRITES)
+def run_request(request: UserRequest) -> HttpResponse:
     services.analytics_run_request(actor=request.user)
     if is_htmx(request):
         return render(request, "analytics/_run_status.html", _run_context())
     return redirect("analytics:value")
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-def score_list(request: HttpRequest) -> HttpResponse:
+@page(VIEW)
+def score_list(request: UserRequest) -> HttpResponse:
     segment = request.GET.get("segment", "")
     segment = segment if segment in Segment else ""
     abc_class = request.GET.get("abc", "")
@@ -123,9 +117,8 @@ def score_list(request: HttpRequest) -> HttpResponse:
     return render(request, "analytics/score_list.html", context)
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-def scorecard_edit(request: HttpRequest) -> HttpResponse:
+@page(MANAGE, methods=EDITS)
+def scorecard_edit(request: UserRequest) -> HttpResponse:
     form = ScorecardForm(request.POST or None, config=selectors.scorecard_config())
     if request.method == "POST" and form.is_valid():
         try:
@@ -141,27 +134,16 @@ def scorecard_edit(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "analytics/scorecard.html",
-        {"form": form, "results": form.results(), "without_data": _indicators_without_data()},
+        {
+            "form": form,
+            "results": form.results(),
+            "without_data": [indicator_label(c) for c in selectors.indicators_without_data()],
+        },
     )
 
 
-def _indicators_without_data() -> list[str]:
-    """The indicators the last run had no data for, which score a neutral 50 for everyone."""
-    run = selectors.run_current()
-    absent = set(run.details.get("indicators_without_data", [])) if run else set()
-    config = selectors.scorecard_config()
-    return [
-        indicator_label(code)
-        for criterion in config["criteria"].values()
-        for code, indicator in criterion["indicators"].items()
-        if indicator["column"] in absent
-    ]
-
-
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_POST
-def scorecard_check(request: HttpRequest) -> HttpResponse:
+@page(MANAGE, methods=WRITES)
+def scorecard_check(request: UserRequest) -> HttpResponse:
     """Weights and consistency of the matrices as typed, for the editor to show live."""
     form = ScorecardForm(request.POST, config=selectors.scorecard_config())
     form.is_valid()
@@ -170,9 +152,8 @@ def scorecard_check(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-def kpis(request: HttpRequest) -> HttpResponse:
+@page(VIEW)
+def kpis(request: UserRequest) -> HttpResponse:
     rows = selectors.monthly_kpi_rows(user=request.user)
     series = {name: [row[name] for row in rows] for name in (rows[0] if rows else {})}
     context = {

@@ -15,7 +15,8 @@ it (`kehu.analytics`) reads the database into its frames and stores what it retu
 - `profit_tree`: a shallow decision tree of the high-contribution customers
 - `kpi`: relationship KPIs by month
 - `rules`: rule tables as Polars expressions (the first match wins)
-- `scores`: every customer's scores as of a date, the analyses above composed
+- `scores`: every customer's scores as of a date, the analyses above composed, with the
+  horizons and thresholds of `parameters`
 
 See docs/analytics.md for the definitions and references.
 """
