@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kehu.analytics.maths.parameters import CHURN_THRESHOLD
-from kehu.core.models import KehuModel
+from kehu.core.models import KehuModel, Versioned
 from kehu.core.scopes import Everyone, Visibility
 from kehu.customers.models import Customer, LifecycleStage, RelationshipLevel
 
@@ -211,11 +211,12 @@ class StageOverride(KehuModel):
         return str(self.customer_id)
 
 
-class Scorecard(KehuModel):
+class Scorecard(KehuModel, Versioned):
     """The customer scorecard: criteria, indicators, AHP comparisons and grade cut-offs.
 
     `config` has the shape of `kehu.analytics.maths.scorecard.DEFAULT_SCORECARD`, which applies
-    while no scorecard has been saved.
+    while no scorecard has been saved. It is written by optimistic locking, so that of two
+    managers editing it at once the second is told instead of undoing the first's work.
     """
 
     # One for the whole company: the permission to edit it decides, not the row.

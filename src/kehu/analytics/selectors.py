@@ -33,14 +33,22 @@ from kehu.customers.models import Customer
 HISTOGRAM_BINS = 10
 
 
-def scorecard_config() -> dict[str, Any]:
-    """The active scorecard's configuration, or the default one while none is saved."""
-    config = Scorecard.objects.filter(is_active=True).values_list("config", flat=True).first()
-    if config is not None:
-        return config
+def scorecard_active() -> Scorecard:
+    """The active scorecard; while none is saved, an unsaved one with the default
+    configuration."""
+    active = Scorecard.objects.filter(is_active=True).first()
+    if active is not None:
+        return active
     # Ranks rather than min–max: spend and lifetime value are heavy-tailed, and on min–max a
     # few large accounts would push everyone else's value and potential towards 0.
-    return {**copy.deepcopy(DEFAULT_SCORECARD), "normalisation": "percentile"}
+    default = {**copy.deepcopy(DEFAULT_SCORECARD), "normalisation": "percentile"}
+    return Scorecard(is_active=True, config=default)
+
+
+def scorecard_config() -> dict[str, Any]:
+    """The active scorecard's configuration, or the default one while none is saved."""
+    config: dict[str, Any] = scorecard_active().config
+    return config
 
 
 def run_latest() -> AnalyticsRun | None:

@@ -19,6 +19,7 @@ from kehu.analytics import selectors, services
 from kehu.analytics.forms import ScorecardForm
 from kehu.analytics.labels import indicator_label, reason_text
 from kehu.analytics.models import AbcClass, Segment
+from kehu.core.exceptions import VersionConflict
 from kehu.core.htmx import is_htmx
 from kehu.core.pages import PAGE_SIZE, READS, WRITES, UserRequest, page
 
@@ -119,12 +120,19 @@ def score_list(request: UserRequest) -> HttpResponse:
 
 @page(MANAGE, methods=EDITS)
 def scorecard_edit(request: UserRequest) -> HttpResponse:
-    form = ScorecardForm(request.POST or None, config=selectors.scorecard_config())
+    scorecard = selectors.scorecard_active()
+    form = ScorecardForm(request.POST or None, instance=scorecard, user=request.user)
     if request.method == "POST" and form.is_valid():
+        _data, version = form.written()
         try:
-            services.scorecard_save(actor=request.user, config=form.config_cleaned())
-        except ValidationError as error:
-            form.add_error(None, error)
+            services.scorecard_save(
+                actor=request.user,
+                scorecard=scorecard,
+                version=version,
+                config=form.config_cleaned(),
+            )
+        except (ValidationError, VersionConflict) as problem:
+            form.add_problem(problem)
         else:
             services.analytics_run_request(actor=request.user)
             messages.success(
@@ -145,7 +153,7 @@ def scorecard_edit(request: UserRequest) -> HttpResponse:
 @page(MANAGE, methods=WRITES)
 def scorecard_check(request: UserRequest) -> HttpResponse:
     """Weights and consistency of the matrices as typed, for the editor to show live."""
-    form = ScorecardForm(request.POST, config=selectors.scorecard_config())
+    form = ScorecardForm(request.POST, instance=selectors.scorecard_active(), user=request.user)
     form.is_valid()
     return render(
         request, "analytics/_scorecard_check.html", {"form": form, "results": form.results()}
