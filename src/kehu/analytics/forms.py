@@ -12,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext as _
 
 from kehu.analytics.labels import criterion_label, indicator_label
-from kehu.analytics.maths.ahp import AHPResult, ahp_weights
+from kehu.analytics.maths.ahp import AHPResult, Entry, ahp_weights
 from kehu.analytics.models import Scorecard
 from kehu.core.forms import RecordForm
 from kehu.core.models import User
@@ -154,7 +154,7 @@ class ScorecardForm(RecordForm):
             initial=config.get("normalisation", "min_max"),
         )
 
-    def _stored(self, key: str) -> list[list[Any]]:
+    def _stored(self, key: str) -> list[list[Entry]]:
         if key == TOP:
             return list(self.config["comparisons"])
         return list(self.config["criteria"][key].get("comparisons", [[1]]))

@@ -8,11 +8,11 @@ import copy
 import math
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
-from django.db.models import Avg, Count, QuerySet, Sum
+from django.db.models import Avg, Count, Field, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from kehu.analytics import feeds
@@ -29,6 +29,9 @@ from kehu.analytics.models import (
 )
 from kehu.core.models import User
 from kehu.customers.models import Customer
+
+if TYPE_CHECKING:
+    from kehu.analytics.maths.profit_tree import Condition
 
 HISTOGRAM_BINS = 10
 
@@ -222,7 +225,7 @@ def monthly_kpi_rows(*, user: User) -> list[dict[str, Any]]:
     return [{name: _finite(value) for name, value in row.items()} for row in table.to_dicts()]
 
 
-def _finite(value: Any) -> Any:
+def _finite(value: object) -> object:
     return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
@@ -277,7 +280,11 @@ def profit_rules(*, user: User) -> tuple[list[ProfitRuleRow], float | None]:
         tree = profit_tree(pl.DataFrame(columns, strict=False))
     except ProfitTreeError:
         return [], None
-    fields = {name: Customer._meta.get_field(name) for name in PROFIT_ATTRIBUTES}
+    fields = {
+        field.name: field
+        for field in Customer._meta.concrete_fields
+        if field.name in PROFIT_ATTRIBUTES
+    }
     return [
         ProfitRuleRow(
             conditions=[_condition_text(fields[c.attribute], c) for c in rule.conditions],
@@ -289,7 +296,7 @@ def profit_rules(*, user: User) -> tuple[list[ProfitRuleRow], float | None]:
     ], tree.threshold
 
 
-def _condition_text(field: Any, condition: Any) -> str:
+def _condition_text(field: Field[Any, Any], condition: Condition) -> str:
     """A profit-tree condition in the reader's words: “industry is retail”."""
     label = str(field.verbose_name)
     if isinstance(condition.value, float):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from kehu.analytics import feeds
 from kehu.analytics.labels import criterion_label
-from kehu.analytics.maths.ahp import CONSISTENCY_LIMIT, AHPError, ahp_weights
+from kehu.analytics.maths.ahp import CONSISTENCY_LIMIT, AHPError, Entry, ahp_weights
 from kehu.analytics.maths.scorecard import ScorecardError, scorecard_from_dict
 from kehu.analytics.maths.scores import ScoresResult, customer_scores
 from kehu.analytics.maths.transactions import CUSTOMER, TransactionsError, check_transactions
@@ -357,7 +357,7 @@ def scorecard_save(
     return scorecard
 
 
-def _matrices(config: dict[str, Any]) -> list[tuple[str, list[list[Any]]]]:
+def _matrices(config: dict[str, Any]) -> list[tuple[str, list[list[Entry]]]]:
     matrices = [(_("the criteria"), config["comparisons"])]
     for code, criterion in config["criteria"].items():
         matrices.append(

@@ -204,5 +204,5 @@ RATE_SERIES = [
 ]
 
 
-def _percent(values: list[Any]) -> list[float | None]:
+def _percent(values: list[float | None]) -> list[float | None]:
     return [None if value is None else round(100 * value, 1) for value in values]
