@@ -1,6 +1,7 @@
 """Reads of the analytics. Every per-customer figure is read through its model's visibility
 (`visible_to(user)`: scores and purchases are their customer's owner's), so aggregates never
-include anyone else's customers. Runs and the scorecard are the company's."""
+include anyone else's customers. Runs (visible to all who may see scores) and the scorecard
+are the company's."""
 
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ HISTOGRAM_BINS = 10
 
 def scorecard_active() -> Scorecard:
     """The active scorecard; while none is saved, an unsaved one with the default
-    configuration."""
+    configuration. The company's one, read by its editor and by every recomputation, which
+    no user starts in the worker."""
     active = Scorecard.objects.filter(is_active=True).first()
     if active is not None:
         return active
@@ -54,18 +56,18 @@ def scorecard_config() -> dict[str, Any]:
     return config
 
 
-def run_latest() -> AnalyticsRun | None:
-    return AnalyticsRun.objects.first()
+def run_latest(*, user: User) -> AnalyticsRun | None:
+    return AnalyticsRun.objects.visible_to(user).first()
 
 
-def run_current() -> AnalyticsRun | None:
-    return AnalyticsRun.objects.filter(is_current=True).first()
+def run_current(*, user: User) -> AnalyticsRun | None:
+    return AnalyticsRun.objects.visible_to(user).filter(is_current=True).first()
 
 
-def indicators_without_data() -> list[str]:
+def indicators_without_data(*, user: User) -> list[str]:
     """The codes of the scorecard's indicators the current run had no data for, which score
     a neutral 50 for everyone."""
-    run = run_current()
+    run = run_current(user=user)
     absent = set(run.details.get("indicators_without_data", [])) if run else set()
     return [
         code

@@ -29,10 +29,11 @@ EDITS = (*READS, *WRITES)
 AT_RISK_SHOWN = 10
 
 
-def _run_context() -> dict[str, Any]:
-    latest = selectors.run_latest()
+def _run_context(request: UserRequest) -> dict[str, Any]:
+    latest = selectors.run_latest(user=request.user)
     busy = latest is not None and latest.is_busy
-    return {"latest_run": latest, "current_run": selectors.run_current(), "run_busy": busy}
+    current = selectors.run_current(user=request.user)
+    return {"latest_run": latest, "current_run": current, "run_busy": busy}
 
 
 @page(VIEW)
@@ -49,7 +50,7 @@ def customer_value(request: UserRequest) -> HttpResponse:
     class_a = abc[0]
     profit_rules, profit_threshold = selectors.profit_rules(user=user)
     context = {
-        **_run_context(),
+        **_run_context(request),
         "profit_rules": profit_rules,
         "profit_threshold": profit_threshold,
         "segments": segments,
@@ -85,7 +86,7 @@ def _bin_label(low: float, high: float | None) -> str:
 @page(VIEW)
 def run_status(request: UserRequest) -> HttpResponse:
     """Polled while a run is busy; the first answer after it ends offers the new figures."""
-    context = _run_context()
+    context = _run_context(request)
     return render(
         request, "analytics/_run_status.html", {**context, "just_finished": not context["run_busy"]}
     )
@@ -95,7 +96,7 @@ def run_status(request: UserRequest) -> HttpResponse:
 def run_request(request: UserRequest) -> HttpResponse:
     services.analytics_run_request(actor=request.user)
     if is_htmx(request):
-        return render(request, "analytics/_run_status.html", _run_context())
+        return render(request, "analytics/_run_status.html", _run_context(request))
     return redirect("analytics:value")
 
 
@@ -145,7 +146,9 @@ def scorecard_edit(request: UserRequest) -> HttpResponse:
         {
             "form": form,
             "results": form.results(),
-            "without_data": [indicator_label(c) for c in selectors.indicators_without_data()],
+            "without_data": [
+                indicator_label(c) for c in selectors.indicators_without_data(user=request.user)
+            ],
         },
     )
 
