@@ -208,6 +208,7 @@ def test_a_scorecard_saved_meanwhile_is_not_overwritten(
 
     reloaded = deputy.get(reverse("analytics:scorecard"))
     version = reloaded.context["form"].initial["version"]
+    assert f'name="version" value="{version}"' in reloaded.content.decode()
     again = deputy.post(
         reverse("analytics:scorecard"),
         _matrix_post(**{"potential-0-1": "7", "version": str(version)}),
