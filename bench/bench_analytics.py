@@ -30,19 +30,19 @@ import duckdb
 import polars as pl
 
 from bench.analytics_data import ROOT, data_path
-from kehu.analytics.bgnbd import fit_bgnbd
-from kehu.analytics.clv import customer_values
-from kehu.analytics.gamma_gamma import fit_gamma_gamma
-from kehu.analytics.kpi import monthly_kpis
-from kehu.analytics.pareto import abc_analysis
-from kehu.analytics.rfm import rfm_table
-from kehu.analytics.transactions import model_summary, read_transactions
+from kehu.analytics.maths.bgnbd import fit_bgnbd
+from kehu.analytics.maths.clv import customer_values
+from kehu.analytics.maths.gamma_gamma import fit_gamma_gamma
+from kehu.analytics.maths.kpi import monthly_kpis
+from kehu.analytics.maths.pareto import abc_analysis
+from kehu.analytics.maths.rfm import rfm_table
+from kehu.analytics.maths.transactions import model_summary, read_transactions
 
 T = TypeVar("T")
 LOAD = "load and validate the CSV"
 DUCKDB = "DuckDB: CSV to RFM scores"
 
-# The same aggregate and quintile rule as kehu.analytics.rfm (1 + ⌊5 · worse / n⌋).
+# The same aggregate and quintile rule as kehu.analytics.maths.rfm (1 + ⌊5 · worse / n⌋).
 DUCKDB_RFM = """
 WITH days AS (
     SELECT customer_id, date, sum(amount) AS amount

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from kehu.analytics.transactions import read_transactions, validate_transactions
+from kehu.analytics.maths.transactions import read_transactions, validate_transactions
 
 REPO = Path(__file__).resolve().parents[2]
 CDNOW = REPO / "tests" / "data" / "cdnow"

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kehu.analytics.ahp import RANDOM_INDEX, AHPError, ahp_weights
+from kehu.analytics.maths.ahp import RANDOM_INDEX, AHPError, ahp_weights
 
 # Saaty (2008), "Decision making with the analytic hierarchy process", Table 2: which drink is
 # consumed more in the U.S.? Coffee, wine, tea, beer, sodas, milk, water.

@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 from scipy import optimize, special
 
-from kehu.analytics.bgnbd import BgNbdModel, _log_likelihood, fit_bgnbd
-from kehu.analytics.transactions import model_summary
+from kehu.analytics.maths.bgnbd import BgNbdModel, _log_likelihood, fit_bgnbd
+from kehu.analytics.maths.transactions import model_summary
 
 # Fader, Hardie & Lee (2005a), section 4: the CDNOW sample, 39-week calibration period.
 PUBLISHED = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}

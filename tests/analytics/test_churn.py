@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from kehu.analytics.churn import (
+from kehu.analytics.maths.churn import (
     PHRASES,
     ChurnError,
     ChurnReport,
@@ -20,7 +20,7 @@ from kehu.analytics.churn import (
     precision_at_top,
     render_reason,
 )
-from kehu.analytics.transactions import validate_transactions
+from kehu.analytics.maths.transactions import validate_transactions
 
 from .conftest import Transactions
 

@@ -210,3 +210,21 @@ def test_errors_print_one_line_without_a_traceback() -> None:
 
     assert result.returncode == 1
     assert result.stderr.startswith("kehu: cell (2, 1) is 2") and "Traceback" not in result.stderr
+
+
+def test_the_command_starts_without_the_model_libraries() -> None:
+    """SciPy and scikit-learn take seconds to import: only a command that fits a model
+    loads them."""
+    script = (
+        "import sys\n"
+        "from kehu.cli import main\n"
+        "code = main(['analytics', 'ahp', '--matrix', '[[1, 3], [\"1/3\", 1]]'])\n"
+        "print(sorted(name for name in ('scipy', 'sklearn') if name in sys.modules))\n"
+        "sys.exit(code)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, env=ENGLISH
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -7,9 +7,9 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from kehu.analytics.bgnbd import BgNbdModel
-from kehu.analytics.clv import customer_values, lifetime_value
-from kehu.analytics.gamma_gamma import GammaGammaModel
+from kehu.analytics.maths.bgnbd import BgNbdModel
+from kehu.analytics.maths.clv import customer_values, lifetime_value
+from kehu.analytics.maths.gamma_gamma import GammaGammaModel
 
 BGNBD = BgNbdModel(r=0.243, alpha=4.414, a=0.793, b=2.426, log_likelihood=0.0, customers=0)
 GAMMA_GAMMA = GammaGammaModel(p=6.25, q=3.74, v=15.44, log_likelihood=0.0, customers=0)

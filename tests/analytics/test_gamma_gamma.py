@@ -8,9 +8,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from kehu.analytics.gamma_gamma import GammaGammaModel, fit_gamma_gamma
-from kehu.analytics.mle import FitError
-from kehu.analytics.transactions import model_summary
+from kehu.analytics.maths.errors import FitError
+from kehu.analytics.maths.gamma_gamma import GammaGammaModel, fit_gamma_gamma
+from kehu.analytics.maths.transactions import model_summary
 
 # Fader & Hardie (2013), "The Gamma-Gamma model of monetary value": the 946 CDNOW sample
 # customers with a repeat purchase in the 39-week calibration period.

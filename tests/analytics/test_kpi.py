@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from kehu.analytics.kpi import MonthlyInputs, monthly_kpis
+from kehu.analytics.maths.kpi import MonthlyInputs, monthly_kpis
 
 from .conftest import Transactions
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 
-from kehu.analytics.lifecycle import (
+from kehu.analytics.maths.lifecycle import (
     LEVELS,
     STAGES,
     LifecycleRules,

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kehu.analytics.pareto import abc_analysis
-from kehu.analytics.transactions import TransactionsError
+from kehu.analytics.maths.pareto import abc_analysis
+from kehu.analytics.maths.transactions import TransactionsError
 
 from .conftest import Transactions
 

@@ -6,7 +6,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from kehu.analytics.profit_tree import (
+from kehu.analytics.maths.profit_tree import (
     Condition,
     ProfitRule,
     ProfitTreeError,

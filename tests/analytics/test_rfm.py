@@ -9,8 +9,8 @@ import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kehu.analytics.rfm import SEGMENT_RULES, SEGMENTS, quintile_score, rfm_table
-from kehu.analytics.transactions import validate_transactions
+from kehu.analytics.maths.rfm import SEGMENT_RULES, SEGMENTS, quintile_score, rfm_table
+from kehu.analytics.maths.transactions import validate_transactions
 
 from .conftest import Transactions
 

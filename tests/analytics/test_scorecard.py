@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from kehu.analytics.scorecard import (
+from kehu.analytics.maths.scorecard import (
     DEFAULT_SCORECARD,
     ScorecardError,
     indicator_weights,

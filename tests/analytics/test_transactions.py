@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from kehu.analytics.transactions import (
+from kehu.analytics.maths.transactions import (
     TransactionsError,
     customer_history,
     model_summary,

@@ -12,20 +12,18 @@ from typing import Final
 import polars as pl
 from django.db.models import QuerySet
 
+from kehu.analytics.maths.transactions import CUSTOMER
 from kehu.analytics.models import Purchase
-from kehu.analytics.transactions import CUSTOMER
-from kehu.customers.models import Customer
 
 CHUNK: Final = 50_000
 SCHEMA: Final = {CUSTOMER: pl.String, "date": pl.Date, "amount": pl.Float64}
 
 
-def purchases_frame(*, customers: QuerySet[Customer] | None = None) -> pl.DataFrame:
-    """customer_id (the Customer's id as text), date, amount of every purchase, or of those of
-    `customers` — the validated transaction frame of `kehu.analytics.transactions`."""
-    purchases = Purchase.objects.all()
-    if customers is not None:
-        purchases = purchases.filter(customer__in=customers.values("pk"))
+def purchases_frame(*, purchases: QuerySet[Purchase] | None = None) -> pl.DataFrame:
+    """customer_id (the Customer's id as text), date, amount of `purchases`, or of every
+    purchase — the validated transaction frame of `kehu.analytics.maths.transactions`."""
+    if purchases is None:
+        purchases = Purchase.objects.all()
     return pl.concat(
         [pl.DataFrame([], schema=SCHEMA), *_chunks(purchases)], how="vertical"
     ).with_columns(pl.col("amount").cast(pl.Float64))

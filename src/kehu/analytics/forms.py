@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -10,8 +11,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext as _
 
-from kehu.analytics.ahp import AHPResult, ahp_weights
 from kehu.analytics.labels import criterion_label, indicator_label
+from kehu.analytics.maths.ahp import AHPResult, Entry, ahp_weights
+from kehu.analytics.models import Scorecard
+from kehu.core.forms import RecordForm
+from kehu.core.models import User
 
 TOP = "criteria"
 SCALE = (Fraction(1, 9), Fraction(9))  # Saaty's 1–9 scale and its reciprocals
@@ -90,9 +94,20 @@ class MatrixResult:
         return [[cell.text for cell in row] for row in self.cells]
 
 
-class ScorecardForm(forms.Form):
-    def __init__(self, data: Any = None, *, config: dict[str, Any]) -> None:
-        super().__init__(data)
+class ScorecardForm(RecordForm):
+    """The scorecard's judgements and cut-offs, for `services.scorecard_save`: its fields are
+    the cells of the configuration, none of the model's own, and it carries the version the
+    scorecard was read at."""
+
+    class Meta:
+        model = Scorecard
+        fields: list[str] = []
+
+    def __init__(
+        self, data: Mapping[str, Any] | None = None, *, instance: Scorecard, user: User
+    ) -> None:
+        super().__init__(data, instance=instance, user=user)
+        config: dict[str, Any] = instance.config
         self.config = config
         self.matrices = [
             Matrix(
@@ -139,7 +154,7 @@ class ScorecardForm(forms.Form):
             initial=config.get("normalisation", "min_max"),
         )
 
-    def _stored(self, key: str) -> list[list[Any]]:
+    def _stored(self, key: str) -> list[list[Entry]]:
         if key == TOP:
             return list(self.config["comparisons"])
         return list(self.config["criteria"][key].get("comparisons", [[1]]))

@@ -6,6 +6,7 @@ language.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils.formats import number_format
@@ -34,7 +35,7 @@ INDICATORS: dict[str, Promise] = {
     "spend_trend": _("Spend trend"),
 }
 
-# Churn reason codes (kehu.analytics.churn: feature + _high/_low, every behaviour feature in
+# Churn reason codes (kehu.analytics.maths.churn: feature + _high/_low, every behaviour feature in
 # both directions) as sentences. `value` and
 # `typical` arrive already formatted for the reader's locale.
 REASONS: dict[str, Promise] = {
@@ -70,7 +71,7 @@ def indicator_label(code: str) -> str:
     return str(INDICATORS.get(code, code))
 
 
-def reason_text(reason: dict[str, Any]) -> str:
+def reason_text(reason: Mapping[str, Any]) -> str:
     """One stored churn reason as a sentence in the current language."""
     places = 2 if reason["feature"] in MONEY_FEATURES else 0
     numbers = {

@@ -15,13 +15,14 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kehu.core.models import KehuModel
-from kehu.core.scopes import Visibility
+from kehu.analytics.maths.parameters import CHURN_THRESHOLD
+from kehu.core.models import KehuModel, Versioned
+from kehu.core.scopes import Everyone, Visibility
 from kehu.customers.models import Customer, LifecycleStage, RelationshipLevel
 
 
 class Segment(models.TextChoices):
-    """The RFM segments of `kehu.analytics.rfm.SEGMENT_RULES`, best first."""
+    """The RFM segments of `kehu.analytics.maths.rfm.SEGMENT_RULES`, best first."""
 
     CHAMPIONS = "champions", _("Champions")
     LOYAL = "loyal", _("Loyal")
@@ -42,8 +43,10 @@ class AbcClass(models.TextChoices):
     C = "C", _("C — the last 5%")
 
 
-class Purchase(models.Model):
+class Purchase(KehuModel):
     """One purchase by a customer: imported now, written by the sales module later."""
+
+    visibility: ClassVar[Visibility] = Visibility("customer__owner")
 
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="purchases"
@@ -80,8 +83,11 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class AnalyticsRun(models.Model):
+class AnalyticsRun(KehuModel):
     """One recomputation of every customer's scores."""
+
+    # A run is the company's, not a customer's: whoever may see scores sees its state.
+    visibility: ClassVar[Visibility] = Everyone()
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -116,6 +122,15 @@ class AnalyticsRun(models.Model):
     def __str__(self) -> str:
         return f"{self.pk} {self.status}"
 
+    @property
+    def is_busy(self) -> bool:
+        """Waiting for the worker or being computed."""
+        return self.status in (RunStatus.PENDING, RunStatus.RUNNING)
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == RunStatus.FAILED
+
 
 class CustomerScore(KehuModel):
     """A customer's value, risk, stage and score as computed by one run."""
@@ -139,7 +154,8 @@ class CustomerScore(KehuModel):
     probability_alive = models.FloatField(_("probability still a customer"), null=True)
     clv = models.DecimalField(_("lifetime value"), max_digits=16, decimal_places=2, null=True)
     churn_probability = models.FloatField(_("churn risk"), null=True)
-    # [{code, feature, value, typical, contribution}] from kehu.analytics.churn, largest first.
+    # [{code, feature, value, typical, contribution}] from kehu.analytics.maths.churn, largest
+    # first.
     churn_reasons = models.JSONField(default=list)
     score = models.FloatField(_("score"), null=True)
     grade = models.CharField(_("grade"), max_length=10, blank=True)
@@ -166,12 +182,19 @@ class CustomerScore(KehuModel):
     def __str__(self) -> str:
         return f"{self.customer_id} ({self.run_id})"
 
+    @property
+    def at_risk(self) -> bool:
+        """Likely enough to churn to be warned about."""
+        return self.churn_probability is not None and self.churn_probability >= CHURN_THRESHOLD
 
-class StageOverride(models.Model):
+
+class StageOverride(KehuModel):
     """Which of a customer's computed fields a person has set by hand, and so keeps.
 
     Per customer rather than per score row, because it must outlive every run.
     """
+
+    visibility: ClassVar[Visibility] = Visibility("customer__owner")
 
     customer = models.OneToOneField(
         Customer, on_delete=models.CASCADE, primary_key=True, related_name="stage_override"
@@ -188,12 +211,16 @@ class StageOverride(models.Model):
         return str(self.customer_id)
 
 
-class Scorecard(models.Model):
+class Scorecard(KehuModel, Versioned):
     """The customer scorecard: criteria, indicators, AHP comparisons and grade cut-offs.
 
-    `config` has the shape of `kehu.analytics.scorecard.DEFAULT_SCORECARD`, which applies
-    while no scorecard has been saved.
+    `config` has the shape of `kehu.analytics.maths.scorecard.DEFAULT_SCORECARD`, which applies
+    while no scorecard has been saved. It is written by optimistic locking, so that of two
+    managers editing it at once the second is told instead of undoing the first's work.
     """
+
+    # One for the whole company: the permission to edit it decides, not the row.
+    visibility: ClassVar[Visibility] = Everyone()
 
     config = models.JSONField()
     is_active = models.BooleanField(default=True)

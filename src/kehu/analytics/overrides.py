@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
 
@@ -14,7 +14,7 @@ from kehu.customers.models import Customer
 LOCKS = {"lifecycle_stage": "lifecycle_locked", "relationship_level": "relationship_locked"}
 
 
-def manual_edit_record(sender: Any, changes: list[Change], **_: Any) -> None:
+def manual_edit_record(sender: type[Change], changes: list[Change], **_: object) -> None:
     """After a person's edits of customers' stages or levels, lock those fields.
 
     Connected to core.history.changes_recorded: it runs inside the edit's own transaction,
@@ -22,12 +22,27 @@ def manual_edit_record(sender: Any, changes: list[Change], **_: Any) -> None:
     analytics' own among them.
     """
     customers = ContentType.objects.get_for_model(Customer).pk
+    flags: dict[int, set[str]] = defaultdict(set)
     for change in changes:
-        edited = [field for field in LOCKS if field in change.changes]
-        if not (edited and change.actor_id and change.action == ChangeAction.UPDATE):
+        if not (change.actor_id and change.action == ChangeAction.UPDATE):
             continue
-        if change.target_type_id != customers:
-            continue
-        StageOverride.objects.update_or_create(
-            customer_id=change.target_id, defaults={LOCKS[field]: True for field in edited}
+        if change.target_type_id == customers:
+            flags[change.target_id].update(
+                flag for field, flag in LOCKS.items() if field in change.changes
+            )
+    by_flags: dict[frozenset[str], list[int]] = defaultdict(list)
+    for customer_id, customer_flags in flags.items():
+        if customer_flags:
+            by_flags[frozenset(customer_flags)].append(customer_id)
+    for set_flags, customer_ids in by_flags.items():
+        # One upsert per combination of flags: a row that exists gets only these flags set,
+        # so a lock set earlier stays.
+        StageOverride.objects.bulk_create(
+            [
+                StageOverride(customer_id=pk, **dict.fromkeys(set_flags, True))
+                for pk in customer_ids
+            ],
+            update_conflicts=True,
+            unique_fields=["customer"],
+            update_fields=[*sorted(set_flags), "changed_at"],
         )

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
 from kehu.analytics.labels import reason_text
 from kehu.analytics.selectors import customer_score
+from kehu.core.pages import UserRequest
 from kehu.core.registry import Panel
 from kehu.customers.models import Customer
 
 
-def _customer_value(request: HttpRequest, *, customer: Customer) -> dict[str, Any]:
-    score = customer_score(customer=customer)
+def _customer_value(request: UserRequest, *, customer: Customer) -> dict[str, Any]:
+    score = customer_score(user=request.user, customer=customer)
     return {
         "score": score,
         "top_reason": reason_text(score.churn_reasons[0]) if score and score.churn_reasons else "",

@@ -1,5 +1,7 @@
-"""Reads of the analytics. Every per-customer figure is limited to the customers the user may
-see (`customers.selectors.customer_queryset`), so aggregates never include anyone else's."""
+"""Reads of the analytics. Every per-customer figure is read through its model's visibility
+(`visible_to(user)`: scores and purchases are their customer's owner's), so aggregates never
+include anyone else's customers. Runs (visible to all who may see scores) and the scorecard
+are the company's."""
 
 from __future__ import annotations
 
@@ -7,53 +9,82 @@ import copy
 import math
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
-from django.db.models import Avg, Count, QuerySet, Sum
+from django.db.models import Avg, Count, Field, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from kehu.analytics import feeds
-from kehu.analytics.kpi import monthly_kpis
-from kehu.analytics.models import AbcClass, AnalyticsRun, CustomerScore, Scorecard, Segment
-from kehu.analytics.scorecard import DEFAULT_SCORECARD
-from kehu.analytics.scores import CHURN_HORIZON_DAYS, CHURN_THRESHOLD
+from kehu.analytics.maths.kpi import monthly_kpis
+from kehu.analytics.maths.parameters import CHURN_HORIZON_DAYS, CHURN_THRESHOLD
+from kehu.analytics.maths.scorecard import DEFAULT_SCORECARD
+from kehu.analytics.models import (
+    AbcClass,
+    AnalyticsRun,
+    CustomerScore,
+    Purchase,
+    Scorecard,
+    Segment,
+)
+from kehu.core.models import User
 from kehu.customers.models import Customer
-from kehu.customers.selectors import customer_queryset
+
+if TYPE_CHECKING:
+    from kehu.analytics.maths.profit_tree import Condition
 
 HISTOGRAM_BINS = 10
 
 
-def scorecard_config() -> dict[str, Any]:
-    """The active scorecard's configuration, or the default one while none is saved."""
-    config = Scorecard.objects.filter(is_active=True).values_list("config", flat=True).first()
-    if config is not None:
-        return config
+def scorecard_active() -> Scorecard:
+    """The active scorecard; while none is saved, an unsaved one with the default
+    configuration. The company's one, read by its editor and by every recomputation, which
+    no user starts in the worker."""
+    active = Scorecard.objects.filter(is_active=True).first()
+    if active is not None:
+        return active
     # Ranks rather than min–max: spend and lifetime value are heavy-tailed, and on min–max a
     # few large accounts would push everyone else's value and potential towards 0.
-    return {**copy.deepcopy(DEFAULT_SCORECARD), "normalisation": "percentile"}
+    default = {**copy.deepcopy(DEFAULT_SCORECARD), "normalisation": "percentile"}
+    return Scorecard(is_active=True, config=default)
 
 
-def run_latest() -> AnalyticsRun | None:
-    return AnalyticsRun.objects.first()
+def scorecard_config() -> dict[str, Any]:
+    """The active scorecard's configuration, or the default one while none is saved."""
+    config: dict[str, Any] = scorecard_active().config
+    return config
 
 
-def run_current() -> AnalyticsRun | None:
-    return AnalyticsRun.objects.filter(is_current=True).first()
+def run_latest(*, user: User) -> AnalyticsRun | None:
+    return AnalyticsRun.objects.visible_to(user).first()
 
 
-def score_queryset(*, user: Any) -> QuerySet[CustomerScore]:
+def run_current(*, user: User) -> AnalyticsRun | None:
+    return AnalyticsRun.objects.visible_to(user).filter(is_current=True).first()
+
+
+def indicators_without_data(*, user: User) -> list[str]:
+    """The codes of the scorecard's indicators the current run had no data for, which score
+    a neutral 50 for everyone."""
+    run = run_current(user=user)
+    absent = set(run.details.get("indicators_without_data", [])) if run else set()
+    return [
+        code
+        for criterion in scorecard_config()["criteria"].values()
+        for code, indicator in criterion["indicators"].items()
+        if indicator["column"] in absent
+    ]
+
+
+def score_queryset(*, user: User) -> QuerySet[CustomerScore]:
     """The current run's scores of the customers `user` may see."""
-    return CustomerScore.objects.filter(
-        run__is_current=True, customer__in=customer_queryset(user=user)
-    )
+    return CustomerScore.objects.visible_to(user).filter(run__is_current=True)
 
 
-def customer_score(*, customer: Customer) -> CustomerScore | None:
-    """The current score of a customer the caller has already been allowed to see."""
-    current = CustomerScore.objects.filter(run__is_current=True, customer=customer)
-    return current.select_related("run").first()
+def customer_score(*, user: User, customer: Customer) -> CustomerScore | None:
+    """The current score of `customer`, if `user` may see it."""
+    return score_queryset(user=user).filter(customer=customer).select_related("run").first()
 
 
 @dataclass(frozen=True)
@@ -66,7 +97,7 @@ class SegmentRow:
     average_clv: float | None
 
 
-def segment_summary(*, user: Any) -> list[SegmentRow]:
+def segment_summary(*, user: User) -> list[SegmentRow]:
     """Customers, sales and mean lifetime value per RFM segment, best segment first."""
     per_segment = {
         row["segment"]: row
@@ -100,7 +131,7 @@ class AbcRow:
     sales_share: float
 
 
-def abc_summary(*, user: Any) -> list[AbcRow]:
+def abc_summary(*, user: User) -> list[AbcRow]:
     """Customers and sales per ABC class (classes ranked over the whole company)."""
     per_class: dict[str, dict[str, Any]] = {
         row["abc_class"]: dict(row)
@@ -134,7 +165,7 @@ class HistogramBin:
     customers: int
 
 
-def clv_histogram(*, user: Any, bins: int = HISTOGRAM_BINS) -> list[HistogramBin]:
+def clv_histogram(*, user: User, bins: int = HISTOGRAM_BINS) -> list[HistogramBin]:
     """Lifetime values in `bins` equal bins of a round width up to about the 95th percentile,
     and one open bin above, so a few very large customers do not squash the rest."""
     values = np.array(
@@ -162,7 +193,7 @@ def _round_up(value: float) -> float:
 
 
 def score_list(
-    *, user: Any, segment: str = "", abc_class: str = "", at_risk: bool = False
+    *, user: User, segment: str = "", abc_class: str = "", at_risk: bool = False
 ) -> QuerySet[CustomerScore]:
     """Visible scores, by segment, class or churn risk; the riskiest first when by risk."""
     scores = score_queryset(user=user).select_related("customer", "customer__owner")
@@ -175,16 +206,28 @@ def score_list(
     return scores.order_by("-monetary", "customer_id")
 
 
-def monthly_kpi_rows(*, user: Any) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class AtRisk:
+    riskiest: list[CustomerScore]  # at most the number asked for, the riskiest first
+    customers: int  # all the visible customers at risk
+
+
+def at_risk(*, user: User, shown: int) -> AtRisk:
+    """The visible customers likely to churn: how many, and the riskiest `shown` of them."""
+    scores = score_list(user=user, at_risk=True)
+    return AtRisk(riskiest=list(scores[:shown]), customers=scores.count())
+
+
+def monthly_kpi_rows(*, user: User) -> list[dict[str, Any]]:
     """Relationship KPIs by month over the purchases of the customers `user` may see."""
-    purchases = feeds.purchases_frame(customers=customer_queryset(user=user))
+    purchases = feeds.purchases_frame(purchases=Purchase.objects.visible_to(user))
     if purchases.is_empty():
         return []
     table = monthly_kpis(purchases, inactivity_days=CHURN_HORIZON_DAYS)
     return [{name: _finite(value) for name, value in row.items()} for row in table.to_dicts()]
 
 
-def _finite(value: Any) -> Any:
+def _finite(value: object) -> object:
     return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
@@ -210,13 +253,18 @@ class ProfitRuleRow:
     customers: int
     support: float
 
+    @property
+    def mostly_high(self) -> bool:
+        """Most of the customers the rule describes are high contributors."""
+        return self.high_share >= 0.5
 
-def profit_rules(*, user: Any) -> tuple[list[ProfitRuleRow], float | None]:
+
+def profit_rules(*, user: User) -> tuple[list[ProfitRuleRow], float | None]:
     """Which customer attributes go with a top-20 % contribution among the visible customers,
     as readable rules with translated attribute names and values; and the contribution from
     which a customer counts as high. Empty when there is too little to explain."""
     # scikit-learn loads only for the page that grows a tree.
-    from kehu.analytics.profit_tree import ProfitTreeError, profit_tree
+    from kehu.analytics.maths.profit_tree import ProfitTreeError, profit_tree
 
     rows = list(
         score_queryset(user=user)
@@ -234,7 +282,11 @@ def profit_rules(*, user: Any) -> tuple[list[ProfitRuleRow], float | None]:
         tree = profit_tree(pl.DataFrame(columns, strict=False))
     except ProfitTreeError:
         return [], None
-    fields = {name: Customer._meta.get_field(name) for name in PROFIT_ATTRIBUTES}
+    fields = {
+        field.name: field
+        for field in Customer._meta.concrete_fields
+        if field.name in PROFIT_ATTRIBUTES
+    }
     return [
         ProfitRuleRow(
             conditions=[_condition_text(fields[c.attribute], c) for c in rule.conditions],
@@ -246,7 +298,7 @@ def profit_rules(*, user: Any) -> tuple[list[ProfitRuleRow], float | None]:
     ], tree.threshold
 
 
-def _condition_text(field: Any, condition: Any) -> str:
+def _condition_text(field: Field[Any, Any], condition: Condition) -> str:
     """A profit-tree condition in the reader's words: “industry is retail”."""
     label = str(field.verbose_name)
     if isinstance(condition.value, float):

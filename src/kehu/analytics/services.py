@@ -14,14 +14,17 @@ from typing import IO, Any, Final
 
 import polars as pl
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehu.analytics import feeds
-from kehu.analytics.ahp import CONSISTENCY_LIMIT, AHPError, ahp_weights
 from kehu.analytics.labels import criterion_label
+from kehu.analytics.maths.ahp import CONSISTENCY_LIMIT, AHPError, Entry, ahp_weights
+from kehu.analytics.maths.scorecard import ScorecardError, scorecard_from_dict
+from kehu.analytics.maths.scores import ScoresResult, customer_scores
+from kehu.analytics.maths.transactions import CUSTOMER, TransactionsError, check_transactions
 from kehu.analytics.models import (
     AnalyticsRun,
     CustomerScore,
@@ -30,12 +33,11 @@ from kehu.analytics.models import (
     Scorecard,
     StageOverride,
 )
-from kehu.analytics.scorecard import ScorecardError, scorecard_from_dict
-from kehu.analytics.scores import ScoresResult, customer_scores
 from kehu.analytics.selectors import scorecard_config
-from kehu.analytics.transactions import CUSTOMER, TransactionsError, check_transactions
+from kehu.core.exceptions import VersionConflict
 from kehu.core.history import actor_or_none, change_records_bulk
-from kehu.core.models import ChangeAction
+from kehu.core.locking import save_versioned
+from kehu.core.models import ChangeAction, User
 from kehu.customers.models import Customer
 
 logger = logging.getLogger(__name__)
@@ -147,7 +149,7 @@ def purchases_import(
 # Runs ------------------------------------------------------------------------------------
 
 
-def analytics_run_request(*, actor: Any) -> AnalyticsRun:
+def analytics_run_request(*, actor: User | None) -> AnalyticsRun:
     """Queue a recomputation, unless one is already waiting or running."""
     from kehu.analytics.tasks import scores_recompute_task
 
@@ -318,8 +320,12 @@ def _customer_fields_apply(computed: Iterable[tuple[int, str, str]]) -> int:
 # Scorecard -------------------------------------------------------------------------------
 
 
-def scorecard_save(*, actor: Any, config: dict[str, Any]) -> Scorecard:
-    """Make `config` the active scorecard; refused while any comparison matrix has CR ≥ 0.10."""
+def scorecard_save(
+    *, actor: User | None, scorecard: Scorecard, version: int, config: dict[str, Any]
+) -> Scorecard:
+    """Make `config` the active scorecard, `scorecard` as read at `version` (the unsaved
+    default: none saved yet). Refused while any comparison matrix has CR ≥ 0.10, and with
+    VersionConflict when the scorecard was saved since it was read."""
     for level, matrix in _matrices(config):
         try:
             result = ahp_weights(matrix)
@@ -337,15 +343,21 @@ def scorecard_save(*, actor: Any, config: dict[str, Any]) -> Scorecard:
         scorecard_from_dict(config)
     except ScorecardError as error:
         raise ValidationError(str(error)) from error
-    with transaction.atomic():
-        scorecard = Scorecard.objects.select_for_update().filter(is_active=True).first()
-        scorecard = scorecard or Scorecard(is_active=True)
-        scorecard.config, scorecard.updated_by = config, actor
-        scorecard.save()
+    scorecard.config, scorecard.updated_by = config, actor_or_none(actor)
+    if scorecard.pk is not None:
+        save_versioned(scorecard, expected_version=version, fields=["config", "updated_by"])
+        return scorecard
+    try:
+        # The first save: another manager's first save at the same time breaks the
+        # one-active-scorecard constraint, and is as much a conflict as a later save.
+        with transaction.atomic():
+            scorecard.save()
+    except IntegrityError as error:
+        raise VersionConflict(None) from error
     return scorecard
 
 
-def _matrices(config: dict[str, Any]) -> list[tuple[str, list[list[Any]]]]:
+def _matrices(config: dict[str, Any]) -> list[tuple[str, list[list[Entry]]]]:
     matrices = [(_("the criteria"), config["comparisons"])]
     for code, criterion in config["criteria"].items():
         matrices.append(

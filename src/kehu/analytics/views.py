@@ -8,49 +8,49 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_POST
 
 from kehu.analytics import selectors, services
 from kehu.analytics.forms import ScorecardForm
 from kehu.analytics.labels import indicator_label, reason_text
-from kehu.analytics.models import AbcClass, RunStatus, Segment
+from kehu.analytics.models import AbcClass, Segment
+from kehu.core.exceptions import VersionConflict
 from kehu.core.htmx import is_htmx
+from kehu.core.pages import PAGE_SIZE, READS, WRITES, UserRequest, page
 
 VIEW = "analytics.view_customerscore"
 MANAGE = "analytics.change_scorecard"
-PAGE_SIZE = 25
+EDITS = (*READS, *WRITES)
 AT_RISK_SHOWN = 10
 
 
-def _run_context() -> dict[str, Any]:
-    latest = selectors.run_latest()
-    busy = latest is not None and latest.status in (RunStatus.PENDING, RunStatus.RUNNING)
-    return {"latest_run": latest, "current_run": selectors.run_current(), "run_busy": busy}
+def _run_context(request: UserRequest) -> dict[str, Any]:
+    latest = selectors.run_latest(user=request.user)
+    busy = latest is not None and latest.is_busy
+    current = selectors.run_current(user=request.user)
+    return {"latest_run": latest, "current_run": current, "run_busy": busy}
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-def customer_value(request: HttpRequest) -> HttpResponse:
+@page(VIEW)
+def customer_value(request: UserRequest) -> HttpResponse:
     user = request.user
     segments = selectors.segment_summary(user=user)
     abc = selectors.abc_summary(user=user)
     histogram = selectors.clv_histogram(user=user)
-    at_risk = selectors.score_list(user=user, at_risk=True)
+    at_risk = selectors.at_risk(user=user, shown=AT_RISK_SHOWN)
     risks = [
         (score, [reason_text(reason) for reason in score.churn_reasons])
-        for score in at_risk[:AT_RISK_SHOWN]
+        for score in at_risk.riskiest
     ]
     class_a = abc[0]
     profit_rules, profit_threshold = selectors.profit_rules(user=user)
     context = {
-        **_run_context(),
+        **_run_context(request),
         "profit_rules": profit_rules,
         "profit_threshold": profit_threshold,
         "segments": segments,
@@ -58,7 +58,7 @@ def customer_value(request: HttpRequest) -> HttpResponse:
         "class_a": class_a,
         "histogram": histogram,
         "risks": risks,
-        "at_risk_count": at_risk.count(),
+        "at_risk_count": at_risk.customers,
         "charts": {
             "segments": [{"name": row.label, "value": row.customers} for row in segments],
             "abc": {
@@ -83,29 +83,25 @@ def _bin_label(low: float, high: float | None) -> str:
     return f"{low:,.0f}–{high:,.0f}"
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-def run_status(request: HttpRequest) -> HttpResponse:
+@page(VIEW)
+def run_status(request: UserRequest) -> HttpResponse:
     """Polled while a run is busy; the first answer after it ends offers the new figures."""
-    context = _run_context()
+    context = _run_context(request)
     return render(
         request, "analytics/_run_status.html", {**context, "just_finished": not context["run_busy"]}
     )
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_POST
-def run_request(request: HttpRequest) -> HttpResponse:
+@page(MANAGE, methods=WRITES)
+def run_request(request: UserRequest) -> HttpResponse:
     services.analytics_run_request(actor=request.user)
     if is_htmx(request):
-        return render(request, "analytics/_run_status.html", _run_context())
+        return render(request, "analytics/_run_status.html", _run_context(request))
     return redirect("analytics:value")
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-def score_list(request: HttpRequest) -> HttpResponse:
+@page(VIEW)
+def score_list(request: UserRequest) -> HttpResponse:
     segment = request.GET.get("segment", "")
     segment = segment if segment in Segment else ""
     abc_class = request.GET.get("abc", "")
@@ -123,15 +119,21 @@ def score_list(request: HttpRequest) -> HttpResponse:
     return render(request, "analytics/score_list.html", context)
 
 
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-def scorecard_edit(request: HttpRequest) -> HttpResponse:
-    form = ScorecardForm(request.POST or None, config=selectors.scorecard_config())
+@page(MANAGE, methods=EDITS)
+def scorecard_edit(request: UserRequest) -> HttpResponse:
+    scorecard = selectors.scorecard_active()
+    form = ScorecardForm(request.POST or None, instance=scorecard, user=request.user)
     if request.method == "POST" and form.is_valid():
+        _data, version = form.written()
         try:
-            services.scorecard_save(actor=request.user, config=form.config_cleaned())
-        except ValidationError as error:
-            form.add_error(None, error)
+            services.scorecard_save(
+                actor=request.user,
+                scorecard=scorecard,
+                version=version,
+                config=form.config_cleaned(),
+            )
+        except (ValidationError, VersionConflict) as problem:
+            form.add_problem(problem)
         else:
             services.analytics_run_request(actor=request.user)
             messages.success(
@@ -141,38 +143,28 @@ def scorecard_edit(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "analytics/scorecard.html",
-        {"form": form, "results": form.results(), "without_data": _indicators_without_data()},
+        {
+            "form": form,
+            "results": form.results(),
+            "without_data": [
+                indicator_label(c) for c in selectors.indicators_without_data(user=request.user)
+            ],
+        },
     )
 
 
-def _indicators_without_data() -> list[str]:
-    """The indicators the last run had no data for, which score a neutral 50 for everyone."""
-    run = selectors.run_current()
-    absent = set(run.details.get("indicators_without_data", [])) if run else set()
-    config = selectors.scorecard_config()
-    return [
-        indicator_label(code)
-        for criterion in config["criteria"].values()
-        for code, indicator in criterion["indicators"].items()
-        if indicator["column"] in absent
-    ]
-
-
-@login_required
-@permission_required(MANAGE, raise_exception=True)
-@require_POST
-def scorecard_check(request: HttpRequest) -> HttpResponse:
+@page(MANAGE, methods=WRITES)
+def scorecard_check(request: UserRequest) -> HttpResponse:
     """Weights and consistency of the matrices as typed, for the editor to show live."""
-    form = ScorecardForm(request.POST, config=selectors.scorecard_config())
+    form = ScorecardForm(request.POST, instance=selectors.scorecard_active(), user=request.user)
     form.is_valid()
     return render(
         request, "analytics/_scorecard_check.html", {"form": form, "results": form.results()}
     )
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-def kpis(request: HttpRequest) -> HttpResponse:
+@page(VIEW)
+def kpis(request: UserRequest) -> HttpResponse:
     rows = selectors.monthly_kpi_rows(user=request.user)
     series = {name: [row[name] for row in rows] for name in (rows[0] if rows else {})}
     context = {
@@ -215,5 +207,5 @@ RATE_SERIES = [
 ]
 
 
-def _percent(values: list[Any]) -> list[float | None]:
+def _percent(values: list[float | None]) -> list[float | None]:
     return [None if value is None else round(100 * value, 1) for value in values]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from kehu.analytics.churn import BEHAVIOUR
 from kehu.analytics.labels import REASONS, reason_text
+from kehu.analytics.maths.churn import BEHAVIOUR
 
 
 @pytest.mark.parametrize("feature", BEHAVIOUR)

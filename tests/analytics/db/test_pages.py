@@ -189,6 +189,35 @@ def test_a_consistent_scorecard_is_saved_and_the_scores_recomputed(
     assert 'value="5"' in page
 
 
+def test_a_scorecard_saved_meanwhile_is_not_overwritten(
+    admin_client: Client, make_user: Callable[..., User], client_for: Callable[[User], Client]
+) -> None:
+    deputy = client_for(make_user("deputy", role="admin"))
+    first = admin_client.post(
+        reverse("analytics:scorecard"), _matrix_post(**{"potential-0-1": "5"})
+    )
+    assert first.status_code == 302
+
+    # The deputy opened the editor before that first save.
+    late = deputy.post(reverse("analytics:scorecard"), _matrix_post(**{"potential-0-1": "7"}))
+
+    assert late.status_code == 200
+    assert "Someone else changed this record" in late.content.decode()
+    config = Scorecard.objects.get(is_active=True).config
+    assert config["criteria"]["potential"]["comparisons"] == [["1", "5"], ["1/5", "1"]]
+
+    reloaded = deputy.get(reverse("analytics:scorecard"))
+    version = reloaded.context["form"].initial["version"]
+    assert f'name="version" value="{version}"' in reloaded.content.decode()
+    again = deputy.post(
+        reverse("analytics:scorecard"),
+        _matrix_post(**{"potential-0-1": "7", "version": str(version)}),
+    )
+    assert again.status_code == 302
+    config = Scorecard.objects.get(is_active=True).config
+    assert config["criteria"]["potential"]["comparisons"] == [["1", "7"], ["1/7", "1"]]
+
+
 def test_the_value_page_explains_high_contribution_in_words(settings, make_user):
     import datetime as dt
     from decimal import Decimal

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import template
 from django.utils.formats import number_format
 
-from kehu.analytics.ahp import CONSISTENCY_LIMIT
-from kehu.analytics.scores import ANNUAL_DISCOUNT_RATE, CHURN_HORIZON_DAYS
+from kehu.analytics.maths.ahp import CONSISTENCY_LIMIT
+from kehu.analytics.maths.parameters import ANNUAL_DISCOUNT_RATE, CHURN_HORIZON_DAYS
 
 register = template.Library()
 

@@ -30,8 +30,8 @@ from typing import Final
 
 import polars as pl
 
-from kehu.analytics.rules import first_match
-from kehu.analytics.transactions import CUSTOMER, customer_history
+from kehu.analytics.maths.rules import first_match
+from kehu.analytics.maths.transactions import CUSTOMER, customer_history
 
 
 @dataclass(frozen=True)

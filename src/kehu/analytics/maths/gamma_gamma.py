@@ -30,7 +30,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special
 
-from kehu.analytics.mle import FitError, FloatArray, maximise_log_likelihood, unique_rows
+from kehu.analytics.maths.errors import FitError
+from kehu.analytics.maths.mle import FloatArray, maximise_log_likelihood, unique_rows
 
 
 @dataclass(frozen=True)

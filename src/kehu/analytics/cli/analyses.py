@@ -1,51 +1,45 @@
-"""`kehu analytics …`: RFM, ABC, CLV, churn, KPIs and AHP from the command line; importing
-purchases into the database and recomputing the stored scores.
+"""The analyses of `kehu analytics`: RFM, ABC, CLV, churn, KPIs and AHP.
 
 Every analysis of transactions reads them through `_transactions(args)`: a CSV file
-(``--transactions``) or the purchases in the database (``--from-db``, customer ids being Kehu's).
-Each prints a readable table, or JSON with ``--json``. Bad input ends in
-`kehu.cli.CommandError`, which the main command prints as ``kehu: …``.
+(``--transactions``) or the purchases in the database (``--from-db``, customer ids being
+Kehu's).
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import math
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 from django.utils.translation import gettext as _
 
-from kehu.analytics.ahp import ahp_weights
-from kehu.analytics.clv import lifetime_value
-from kehu.analytics.kpi import monthly_kpis
-from kehu.analytics.mle import FitError
-from kehu.analytics.pareto import abc_analysis
-from kehu.analytics.rfm import rfm_table
-from kehu.analytics.transactions import CUSTOMER, parse_date, read_transactions
+from kehu.analytics.cli.common import (
+    Row,
+    Subcommands,
+    date_argument,
+    emit,
+    print_json,
+    print_table,
+    user_errors,
+)
+from kehu.analytics.maths.ahp import ahp_weights
+from kehu.analytics.maths.kpi import monthly_kpis
+from kehu.analytics.maths.pareto import abc_analysis
+from kehu.analytics.maths.rfm import rfm_table
+from kehu.analytics.maths.transactions import CUSTOMER, read_transactions
 
-Row = dict[str, Any]
-Columns = Sequence[tuple[str, str]]  # (field, format spec)
 
-
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `analytics` and its subcommands to the main `kehu` parser."""
-    analytics = commands.add_parser("analytics", help="customer analytics on a transactions CSV")
-    analyses = analytics.add_subparsers(dest="analysis", required=True, metavar="ANALYSIS")
-
+def register(analyses: Subcommands) -> None:
     rfm = _analysis(analyses, "rfm", "recency/frequency/monetary scores and segments", _rfm)
-    rfm.add_argument("--as-of", type=_date, required=True, help="score as of this date")
+    rfm.add_argument("--as-of", type=date_argument, required=True, help="score as of this date")
 
     _analysis(analyses, "abc", "ABC (Pareto) classes by share of sales", _abc)
 
     clv = _analysis(analyses, "clv", "BG/NBD + Gamma-Gamma customer lifetime value", _clv)
-    clv.add_argument("--calibration-end", type=_date, required=True)
+    clv.add_argument("--calibration-end", type=date_argument, required=True)
     clv.add_argument("--time-unit", choices=["week", "day"], default="week")
     clv.add_argument("--horizon", type=int, default=52, help="in time units (default 52)")
     clv.add_argument(
@@ -54,7 +48,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     clv.add_argument("--margin", type=float, default=1.0, help="profit margin (default 1)")
 
     churn = _analysis(analyses, "churn", "churn early warning with reasons", _churn)
-    churn.add_argument("--calibration-end", type=_date, required=True)
+    churn.add_argument("--calibration-end", type=date_argument, required=True)
     churn.add_argument("--horizon-days", type=int, required=True)
     churn.add_argument(
         "--train-horizon-days", type=int, help="training label window (default: the horizon)"
@@ -71,23 +65,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     ahp.add_argument("--json", action="store_true", help="print JSON")
     ahp.set_defaults(func=_ahp)
 
-    imports = analyses.add_parser(
-        "import-purchases", help="add purchases from a CSV (customer_id = Kehu customer id)"
-    )
-    imports.add_argument("file", type=Path)
-    imports.add_argument("--source", default="import", help="recorded with each purchase")
-    imports.add_argument("--customer-col", default=CUSTOMER)
-    imports.add_argument("--date-col", default="date")
-    imports.add_argument("--amount-col", default="amount")
-    imports.set_defaults(func=_import_purchases)
-
-    recompute = analyses.add_parser("recompute", help="recompute the stored customer scores")
-    recompute.add_argument("--as-of", type=_date, help="score as of this date (default: today)")
-    recompute.set_defaults(func=_recompute)
-
 
 def _analysis(
-    analyses: argparse._SubParsersAction[argparse.ArgumentParser],
+    analyses: Subcommands,
     name: str,
     help_text: str,
     handler: Callable[[argparse.Namespace], int],
@@ -123,23 +103,7 @@ def _transactions(args: argparse.Namespace) -> pl.DataFrame:
     )
 
 
-@contextmanager
-def _user_errors() -> Iterator[None]:
-    """Turn bad input into a `CommandError` with a message the user can act on."""
-    from kehu.cli import CommandError
-
-    try:
-        yield
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as error:
-        raise CommandError(
-            _("cannot read %(path)s: %(reason)s")
-            % {"path": error.filename, "reason": error.strerror}
-        ) from error
-    except (ValueError, FitError) as error:
-        raise CommandError(str(error)) from error
-
-
-@_user_errors()
+@user_errors()
 def _rfm(args: argparse.Namespace) -> int:
     table = rfm_table(_transactions(args), as_of=args.as_of)
     columns = [
@@ -152,11 +116,11 @@ def _rfm(args: argparse.Namespace) -> int:
         ("m", "d"),
         ("segment", ""),
     ]
-    _emit(args, table.select(name for name, _spec in columns).to_dicts(), columns)
+    emit(args, table.select(name for name, _spec in columns).to_dicts(), columns)
     return 0
 
 
-@_user_errors()
+@user_errors()
 def _abc(args: argparse.Namespace) -> int:
     result = abc_analysis(_transactions(args))
     columns = [
@@ -166,7 +130,7 @@ def _abc(args: argparse.Namespace) -> int:
         ("cumulative_share", ".2%"),
         ("class", ""),
     ]
-    _emit(args, result.customers.to_dicts(), columns)
+    emit(args, result.customers.to_dicts(), columns)
     if not args.json:
         summary = result.summary
         print(
@@ -177,8 +141,11 @@ def _abc(args: argparse.Namespace) -> int:
     return 0
 
 
-@_user_errors()
+@user_errors()
 def _clv(args: argparse.Namespace) -> int:
+    # SciPy fits the models: only the commands that fit them import it.
+    from kehu.analytics.maths.clv import lifetime_value
+
     result = lifetime_value(
         _transactions(args),
         calibration_end=args.calibration_end,
@@ -194,11 +161,11 @@ def _clv(args: argparse.Namespace) -> int:
     }
     customers = result.customers.to_dicts()
     if args.json:
-        _print_json(parameters | {"customers": customers})
+        print_json(parameters | {"customers": customers})
         return 0
     for model, values in parameters.items():
         print(f"{model}: " + ", ".join(f"{name} = {value:.4g}" for name, value in values.items()))
-    _print_table(
+    print_table(
         customers,
         [
             (CUSTOMER, ""),
@@ -214,10 +181,10 @@ def _clv(args: argparse.Namespace) -> int:
     return 0
 
 
-@_user_errors()
+@user_errors()
 def _churn(args: argparse.Namespace) -> int:
     # scikit-learn takes a second to import: only the command that needs it pays for it.
-    from kehu.analytics.churn import churn_report, render_reason
+    from kehu.analytics.maths.churn import churn_report, render_reason
 
     transactions = _transactions(args)
     extra = _read_features(args.features) if args.features else None
@@ -249,7 +216,7 @@ def _churn(args: argparse.Namespace) -> int:
         ],
     }
     if args.json:
-        _print_json(output)
+        print_json(output)
         return 0
     if evaluation is None:
         print(_("No evaluation: the data end before the horizon after the calibration end."))
@@ -267,7 +234,7 @@ def _churn(args: argparse.Namespace) -> int:
                 "customers": evaluation.customers,
             }
         )
-        _print_table(
+        print_table(
             [asdict(group) for group in evaluation.calibration],
             [
                 ("group", "d"),
@@ -280,7 +247,7 @@ def _churn(args: argparse.Namespace) -> int:
         _("%(shown)d of %(total)d at-risk customers:")
         % {"shown": len(at_risk), "total": len(report.at_risk)}
     )
-    _print_table(
+    print_table(
         [
             {
                 CUSTOMER: risk[CUSTOMER],
@@ -294,7 +261,7 @@ def _churn(args: argparse.Namespace) -> int:
     return 0
 
 
-@_user_errors()
+@user_errors()
 def _kpi(args: argparse.Namespace) -> int:
     table = monthly_kpis(_transactions(args), inactivity_days=args.inactivity_days)
     formats = {"month": ""} | {
@@ -302,11 +269,11 @@ def _kpi(args: argparse.Namespace) -> int:
         for name, dtype in table.schema.items()
         if name != "month"
     }
-    _emit(args, table.to_dicts(), list(formats.items()))
+    emit(args, table.to_dicts(), list(formats.items()))
     return 0
 
 
-@_user_errors()
+@user_errors()
 def _ahp(args: argparse.Namespace) -> int:
     try:
         rows = json.loads(args.matrix)
@@ -316,61 +283,11 @@ def _ahp(args: argparse.Namespace) -> int:
         raise ValueError(_("--matrix must be a JSON array of rows"))
     result = asdict(ahp_weights(rows))
     if args.json:
-        _print_json(result)
+        print_json(result)
     else:
         for name, value in result.items():
             shown = ", ".join(f"{w:.4f}" for w in value) if name == "weights" else value
             print(f"{name}: {shown:.4f}" if isinstance(shown, float) else f"{name}: {shown}")
-    return 0
-
-
-def _import_purchases(args: argparse.Namespace) -> int:
-    """Exit status 0 when every row was imported, 1 when some were reported instead."""
-    from django.core.exceptions import ValidationError
-
-    from kehu.analytics.services import purchases_import
-    from kehu.cli import CommandError
-
-    try:
-        result = purchases_import(
-            args.file,
-            source_label=args.source,
-            customer_col=args.customer_col,
-            date_col=args.date_col,
-            amount_col=args.amount_col,
-        )
-    except FileNotFoundError as error:
-        raise CommandError(
-            _("cannot read %(path)s: %(reason)s")
-            % {"path": error.filename, "reason": error.strerror}
-        ) from error
-    except ValidationError as error:
-        raise CommandError(" ".join(error.messages)) from error
-    print(
-        _("Imported %(imported)d of %(rows)d rows.")
-        % {"imported": result.imported, "rows": result.rows}
-    )
-    for problem in result.problems:
-        print(
-            _("row %(row)d, column %(column)s: %(value)r %(message)s")
-            % {
-                "row": problem.row,
-                "column": problem.column,
-                "value": problem.value,
-                "message": problem.message,
-            }
-        )
-    return 1 if result.problems else 0
-
-
-def _recompute(args: argparse.Namespace) -> int:
-    from kehu.analytics.services import scores_recompute
-
-    run = scores_recompute(as_of=args.as_of)
-    print(
-        _("Scored %(customers)d customers from %(purchases)d purchases as of %(day)s.")
-        % {"customers": run.customers, "purchases": run.purchases, "day": run.as_of}
-    )
     return 0
 
 
@@ -383,54 +300,3 @@ def _read_features(path: Path) -> pl.DataFrame:
         raise ValueError(
             _("cannot read the features file: %(error)s") % {"error": error}
         ) from error
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return parse_date(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from error
-
-
-def _emit(args: argparse.Namespace, rows: list[Row], columns: Columns) -> None:
-    if args.json:
-        _print_json(rows)
-    else:
-        _print_table(rows, columns)
-
-
-def _print_json(value: object) -> None:
-    def encode(item: object) -> object:
-        if isinstance(item, dt.date):
-            return item.isoformat()
-        raise TypeError(f"cannot encode {type(item).__name__} as JSON")
-
-    print(json.dumps(_finite(value), default=encode, ensure_ascii=False, indent=2))
-
-
-def _finite(value: object) -> object:
-    """NaN and infinity are not JSON; they become null."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_finite(item) for item in value]
-    return value
-
-
-def _print_table(rows: list[Row], columns: Columns) -> None:
-    def cell(value: object, spec: str) -> str:
-        if value is None:
-            return "-"
-        return format(value, spec) if spec else str(value)
-
-    header = [name for name, _spec in columns]
-    body = [[cell(row[name], spec) for name, spec in columns] for row in rows]
-    widths = [max([len(h), *(len(line[i]) for line in body)]) for i, h in enumerate(header)]
-    # Text columns read best left-aligned, numbers right-aligned.
-    align = ["<" if not spec else ">" for _name, spec in columns]
-    for line in [header, *body]:
-        print(
-            "  ".join(f"{v:{a}{w}}" for v, a, w in zip(line, align, widths, strict=True)).rstrip()
-        )

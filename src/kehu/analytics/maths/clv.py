@@ -23,9 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from kehu.analytics.bgnbd import BgNbdModel, fit_bgnbd
-from kehu.analytics.gamma_gamma import GammaGammaModel, fit_gamma_gamma
-from kehu.analytics.transactions import TimeUnit, model_summary
+from kehu.analytics.maths.bgnbd import BgNbdModel, fit_bgnbd
+from kehu.analytics.maths.gamma_gamma import GammaGammaModel, fit_gamma_gamma
+from kehu.analytics.maths.transactions import TimeUnit, model_summary
 
 HISTORY = ["frequency", "recency", "T"]
 

@@ -30,9 +30,9 @@ from typing import Any, Final, Literal
 
 import polars as pl
 
-from kehu.analytics.ahp import CONSISTENCY_LIMIT, AHPError, Entry, ahp_weights
-from kehu.analytics.rules import first_match
-from kehu.analytics.transactions import CUSTOMER
+from kehu.analytics.maths.ahp import CONSISTENCY_LIMIT, AHPError, Entry, ahp_weights
+from kehu.analytics.maths.rules import first_match
+from kehu.analytics.maths.transactions import CUSTOMER
 
 Normalisation = Literal["min_max", "percentile"]
 NEUTRAL: Final = 50.0

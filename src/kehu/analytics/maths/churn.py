@@ -58,8 +58,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.preprocessing import StandardScaler
 
-from kehu.analytics.bgnbd import fit_bgnbd
-from kehu.analytics.transactions import CUSTOMER, customer_history, model_summary
+from kehu.analytics.maths.bgnbd import fit_bgnbd
+from kehu.analytics.maths.transactions import CUSTOMER, customer_history, model_summary
 
 BEHAVIOUR: Final = (
     "recency_days",

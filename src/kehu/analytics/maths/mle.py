@@ -19,15 +19,13 @@ import polars as pl
 from numpy.typing import NDArray
 from scipy import optimize
 
+from kehu.analytics.maths.errors import FitError
+
 FloatArray = NDArray[np.float64]
 # θ ↦ (log-likelihood of each row, its gradient with respect to θ as a (len(θ), rows) array)
 RowLikelihood = Callable[[FloatArray], tuple[FloatArray, FloatArray]]
 
 LOG_BOUND = 20.0
-
-
-class FitError(RuntimeError):
-    """The likelihood could not be maximised (the message says why)."""
 
 
 @dataclass(frozen=True)

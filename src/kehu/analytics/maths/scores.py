@@ -2,35 +2,35 @@
 
 RFM and segment, ABC class and share of sales, lifecycle stage and relationship level, BG/NBD +
 Gamma-Gamma lifetime value, churn probability with reasons, and the scorecard. Like the
-modules it composes it is free of Django; `services.scores_recompute` feeds it and stores
-the result. A model that cannot be fitted on the data (too little history, no repeat buyers)
-leaves its columns null and says why in `details`, instead of failing the whole run.
+modules it composes it is free of Django; `kehu.analytics.services.scores_recompute` feeds
+it and stores the result. A model that cannot be fitted on the data (too little history, no
+repeat buyers) leaves its columns null and says why in `details`, instead of failing the
+whole run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
-from typing import Any, Final
+from typing import Any
 
 import polars as pl
 
-from kehu.analytics.churn import ChurnError, churn_features, churn_report
-from kehu.analytics.clv import lifetime_value
-from kehu.analytics.lifecycle import lifecycle_table
-from kehu.analytics.mle import FitError
-from kehu.analytics.rfm import rfm_table
-from kehu.analytics.scorecard import Scorecard, score_customers
-from kehu.analytics.transactions import CUSTOMER
-
-# Lifetime value over the next year, in weeks, discounted at 10 % a year.
-CLV_HORIZON_WEEKS: Final = 52
-ANNUAL_DISCOUNT_RATE: Final = 0.10
-WEEKLY_DISCOUNT_RATE: Final = (1 + ANNUAL_DISCOUNT_RATE) ** (1 / 52) - 1
-# Churn: no purchase in the next half year, the same window as the KPIs' inactivity.
-CHURN_HORIZON_DAYS: Final = 180
-CHURN_THRESHOLD: Final = 0.5
-TOP_REASONS: Final = 3
+from kehu.analytics.maths.churn import ChurnError, churn_features, churn_report
+from kehu.analytics.maths.clv import lifetime_value
+from kehu.analytics.maths.errors import FitError
+from kehu.analytics.maths.lifecycle import lifecycle_table
+from kehu.analytics.maths.parameters import (
+    ANNUAL_DISCOUNT_RATE,
+    CHURN_HORIZON_DAYS,
+    CHURN_THRESHOLD,
+    CLV_HORIZON_WEEKS,
+    TOP_REASONS,
+    WEEKLY_DISCOUNT_RATE,
+)
+from kehu.analytics.maths.rfm import rfm_table
+from kehu.analytics.maths.scorecard import Scorecard, score_customers
+from kehu.analytics.maths.transactions import CUSTOMER
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ from typing import Final
 
 import polars as pl
 
-from kehu.analytics.rules import first_match
-from kehu.analytics.transactions import CUSTOMER, TransactionsError
+from kehu.analytics.maths.rules import first_match
+from kehu.analytics.maths.transactions import CUSTOMER, TransactionsError
 
 CLASSES: Final = ("A", "B", "C")
 ROUNDING: Final = 1e-9

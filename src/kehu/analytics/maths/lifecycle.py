@@ -44,9 +44,9 @@ from typing import Final
 
 import polars as pl
 
-from kehu.analytics.pareto import abc_analysis
-from kehu.analytics.rules import first_match
-from kehu.analytics.transactions import CUSTOMER, customer_history, purchase_days
+from kehu.analytics.maths.pareto import abc_analysis
+from kehu.analytics.maths.rules import first_match
+from kehu.analytics.maths.transactions import CUSTOMER, customer_history, purchase_days
 
 STAGES: Final = ("exploration", "formation", "stability", "decline")
 LEVELS: Final = ("transactional", "preferred_supplier", "partnership", "strategic_alliance")

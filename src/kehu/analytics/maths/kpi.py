@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from kehu.analytics.transactions import CUSTOMER, purchase_days
+from kehu.analytics.maths.transactions import CUSTOMER, purchase_days
 
 MIN_INACTIVITY_DAYS = 31
 

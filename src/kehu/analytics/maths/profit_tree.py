@@ -24,7 +24,7 @@ import numpy as np
 import polars as pl
 from sklearn.tree import DecisionTreeClassifier
 
-from kehu.analytics.transactions import CUSTOMER
+from kehu.analytics.maths.transactions import CUSTOMER
 
 MISSING: Final = "(missing)"
 Operator = Literal["<=", ">", "==", "!="]
