@@ -13,13 +13,14 @@ class AnalyticsConfig(KehuApp):
     navigation_order = 200  # after the apps that record what it measures
     role_grants = "roles.GRANTS"
     panels = {"customer": ("panels.customer_value",)}
-    # Not CustomerScore.customer: a score is one run's view of one customer, and the
-    # survivor of a merge may have its own in the same run (one per run and customer).
-    # The other's scores go with it; the next run scores the survivor's joined purchases.
     customer_references = (
         "analytics.Purchase.customer",
         "analytics.StageOverride.customer",
     )
+    # A score is one run's view of one customer, and the survivor of a merge may have its
+    # own in the same run (one per run and customer): the other's scores go with it, and
+    # the next run scores the survivor's joined purchases.
+    customer_derived = ("analytics.CustomerScore.customer",)
 
     def ready(self) -> None:
         from kehu.analytics.overrides import manual_edit_record

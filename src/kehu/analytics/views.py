@@ -21,11 +21,10 @@ from kehu.analytics.labels import indicator_label, reason_text
 from kehu.analytics.models import AbcClass, Segment
 from kehu.core.exceptions import VersionConflict
 from kehu.core.htmx import is_htmx
-from kehu.core.pages import PAGE_SIZE, READS, WRITES, UserRequest, page
+from kehu.core.pages import EDITS, PAGE_SIZE, WRITES, UserRequest, page
 
 VIEW = "analytics.view_customerscore"
 MANAGE = "analytics.change_scorecard"
-EDITS = (*READS, *WRITES)
 AT_RISK_SHOWN = 10
 
 

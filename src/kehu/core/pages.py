@@ -39,6 +39,7 @@ PUBLIC = "public"  # anyone, logged in or not (the log-in page)
 LOGGED_IN = "logged in"  # any logged-in user, whatever their permissions
 READS = ("GET", "HEAD")
 WRITES = ("POST",)
+EDITS = (*READS, *WRITES)  # a form: shown, then sent
 
 
 class UserRequest(HttpRequest):

@@ -10,7 +10,9 @@ asked for, after every model is loaded):
 - `periodic_tasks`: tasks the worker enqueues, and how often;
 - `panels`: cards it adds to other pages, by slot ("home", "customer", …);
 - `history_actions`: the TextChoices of the history actions it records beyond the kernel's;
-- `customer_references`: its foreign keys to customers, which a merge moves to the survivor.
+- `customer_references`: its foreign keys to customers, which a merge moves to the survivor;
+  `customer_derived`: those of records computed from a customer's own (one run's scores),
+  which a merge leaves to go with the merged customer, to be computed again.
 """
 
 from __future__ import annotations
@@ -23,13 +25,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig, apps
 from django.db import models
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
 if TYPE_CHECKING:
     from django.db.models.fields.related import ForeignKey
+
+    from kehu.core.pages import UserRequest
 
 
 class KehuApp(AppConfig):
@@ -42,6 +45,7 @@ class KehuApp(AppConfig):
     panels: dict[str, tuple[str, ...]] = {}
     history_actions: str | None = None
     customer_references: tuple[str, ...] = ()
+    customer_derived: tuple[str, ...] = ()
 
     def resolve(self, path: str) -> Any:
         """The object at `path` inside this app ("roles.GRANTS" → kehu.<app>.roles.GRANTS)."""
@@ -61,7 +65,7 @@ class Panel:
     leave the card out; `permission`, if set, is checked first."""
 
     template: str
-    context: Callable[..., dict[str, Any] | None]
+    context: Callable[..., dict[str, Any] | None]  # (UserRequest, **objects)
     permission: str | None = None
     order: int = 100
 
@@ -72,7 +76,7 @@ def _panels(slot: str) -> tuple[Panel, ...]:
     return tuple(sorted(found, key=lambda panel: panel.order))
 
 
-def panels_render(slot: str, request: HttpRequest, **objects: Any) -> list[SafeString]:
+def panels_render(slot: str, request: UserRequest, **objects: Any) -> list[SafeString]:
     """The cards of every app for `slot` that the user may see, rendered in their order."""
     rendered = []
     for panel in _panels(slot):
@@ -121,12 +125,20 @@ def history_action_labels() -> dict[str, str]:
     return labels
 
 
-def customer_references() -> list[ForeignKey[Any, Any]]:
-    """The foreign keys to customers that the apps declared ("orders.Order.customer")."""
+def _fields(paths: tuple[str, ...]) -> list[ForeignKey[Any, Any]]:
     found = []
-    for app in kehu_apps():
-        for reference in app.customer_references:
-            label, name = reference.rsplit(".", 1)
-            model: type[models.Model] = apps.get_model(label)
-            found.append(model._meta.get_field(name))
+    for path in paths:
+        label, name = path.rsplit(".", 1)
+        model: type[models.Model] = apps.get_model(label)
+        found.append(model._meta.get_field(name))
     return found  # type: ignore[return-value]
+
+
+def customer_references() -> list[ForeignKey[Any, Any]]:
+    """The foreign keys to customers that the apps declared for merges to move."""
+    return [field for app in kehu_apps() for field in _fields(app.customer_references)]
+
+
+def customer_derived() -> list[ForeignKey[Any, Any]]:
+    """The foreign keys to customers of records a merge leaves to be computed again."""
+    return [field for app in kehu_apps() for field in _fields(app.customer_derived)]

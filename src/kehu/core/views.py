@@ -18,11 +18,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from kehu.core import selectors, services
 from kehu.core.forms import DepartmentForm, RoleForm, UserForm
 from kehu.core.models import Department, Role, User
-from kehu.core.pages import LOGGED_IN, READS, WRITES, UserRequest, page
+from kehu.core.pages import EDITS, LOGGED_IN, UserRequest, page
 from kehu.core.registry import panels_render
 from kehu.core.roles import MANAGE_ORGANISATION
-
-EDITS = (*READS, *WRITES)
 
 
 @page(LOGGED_IN)

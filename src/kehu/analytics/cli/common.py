@@ -38,7 +38,7 @@ def unreadable(error: OSError) -> str:
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn bad input into a `CommandError` with a message the user can act on."""
-    from kehu.cli import CommandError
+    from kehu.core.commands import CommandError
 
     try:
         yield

@@ -35,7 +35,7 @@ def _import_purchases(args: argparse.Namespace) -> int:
     from django.core.exceptions import ValidationError
 
     from kehu.analytics.services import purchases_import
-    from kehu.cli import CommandError
+    from kehu.core.commands import CommandError
 
     try:
         result = purchases_import(

@@ -10,12 +10,10 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from kehu.core.exceptions import VersionConflict
-from kehu.core.pages import WRITES, UserRequest, page
+from kehu.core.pages import EDITS, WRITES, UserRequest, page
 from kehu.customers import services
 from kehu.customers.forms import ActivityForm, ContactForm
 from kehu.customers.models import Contact, Customer
-
-EDITS = ("GET", "HEAD", *WRITES)
 
 
 def _contacts_card(

@@ -17,7 +17,7 @@ from kehu.core import regions
 from kehu.core.exceptions import VersionConflict
 from kehu.core.history import history_entries
 from kehu.core.htmx import is_htmx
-from kehu.core.pages import LOGGED_IN, PAGE_SIZE, WRITES, UserRequest, page
+from kehu.core.pages import EDITS, LOGGED_IN, PAGE_SIZE, WRITES, UserRequest, page
 from kehu.core.pagination import CappedPaginator
 from kehu.core.records import FieldsRefused
 from kehu.core.registry import panels_render
@@ -27,7 +27,6 @@ from kehu.customers.forms import CreditForm, CustomerFilterForm, CustomerForm
 from kehu.customers.models import CHANGE_CREDIT, Customer
 from kehu.customers.views.contacts import activities_context
 
-EDITS = ("GET", "HEAD", *WRITES)
 SORTS = {
     "name": "name",
     "-name": "-name",

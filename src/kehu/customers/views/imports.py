@@ -20,15 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kehu.core.models import User
-from kehu.core.pages import READS, WRITES, UserRequest, page
+from kehu.core.pages import EDITS, WRITES, UserRequest, page
 from kehu.core.roles import VIEW_CONTACT_DETAILS
 from kehu.core.scopes import visible_users
 from kehu.customers import exports, imports
 from kehu.customers.models import ImportJob, ImportStatus, OnDuplicate
 from kehu.customers.tasks import import_enqueue
 from kehu.customers.views.customers import listed_customers
-
-EDITS = (*READS, *WRITES)
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 SHOWN_PROBLEMS = 200

@@ -16,12 +16,11 @@ from django.utils.translation import ngettext
 from kehu.core.exceptions import VersionConflict
 from kehu.core.htmx import is_htmx
 from kehu.core.models import User
-from kehu.core.pages import PAGE_SIZE, WRITES, Loader, UserRequest, page, problem_text
+from kehu.core.pages import EDITS, PAGE_SIZE, WRITES, Loader, UserRequest, page, problem_text
 from kehu.customers import selectors, services
 from kehu.customers.forms import HandoverForm
 from kehu.customers.models import Customer
 
-EDITS = ("GET", "HEAD", *WRITES)
 # Customers in the pool are open to everyone allowed to claim, whatever their scope.
 POOLED = Loader(Customer, rows=selectors.pool_queryset, unscoped=True)
 
