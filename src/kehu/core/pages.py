@@ -24,7 +24,7 @@ from django.core import checks
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.translation import gettext as _
 from rest_framework.request import Request
@@ -45,7 +45,7 @@ class UserRequest(HttpRequest):
     """The request a view declared with `@page` gets, unless it is PUBLIC: its user is a
     logged-in Kehu user."""
 
-    user: User  # type: ignore[assignment]
+    user: User
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def page(
     *,
     methods: Sequence[str] = READS,
     **records: type[models.Model] | Loader,
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Declare a view's access: `permission` (a permission name, LOGGED_IN or PUBLIC), the
     HTTP `methods` it answers, and for each URL argument that is a record's id, its model
     (or a Loader); the view receives the record in place of the id."""
@@ -100,9 +100,9 @@ def page(
         permission, tuple(methods), {name: _loader(value) for name, value in records.items()}
     )
 
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @functools.wraps(view)
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if access.permission != PUBLIC and not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
             if request.method not in access.methods:
@@ -150,10 +150,10 @@ class ClosedByDefault:
     """Refuses (403) any view that did not declare its access, should one slip past the
     system check, so that forgetting `@page` closes a route instead of opening it."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
     def process_view(
