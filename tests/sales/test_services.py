@@ -424,7 +424,7 @@ def test_the_board_caps_the_cards_of_a_stage(team, make_opportunity):
 def test_actual_is_won_in_the_period_and_forecast_is_weighted_open_deals(team, make_opportunity):
     today = timezone.localdate()
     start = today.replace(day=1)
-    services.target_save(
+    services.target_create(
         actor=team["manager"],
         user=team["alice"],
         period="month",
@@ -455,7 +455,7 @@ def test_actual_is_won_in_the_period_and_forecast_is_weighted_open_deals(team, m
 
 def test_a_period_starts_on_its_first_day(team):
     with pytest.raises(ValidationError) as error:
-        services.target_save(
+        services.target_create(
             actor=team["manager"],
             user=team["alice"],
             period="quarter",

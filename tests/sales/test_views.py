@@ -123,7 +123,7 @@ def test_a_move_refused_on_the_board_says_why(team, client, make_opportunity):
 
 def test_the_targets_page_shows_actual_and_forecast(team, client, make_opportunity):
     start = timezone.localdate().replace(day=1)
-    services.target_save(
+    services.target_create(
         actor=team["manager"],
         user=team["alice"],
         period="month",

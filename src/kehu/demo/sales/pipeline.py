@@ -281,7 +281,7 @@ def targets_set(rng: random.Random, team: Team) -> None:
         # More is sold before the Spring Festival and the Mid-Autumn Festival.
         busy = Decimal("1.4") if month in (1, 8, 9, 12) else Decimal("1")
         for person, base in people.items():
-            services.target_save(
+            services.target_create(
                 actor=team.manager,
                 user=person,
                 period=PeriodKind.MONTH,
@@ -292,7 +292,7 @@ def targets_set(rng: random.Random, team: Team) -> None:
             members = [
                 p for p in people if p.department and p.department.path.startswith(department.path)
             ]
-            services.target_save(
+            services.target_create(
                 actor=team.manager,
                 department=department,
                 period=PeriodKind.MONTH,
