@@ -9,7 +9,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
@@ -481,3 +482,65 @@ def test_the_referral_chain_follows_who_introduced_whom(team, make_customer, mak
     brought = selectors.referred_leads(customer=first, user=team["alice"])
     assert [lead.customer for lead in brought] == [second]
     assert list(selectors.referred_leads(customer=first, user=team["bob"])) == []
+
+
+def test_a_converted_lead_is_kept_as_it_was_converted(team, make_lead):
+    lead = make_lead(team["alice"])
+    services.lead_convert(actor=team["alice"], lead=lead, version=lead.version)
+    lead.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.lead_update(actor=team["alice"], lead=lead, version=lead.version, notes="改")
+    assert "status" in error.value.message_dict
+    assert Lead.objects.get(pk=lead.pk).notes == ""
+
+
+def _without(user, *permissions):
+    """The user, their role having lost `permissions`."""
+    for name in permissions:
+        app_label, codename = name.split(".")
+        user.role.permissions.remove(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return type(user).objects.get(pk=user.pk)
+
+
+def test_converting_makes_only_what_the_actor_may_add(team, make_lead, make_customer):
+    existing = make_customer(team["alice"], name="宁波海天贸易有限公司")
+    alice = _without(team["alice"], "customers.add_customer", "sales.add_opportunity")
+    lead = make_lead(alice)
+    with pytest.raises(PermissionDenied):
+        services.lead_convert(actor=alice, lead=lead, version=lead.version)
+    deal = {"name": "首单", "business_mode": "consumer_goods"}
+    with pytest.raises(PermissionDenied):
+        services.lead_convert(
+            actor=alice, lead=lead, version=lead.version, customer=existing, opportunity=deal
+        )
+    assert Customer.objects.count() == 1 and not Opportunity.objects.exists()
+    conversion = services.lead_convert(
+        actor=alice, lead=lead, version=lead.version, customer=existing
+    )
+    assert conversion.customer == existing and conversion.opportunity is None
+
+
+def test_team_targets_are_seen_and_set_within_ones_department(team, make_department, make_user):
+    start = timezone.localdate().replace(day=1)
+    east = team["department"]
+    hangzhou = make_department("杭州组", parent=east)
+    north = make_department("华北销售部")
+    for department in (east, hangzhou, north):
+        services.target_create(
+            actor=None, department=department, period="month", period_start=start, amount="1"
+        )
+    seen = {t.department for t in selectors.target_queryset(user=team["manager"])}
+    assert seen == {east, hangzhou}
+    assert list(selectors.target_queryset(user=team["alice"])) == []
+    assert selectors.target_queryset(user=team["admin"]).count() == 3
+    with pytest.raises(ValidationError) as error:
+        services.target_create(
+            actor=team["manager"],
+            department=north,
+            period="quarter",
+            period_start=start.replace(month=(start.month - 1) // 3 * 3 + 1),
+            amount="1",
+        )
+    assert "department" in error.value.message_dict
