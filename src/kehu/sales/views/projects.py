@@ -3,15 +3,18 @@ milestones, documents. htmx swaps a card after each change to it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from kehu.core.exceptions import VersionConflict
+from kehu.core.forms import RecordForm
 from kehu.core.pages import WRITES, UserRequest, page, problem_text
 from kehu.core.records import FieldsRefused
 from kehu.sales import selectors, services
@@ -21,11 +24,25 @@ from kehu.sales.models import Milestone, Opportunity, OpportunityDocument, Proje
 EDITS = ("GET", "HEAD", *WRITES)
 
 
+# Each card, and the name its form has in the page's context.
+FORMS = {
+    "evaluation": "evaluation_form",
+    "decision_makers": "decision_maker_form",
+    "milestones": "milestone_form",
+    "documents": "document_form",
+}
+
+
 def project_context(
-    request: UserRequest, opportunity: Opportunity, *, editing: str = "", **shown: forms.BaseForm
+    request: UserRequest,
+    opportunity: Opportunity,
+    *,
+    refused: dict[str, forms.BaseForm] | None = None,
+    editing: str = "",
 ) -> dict[str, Any]:
-    """What the cards show, with the forms given in `shown` (a refused one, with its
-    problems) in place of empty ones."""
+    """What the cards show, with the forms in `refused` (by their context names, each with
+    its problems) in place of empty ones."""
+    shown = refused or {}
     parts = selectors.project_parts(opportunity=opportunity)
     user = request.user
     evaluation = parts.evaluation or ProjectEvaluation(opportunity=opportunity)
@@ -50,10 +67,12 @@ def _card(
     part: str,
     opportunity: Opportunity,
     *,
+    refused: forms.BaseForm | None = None,
     editing: str = "",
-    **shown: forms.BaseForm,
 ) -> HttpResponse:
-    context = project_context(request, opportunity, editing=editing, **shown)
+    """One card, swapped in place; a refused form is shown with its problems."""
+    shown = {FORMS[part]: refused} if refused is not None else None
+    context = project_context(request, opportunity, refused=shown, editing=editing)
     return render(request, f"sales/_{part}.html", context)
 
 
@@ -74,35 +93,38 @@ def evaluation_edit(request: UserRequest, opportunity: Opportunity) -> HttpRespo
             form.add_problem(problem)
         else:
             return _card(request, "evaluation", opportunity)
-    return _card(request, "evaluation", opportunity, evaluation_form=form, editing="evaluation")
+    return _card(request, "evaluation", opportunity, refused=form, editing="evaluation")
+
+
+def _added(
+    request: UserRequest,
+    opportunity: Opportunity,
+    part: str,
+    form: RecordForm,
+    add: Callable[..., models.Model],
+) -> HttpResponse:
+    """The card of `part` after adding to it what `form` says, or with the form's problems."""
+    if form.is_valid():
+        data, _version = form.written()
+        try:
+            add(actor=request.user, opportunity=opportunity, **data)
+        except ValidationError as problem:
+            form.add_problem(problem)
+        else:
+            return _card(request, part, opportunity)
+    return _card(request, part, opportunity, refused=form)
 
 
 @page("sales.change_opportunity", methods=WRITES, opportunity=Opportunity)
 def decision_maker_add(request: UserRequest, opportunity: Opportunity) -> HttpResponse:
     form = DecisionMakerForm(request.POST, opportunity=opportunity, user=request.user)
-    if form.is_valid():
-        data, _version = form.written()
-        try:
-            services.decision_maker_save(actor=request.user, opportunity=opportunity, **data)
-        except ValidationError as problem:
-            form.add_problem(problem)
-        else:
-            return _card(request, "decision_makers", opportunity)
-    return _card(request, "decision_makers", opportunity, decision_maker_form=form)
+    return _added(request, opportunity, "decision_makers", form, services.decision_maker_save)
 
 
 @page("sales.change_opportunity", methods=WRITES, opportunity=Opportunity)
 def milestone_add(request: UserRequest, opportunity: Opportunity) -> HttpResponse:
     form = MilestoneForm(request.POST, user=request.user)
-    if form.is_valid():
-        data, _version = form.written()
-        try:
-            services.milestone_add(actor=request.user, opportunity=opportunity, **data)
-        except ValidationError as problem:
-            form.add_problem(problem)
-        else:
-            return _card(request, "milestones", opportunity)
-    return _card(request, "milestones", opportunity, milestone_form=form)
+    return _added(request, opportunity, "milestones", form, services.milestone_add)
 
 
 @page("sales.change_opportunity", methods=WRITES, opportunity=Opportunity, milestone=Milestone)
@@ -127,7 +149,7 @@ def document_upload(request: UserRequest, opportunity: Opportunity) -> HttpRespo
             form.add_error("file", problem_text(problem))
         else:
             return _card(request, "documents", opportunity)
-    return _card(request, "documents", opportunity, document_form=form)
+    return _card(request, "documents", opportunity, refused=form)
 
 
 @page("sales.view_opportunity", document=OpportunityDocument)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -38,14 +38,17 @@ def sales_settings(request: UserRequest) -> HttpResponse:
 
 def _edit(
     request: UserRequest,
-    form: RecordForm,
-    save: Callable[[dict[str, Any]], models.Model],
+    form_class: type[RecordForm],
+    record: models.Model | None,
+    save: Callable[..., models.Model],
     title: str,
 ) -> HttpResponse:
+    """A settings form of `record` (None: a new one), written by `save` with its fields."""
+    form = form_class(request.POST or None, instance=record, user=request.user)
     if request.method == "POST" and form.is_valid():
         data, _version = form.written()
         try:
-            save(data)
+            save(**data)
         except (ValidationError, FieldsRefused) as problem:
             form.add_problem(problem)
         else:
@@ -57,50 +60,31 @@ def _edit(
 
 @page("sales.add_leadsource", methods=EDITS)
 def source_new(request: UserRequest) -> HttpResponse:
-    return _edit(
-        request,
-        LeadSourceForm(request.POST or None, user=request.user),
-        lambda data: services.lead_source_create(actor=request.user, **data),
-        _("Lead source"),
-    )
+    create = partial(services.lead_source_create, actor=request.user)
+    return _edit(request, LeadSourceForm, None, create, _("Lead source"))
 
 
 @page("sales.change_leadsource", methods=EDITS, source=LeadSource)
 def source_edit(request: UserRequest, source: LeadSource) -> HttpResponse:
-    return _edit(
-        request,
-        LeadSourceForm(request.POST or None, instance=source, user=request.user),
-        lambda data: services.lead_source_update(actor=request.user, source=source, **data),
-        _("Lead source"),
-    )
+    update = partial(services.lead_source_update, actor=request.user, source=source)
+    return _edit(request, LeadSourceForm, source, update, _("Lead source"))
 
 
 @page("sales.add_stage", methods=EDITS)
 def stage_new(request: UserRequest) -> HttpResponse:
-    return _edit(
-        request,
-        StageForm(request.POST or None, user=request.user),
-        lambda data: services.stage_create(actor=request.user, **data),
-        _("Stage"),
-    )
+    create = partial(services.stage_create, actor=request.user)
+    return _edit(request, StageForm, None, create, _("Stage"))
 
 
 @page("sales.change_stage", methods=EDITS, stage=Stage)
 def stage_edit(request: UserRequest, stage: Stage) -> HttpResponse:
-    return _edit(
-        request,
-        StageForm(request.POST or None, instance=stage, user=request.user),
-        lambda data: services.stage_update(actor=request.user, stage=stage, **data),
-        _("Stage"),
-    )
+    update = partial(services.stage_update, actor=request.user, stage=stage)
+    return _edit(request, StageForm, stage, update, _("Stage"))
 
 
 @page("sales.change_teamsettings", methods=EDITS, department=TEAM)
 def team_settings_edit(request: UserRequest, department: Department) -> HttpResponse:
+    title = _("Follow-up limit of %(team)s") % {"team": department.name}
     current = selectors.team_settings(department=department)
-    return _edit(
-        request,
-        TeamSettingsForm(request.POST or None, instance=current, user=request.user),
-        lambda data: services.team_settings_save(department=department, **data),
-        _("Follow-up limit of %(team)s") % {"team": department.name},
-    )
+    save = partial(services.team_settings_save, department=department)
+    return _edit(request, TeamSettingsForm, current, save, title)
