@@ -53,7 +53,7 @@ class LeadViewSet(
     def get_queryset(self) -> QuerySet[Lead]:
         return selectors.lead_list(
             user=self.user, search=self.request.query_params.get("search", "")
-        ).select_related("opportunity")
+        )
 
     def write_data(self, serializer: serializers.BaseSerializer[Lead]) -> dict[str, Any]:
         data = dict(serializer.validated_data)

@@ -32,6 +32,8 @@ def lead_rows(*, user: User) -> QuerySet[Lead]:
 def lead_list(
     *, user: User, search: str = "", filters: dict[str, Any] | None = None
 ) -> QuerySet[Lead]:
+    """The visible leads whose company, person, phone or e-mail hold `search`, with their
+    owner, source and opportunity."""
     leads = lead_queryset(user=user)
     search = search.strip()
     if search:
@@ -43,7 +45,7 @@ def lead_list(
         )
     if filters:
         leads = leads.filter(**{k: v for k, v in filters.items() if v not in ("", None)})
-    return leads.select_related("owner", "source")
+    return leads.select_related("owner", "source", "opportunity")
 
 
 def follow_up_days_by_department() -> dict[int, int]:
