@@ -25,7 +25,7 @@ def lead_queryset(*, user: User) -> QuerySet[Lead]:
 def lead_rows(*, user: User) -> QuerySet[Lead]:
     """The leads `user` may see, with the records a lead's page names."""
     return lead_queryset(user=user).select_related(
-        "owner", "source", "customer", "referred_by_customer", "referred_by_contact"
+        "owner", "source", "customer", "referred_by_customer", "referred_by_contact", "opportunity"
     )
 
 
