@@ -14,8 +14,8 @@ def lead_sources() -> QuerySet[LeadSource]:
 
 
 def active_lead_sources(*, user: User | None = None) -> QuerySet[LeadSource]:
-    """The sources a new lead may name (the same for everyone: `user` is asked as of every
-    relation's rows)."""
+    """The sources a new lead may name: the same for everyone (a relation's rows are asked
+    for with the user)."""
     return LeadSource.objects.filter(is_active=True)
 
 
@@ -25,7 +25,7 @@ def stages() -> QuerySet[Stage]:
 
 def departments(*, user: User | None = None) -> QuerySet[Department]:
     """Every department: each is a team whose settings administrators may set, whatever
-    their own scope (`user` is asked as of every page's records)."""
+    their own scope (a loader's rows are asked for with the user)."""
     return Department.objects.all()
 
 
