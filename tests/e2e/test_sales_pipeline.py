@@ -113,7 +113,7 @@ def test_screenshots_of_the_board_and_the_targets(page, deals, screenshot, langu
     seller = deals["春节礼盒"].owner
     won = deals["年度饮料供货"]
     services.opportunity_move(actor=seller, opportunity=won, stage=stage("Closed won"), version=1)
-    services.target_save(
+    services.target_create(
         actor=None,
         user=seller,
         period="month",

@@ -4,6 +4,7 @@ moves, stages and targets, each within the caller's data scope."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from kehu.customers.models import Customer
@@ -247,3 +248,61 @@ def test_targets_by_managers_for_their_team(team, api_client, make_user):
     assert api_client(team["bob"]).get("/api/v1/targets/").json()["count"] == 0
     assert api_client(outsider).post("/api/v1/targets/", {}).status_code == 403
     assert SalesTarget.objects.count() == 1
+
+
+def test_targets_are_changed_with_their_version_and_deleted(team, api_client):
+    manager = api_client(team["manager"])
+    start = str(timezone.localdate().replace(day=1))
+    created = manager.post(
+        "/api/v1/targets/",
+        {"user": "alice", "period": "month", "period_start": start, "amount": "300000"},
+        format="json",
+    ).json()
+    url = f"/api/v1/targets/{created['id']}/"
+    changed = manager.patch(url, {"amount": "350000", "version": 1}, format="json")
+    assert changed.status_code == 200 and changed.json()["version"] == 2
+    assert manager.patch(url, {"amount": "1", "version": 1}, format="json").status_code == 409
+    refused = manager.patch(url, {"user": "admin", "version": 2}, format="json")
+    assert refused.status_code == 400 and "user" in refused.json()
+    assert api_client(team["alice"]).delete(url).status_code == 403
+    assert manager.delete(url).status_code == 204
+    assert not SalesTarget.objects.exists()
+
+
+def test_converting_into_a_new_customer_needs_the_permission_to_add_one(
+    team, api_client, make_lead
+):
+    team["alice"].role.permissions.remove(
+        Permission.objects.get(content_type__app_label="customers", codename="add_customer")
+    )
+    lead = make_lead(team["alice"])
+    response = api_client(team["alice"]).post(
+        f"/api/v1/leads/{lead.pk}/convert/", {"version": 1}, format="json"
+    )
+    assert response.status_code == 403
+    assert not Customer.objects.exists()
+
+
+def test_a_lead_is_given_to_a_team_only_by_assigning_it(team, api_client, make_lead):
+    lead = make_lead(team["manager"])
+    response = api_client(team["manager"]).patch(
+        f"/api/v1/leads/{lead.pk}/", {"team": team["department"].pk, "version": 1}, format="json"
+    )
+    assert response.status_code == 400 and "team" in response.json()
+
+
+def test_an_opportunity_stays_with_its_customer(team, api_client, make_opportunity, make_customer):
+    deal = make_opportunity(team["alice"])
+    other = make_customer(team["alice"], name="另一家客户")
+    response = api_client(team["alice"]).patch(
+        f"/api/v1/opportunities/{deal.pk}/", {"customer": other.pk, "version": 1}, format="json"
+    )
+    assert response.status_code == 400 and "customer" in response.json()
+    assert Opportunity.objects.get(pk=deal.pk).customer == deal.customer
+
+
+def test_admins_add_stages(team, api_client):
+    payload = {"business_mode": "project", "name": "Site survey", "order": 15, "probability": 30}
+    assert api_client(team["alice"]).post("/api/v1/stages/", payload).status_code == 403
+    created = api_client(team["admin"]).post("/api/v1/stages/", payload)
+    assert created.status_code == 201 and created.json()["name"] == "Site survey"

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from kehu.core.models import Change
 from kehu.customers import services as customer_services
 from kehu.sales import services
 from kehu.sales.models import ProjectEvaluation
@@ -130,3 +131,39 @@ def test_the_project_cards_on_the_opportunity_page(team, project, client):
     client.force_login(team["bob"])
     refused = client.post(f"/sales/opportunities/{project.pk}/milestones/", {"name": "越权"})
     assert refused.status_code == 404
+
+
+def test_the_map_records_a_new_entry_as_created_and_a_change_as_what_changed(team, project):
+    boss = customer_services.contact_create(
+        actor=team["alice"], customer=project.customer, name="周总"
+    )
+    entry = services.decision_maker_save(
+        actor=team["alice"], opportunity=project, contact=boss, attitude="supporter"
+    )
+    services.decision_maker_save(
+        actor=team["alice"], opportunity=project, contact=boss, attitude="opponent"
+    )
+    services.decision_maker_save(
+        actor=team["alice"], opportunity=project, contact=boss, attitude="opponent"
+    )
+    changes = Change.objects.filter(target_id=entry.pk, target_type__model="decisionmaker")
+    assert [(c.action, sorted(c.changes)) for c in changes.order_by("at", "pk")] == [
+        ("create", ["attitude", "contact"]),
+        ("update", ["attitude"]),
+    ]
+
+
+def test_a_milestone_is_ticked_only_through_its_own_opportunity(
+    team, project, make_opportunity, client
+):
+    other = make_opportunity(team["alice"], name="另一单", business_mode="project")
+    milestone = services.milestone_add(
+        actor=team["alice"], opportunity=other, name="投标", due_date=timezone.localdate()
+    )
+    client.force_login(team["alice"])
+    wrong = f"/sales/opportunities/{project.pk}/milestones/{milestone.pk}/toggle/"
+    assert client.post(wrong).status_code == 404
+    right = f"/sales/opportunities/{other.pk}/milestones/{milestone.pk}/toggle/"
+    assert client.post(right).status_code == 200
+    milestone.refresh_from_db()
+    assert milestone.done

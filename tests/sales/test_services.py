@@ -1,15 +1,15 @@
-"""Leads from capture to conversion, and opportunities through the pipeline, through the
-services every page and API call uses."""
+"""Leads from capture to conversion, assignment and follow-up, through the services every
+page and API call uses."""
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from kehu.customers import selectors as customer_selectors
 from kehu.customers import services as customer_services
 from kehu.customers.models import Activity, Customer
 from kehu.sales import selectors, services
-from kehu.sales.models import Lead, Opportunity, StageChange
+from kehu.sales.models import Lead, Opportunity
 from tests.sales.conftest import source, stage
 
 pytestmark = pytest.mark.django_db
@@ -207,6 +207,44 @@ def test_a_stale_lead_is_not_converted(team, make_lead):
     assert not Customer.objects.exists()
 
 
+def test_a_converted_lead_is_kept_as_it_was_converted(team, make_lead):
+    lead = make_lead(team["alice"])
+    services.lead_convert(actor=team["alice"], lead=lead, version=lead.version)
+    lead.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.lead_update(actor=team["alice"], lead=lead, version=lead.version, notes="改")
+    assert "status" in error.value.message_dict
+    assert Lead.objects.get(pk=lead.pk).notes == ""
+
+
+def _without(user, *permissions):
+    """The user, their role having lost `permissions`."""
+    for name in permissions:
+        app_label, codename = name.split(".")
+        user.role.permissions.remove(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return type(user).objects.get(pk=user.pk)
+
+
+def test_converting_makes_only_what_the_actor_may_add(team, make_lead, make_customer):
+    existing = make_customer(team["alice"], name="宁波海天贸易有限公司")
+    alice = _without(team["alice"], "customers.add_customer", "sales.add_opportunity")
+    lead = make_lead(alice)
+    with pytest.raises(PermissionDenied):
+        services.lead_convert(actor=alice, lead=lead, version=lead.version)
+    deal = {"name": "首单", "business_mode": "consumer_goods"}
+    with pytest.raises(PermissionDenied):
+        services.lead_convert(
+            actor=alice, lead=lead, version=lead.version, customer=existing, opportunity=deal
+        )
+    assert Customer.objects.count() == 1 and not Opportunity.objects.exists()
+    conversion = services.lead_convert(
+        actor=alice, lead=lead, version=lead.version, customer=existing
+    )
+    assert conversion.customer == existing and conversion.opportunity is None
+
+
 # Assignment --------------------------------------------------------------------------------
 
 
@@ -297,172 +335,6 @@ def test_leads_nobody_followed_up_are_flagged_by_their_teams_limit(
     assert list(selectors.overdue_leads(user=team["manager"], now=now)) == []
     Lead.objects.filter(pk=late.pk).update(assigned_at=now - timedelta(days=8))
     assert list(selectors.overdue_leads(user=team["manager"], now=now)) == [late]
-
-
-# Opportunities -----------------------------------------------------------------------------
-
-
-def test_moving_to_a_lost_stage_needs_a_reason(team, make_opportunity):
-    deal = make_opportunity(team["alice"])
-    lost = stage("consumer_goods", "Closed lost")
-    with pytest.raises(ValidationError) as error:
-        services.opportunity_move(actor=team["alice"], opportunity=deal, stage=lost, version=1)
-    assert "lost_reason" in error.value.message_dict
-    deal = Opportunity.objects.get(pk=deal.pk)
-    assert deal.stage.name == "Initial contact" and deal.version == 1
-
-    services.opportunity_move(
-        actor=team["alice"], opportunity=deal, stage=lost, version=1, lost_reason="价格太高"
-    )
-    deal.refresh_from_db()
-    assert (deal.lost_reason, deal.closed_on) == ("价格太高", timezone.localdate())
-
-
-def test_a_stale_move_is_a_conflict(team, make_opportunity):
-    deal = make_opportunity(team["alice"])
-    services.opportunity_move(
-        actor=team["alice"],
-        opportunity=deal,
-        stage=stage("consumer_goods", "Needs confirmed"),
-        version=1,
-    )
-    stale = Opportunity.objects.get(pk=deal.pk)
-    with pytest.raises(VersionConflict):
-        services.opportunity_move(
-            actor=team["bob"],
-            opportunity=stale,
-            stage=stage("consumer_goods", "Trial order"),
-            version=1,
-        )
-    assert Opportunity.objects.get(pk=deal.pk).stage.name == "Needs confirmed"
-
-
-def test_stage_changes_are_dated_and_winning_sets_the_close_date(team, make_opportunity):
-    deal = make_opportunity(team["alice"])
-    won = stage("consumer_goods", "Closed won")
-    services.opportunity_move(actor=team["alice"], opportunity=deal, stage=won, version=1)
-    moves = list(StageChange.objects.filter(opportunity=deal).order_by("at", "pk"))
-    assert [(m.from_stage, m.to_stage.name) for m in moves] == [
-        (None, "Initial contact"),
-        (stage("consumer_goods", "Initial contact"), "Closed won"),
-    ]
-    assert deal.closed_on == timezone.localdate()
-    reopened = services.opportunity_move(
-        actor=team["alice"],
-        opportunity=deal,
-        stage=stage("consumer_goods", "Negotiation"),
-        version=deal.version,
-    )
-    assert reopened.closed_on is None
-
-
-def test_a_stage_of_another_pipeline_is_refused(team, make_opportunity):
-    deal = make_opportunity(team["alice"])
-    with pytest.raises(ValidationError) as error:
-        services.opportunity_move(
-            actor=team["alice"],
-            opportunity=deal,
-            stage=stage("project", "Shortlisted"),
-            version=1,
-        )
-    assert "stage" in error.value.message_dict
-
-
-def test_the_board_totals_count_amount_and_weighted_amount(team, make_opportunity):
-    make_opportunity(team["alice"], name="甲", amount="100000.00")
-    make_opportunity(team["bob"], name="乙", amount="50000.50")
-    make_opportunity(team["bob"], name="丙", amount="1000", currency="USD")
-    board = selectors.pipeline_board(user=team["manager"], business_mode="consumer_goods")
-    first = board[0]
-    assert first.stage.name == "Initial contact"
-    totals = {t.currency: (t.count, t.amount, t.weighted) for t in first.totals}
-    assert totals == {
-        "CNY": (2, Decimal("150000.50"), Decimal("15000.05")),
-        "USD": (1, Decimal("1000.00"), Decimal("100.00")),
-    }
-    mine = selectors.pipeline_board(user=team["alice"], business_mode="consumer_goods")
-    assert [c.name for c in mine[0].cards] == ["甲"]
-
-
-def test_the_open_pipeline_is_weighted_by_each_stage_across_business_modes(team, make_opportunity):
-    make_opportunity(team["alice"], name="甲", amount="100000.00")  # 10 %
-    negotiating = make_opportunity(team["alice"], name="乙", amount="20000.00")
-    services.opportunity_move(
-        actor=team["alice"],
-        opportunity=negotiating,
-        stage=stage("consumer_goods", "Negotiation"),  # 75 %
-        version=negotiating.version,
-    )
-    won = make_opportunity(team["alice"], name="丙", amount="5000.00")
-    services.opportunity_move(
-        actor=team["alice"],
-        opportunity=won,
-        stage=stage("consumer_goods", "Closed won"),
-        version=won.version,
-    )
-    make_opportunity(
-        team["alice"], name="丁", amount="1000", currency="USD", business_mode="project"
-    )
-    totals = {
-        t.currency: (t.count, t.amount, t.weighted)
-        for t in selectors.weighted_pipeline(user=team["alice"])
-    }
-    assert totals["CNY"] == (2, Decimal("120000.00"), Decimal("25000.00"))
-    assert totals["USD"][:2] == (1, Decimal("1000.00"))
-
-
-def test_the_board_caps_the_cards_of_a_stage(team, make_opportunity):
-    for index in range(4):
-        make_opportunity(team["alice"], name=f"商机{index}")
-    board = selectors.pipeline_board(user=team["alice"], business_mode="consumer_goods", cap=3)
-    assert (len(board[0].cards), board[0].count, board[0].more) == (3, 4, 1)
-
-
-# Targets -----------------------------------------------------------------------------------
-
-
-def test_actual_is_won_in_the_period_and_forecast_is_weighted_open_deals(team, make_opportunity):
-    today = timezone.localdate()
-    start = today.replace(day=1)
-    services.target_save(
-        actor=team["manager"],
-        user=team["alice"],
-        period="month",
-        period_start=start,
-        amount="200000",
-    )
-    won = make_opportunity(team["alice"], name="已赢", amount="120000")
-    services.opportunity_move(
-        actor=team["alice"], opportunity=won, stage=stage("consumer_goods", "Closed won"), version=1
-    )
-    make_opportunity(
-        team["alice"],
-        name="谈判中",
-        amount="100000",
-        stage=stage("consumer_goods", "Negotiation"),
-        expected_close_date=start,
-    )
-    rows = selectors.target_progress(user=team["manager"], period="month", start=start)
-    alice = next(r for r in rows if r.label == "alice")
-    assert (alice.target_amount, alice.won, alice.forecast) == (
-        Decimal("200000.00"),
-        Decimal("120000.00"),
-        Decimal("75000.00"),
-    )
-    assert alice.achieved_percent == 60
-    assert selectors.target_progress(user=team["bob"], period="month", start=start) == []
-
-
-def test_a_period_starts_on_its_first_day(team):
-    with pytest.raises(ValidationError) as error:
-        services.target_save(
-            actor=team["manager"],
-            user=team["alice"],
-            period="quarter",
-            period_start=timezone.localdate().replace(month=2, day=1),
-            amount="1",
-        )
-    assert "period_start" in error.value.message_dict
 
 
 # Referrals -------------------------------------------------------------------------------

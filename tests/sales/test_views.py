@@ -8,13 +8,15 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from kehu.core.pages import access_of, url_patterns
 from kehu.customers.models import Customer
 from kehu.sales import services
-from kehu.sales.models import Lead, LeadSource, Opportunity
+from kehu.sales.models import Lead, LeadSource, Opportunity, OpportunityDocument, SalesTarget
 from tests.sales.conftest import source, stage
 from tests.texts import t
 
@@ -123,7 +125,7 @@ def test_a_move_refused_on_the_board_says_why(team, client, make_opportunity):
 
 def test_the_targets_page_shows_actual_and_forecast(team, client, make_opportunity):
     start = timezone.localdate().replace(day=1)
-    services.target_save(
+    services.target_create(
         actor=team["manager"],
         user=team["alice"],
         period="month",
@@ -238,3 +240,47 @@ def test_admins_edit_stages_sources_and_team_limits(team, client):
     assert LeadSource.objects.filter(channel="advertising").count() == 2
     client.post(f"/sales/settings/teams/{team['department'].pk}/", {"lead_follow_up_days": 5})
     assert team["department"].sales_settings.lead_follow_up_days == 5
+
+
+# Declarations --------------------------------------------------------------------------------
+
+
+def _sales_routes():
+    return [
+        (route, pattern) for route, name, pattern in url_patterns() if name.startswith("sales:")
+    ]
+
+
+def test_every_sales_page_declares_its_permission_and_loads_its_records():
+    # A URL names a record by its model, some more shortly: a target, a source, a document.
+    short = {"target": SalesTarget, "source": LeadSource, "document": OpportunityDocument}
+    routes = _sales_routes()
+    assert routes
+    for route, pattern in routes:
+        access = access_of(pattern.callback)
+        assert access is not None, route
+        assert access.permission.startswith("sales."), route
+        # Each id in the URL is a record's, loaded by the kernel.
+        assert set(pattern.pattern.converters) == set(access.records), route
+        for name, loader in access.records.items():
+            expected = short[name]._meta.model_name if name in short else name
+            assert loader.model._meta.model_name == expected, route
+
+
+def test_another_salespersons_target_is_not_found(team, client):
+    target = services.target_create(
+        actor=None,
+        user=team["bob"],
+        period="month",
+        period_start=timezone.localdate().replace(day=1),
+        amount="1000",
+    )
+    client.force_login(team["alice"])
+    assert client.get(f"/sales/targets/{target.pk}/edit/").status_code == 403
+    client.force_login(team["manager"])
+    assert client.get(f"/sales/targets/{target.pk}/edit/").status_code == 200
+    team["alice"].role.permissions.add(
+        Permission.objects.get(content_type__app_label="sales", codename="change_salestarget")
+    )
+    client.force_login(team["alice"])
+    assert client.get(f"/sales/targets/{target.pk}/edit/").status_code == 404

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
 from kehu.core.pages import UserRequest
 from kehu.core.registry import Panel
 from kehu.sales import selectors
@@ -26,7 +24,6 @@ def _closing(request: UserRequest) -> dict[str, Any]:
     return {
         "closing": list(selectors.closing_soon(user=request.user, days=CLOSING_DAYS)[:20]),
         "closing_days": CLOSING_DAYS,
-        "today": timezone.localdate(),
     }
 
 

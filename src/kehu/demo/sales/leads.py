@@ -1,40 +1,30 @@
-"""Two years of leads from every channel: most written in bulk with their follow-ups and
-history, conversions and today's leads through the services."""
+"""Two years of leads from every channel: most written at once with their follow-ups and
+history (services.LeadWriter), conversions and today's leads one by one through the
+services."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, Final
+from typing import Final
+from unittest import mock
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model
 from django.utils import timezone
 
 from kehu.core.contact_details import phone_normalise
-from kehu.core.history import creation_changes, diff, snapshot
-from kehu.core.models import Change, ChangeAction, Department
-from kehu.customers.models import (
-    Activity,
-    BusinessMode,
-    Contact,
-    Customer,
-    CustomerKind,
-)
+from kehu.core.models import Department
+from kehu.customers.models import BusinessMode, Contact, Customer, CustomerKind
 from kehu.demo.customers import mobile, person_name
-from kehu.demo.orders.history import HISTORY_DAYS, dated, working_hour
+from kehu.demo.orders.history import HISTORY_DAYS, working_hour
 from kehu.demo.organisation import Team
 from kehu.demo.sales.pipeline import DEALS
 from kehu.sales import services
-from kehu.sales.models import (
-    Lead,
-    LeadSource,
-    LeadStatus,
-    Opportunity,
-    StageChange,
-)
+from kehu.sales.models import Lead, LeadSource, LeadStatus
+from kehu.sales.services import FollowUp, NewLead, StatusMove
 
 LEAD_COUNT: Final = 420
 OVERDUE_USERNAME: Final = "zhaolei"
@@ -120,9 +110,7 @@ def _lead_name(rng: random.Random, city: str, used: set[str]) -> str:
 
 @dataclass
 class _LeadPlan:
-    lead: Lead
-    follow_ups: list[Activity]
-    changes: list[tuple[datetime, dict[str, list[Any]]]]
+    lead: NewLead
     convert_on: datetime | None = None
 
 
@@ -151,37 +139,24 @@ def _plan_lead(
     referrer_contact = None
     if referrer is not None:
         referrer_contact = referrer.contacts.order_by("pk").first()
-    lead = Lead(
-        company=company,
-        person=person_name(rng),
-        phone=phone_normalise(mobile(rng)),
-        province=province,
-        city=city,
-        source=sources[channel],
-        campaign=rng.choice(CAMPAIGNS[channel]),
-        referred_by_customer=referrer,
-        referred_by_contact=referrer_contact,
-        owner=owner,
-        status=LeadStatus.NEW,
-        created_by=owner,
-        created_at=created,
-        assigned_at=created,
-    )
-    plan = _LeadPlan(lead, [], [(created, creation_changes(_lead_state(lead)))])
+    values = {
+        "company": company,
+        "person": person_name(rng),
+        "phone": phone_normalise(mobile(rng)),
+        "province": province,
+        "city": city,
+        "source": sources[channel],
+        "campaign": rng.choice(CAMPAIGNS[channel]),
+        "referred_by_customer": referrer,
+        "referred_by_contact": referrer_contact,
+        "owner": owner,
+    }
+    lead = NewLead(actor=owner, created_at=created, values=values)
+    plan = _LeadPlan(lead)
 
     def follow_up(at: datetime) -> None:
         kind, subject = rng.choice(FOLLOW_UPS)
-        plan.follow_ups.append(
-            Activity(kind=kind, subject=subject, at=at, author=owner, created_at=at)
-        )
-        lead.last_activity_at = at
-        if lead.status == LeadStatus.NEW:
-            set_status(at, LeadStatus.CONTACTED)
-
-    def set_status(at: datetime, status: str, reason: str = "") -> None:
-        before = _lead_state(lead)
-        lead.status, lead.disqualified_reason = status, reason
-        plan.changes.append((at, diff(before, _lead_state(lead))))
+        lead.events.append(FollowUp(at=at, kind=kind, subject=subject))
 
     settled = age > 45 or rng.random() < 0.15
     if not settled:
@@ -196,28 +171,27 @@ def _plan_lead(
             follow_up(max(created, last - timedelta(days=rng.randrange(1, 6))))
             follow_up(last)
             if rng.random() < 0.4:
-                set_status(last, LeadStatus.QUALIFIED)
+                lead.events.append(StatusMove(at=last, status=LeadStatus.QUALIFIED))
         return plan
     steps = sorted(created + timedelta(days=d, hours=rng.randrange(1, 4)) for d in range(0, 30, 7))
     steps = [s for s in steps if s < now][: rng.randrange(1, 5)]
     for at in steps:
         follow_up(at)
     end = steps[-1] if steps else created + timedelta(hours=2)
-    if rng.random() < 0.45 and steps and lead.company:
-        set_status(end, LeadStatus.QUALIFIED)
+    if rng.random() < 0.45 and steps and company:
+        lead.events.append(StatusMove(at=end, status=LeadStatus.QUALIFIED))
         plan.convert_on = end + timedelta(days=rng.randrange(1, 10))
         if plan.convert_on > now:
             plan.convert_on = now - timedelta(hours=1)
     else:
-        set_status(end, LeadStatus.DISQUALIFIED, rng.choice(DISQUALIFY_REASONS))
+        reason = rng.choice(DISQUALIFY_REASONS)
+        lead.events.append(StatusMove(at=end, status=LeadStatus.DISQUALIFIED, reason=reason))
     return plan
 
 
-def _lead_state(lead: Lead) -> dict[str, Any]:
-    return snapshot(lead, [*services.LEAD_FIELDS, "status", "disqualified_reason"])
-
-
-def bulk_leads_write(rng: random.Random, team: Team) -> list[_LeadPlan]:
+def bulk_leads_write(rng: random.Random, team: Team) -> dict[int, datetime]:
+    """Two years of leads, written with their follow-ups and history as the services would
+    have left them; the ones that were won, by id, with when they were converted."""
     now = timezone.now()
     sources = {s.channel: s for s in LeadSource.objects.order_by("order", "pk")}
     referrers = list(
@@ -228,51 +202,27 @@ def bulk_leads_write(rng: random.Random, team: Team) -> list[_LeadPlan]:
         _plan_lead(rng, i, team=team, sources=sources, referrers=referrers, used=used, now=now)
         for i in range(LEAD_COUNT)
     ]
-    for plan in plans:
-        lead = plan.lead
-        lead.updated_at = max(at for at, _changes in plan.changes)
-    with dated(Lead, Activity, Change):
-        Lead.objects.bulk_create([p.lead for p in plans], batch_size=500)
-        for plan in plans:
-            for activity in plan.follow_ups:
-                activity.regarding = plan.lead
-        Activity.objects.bulk_create([a for p in plans for a in p.follow_ups], batch_size=1000)
-        lead_type = ContentType.objects.get_for_model(Lead)
-        Change.objects.bulk_create(
-            [
-                Change(
-                    target_type=lead_type,
-                    target_id=p.lead.pk,
-                    target_repr=str(p.lead),
-                    actor=p.lead.owner,
-                    action=ChangeAction.CREATE if n == 0 else ChangeAction.UPDATE,
-                    changes=changes,
-                    at=at,
-                )
-                for p in plans
-                for n, (at, changes) in enumerate(p.changes)
-            ],
-            batch_size=1000,
-        )
-    return plans
+    ids = services.LeadWriter().create([plan.lead for plan in plans])
+    return {pk: plan.convert_on for pk, plan in zip(ids, plans, strict=True) if plan.convert_on}
 
 
-def _backdate(since: datetime, when: datetime, created: dict[type[Model], list[int]]) -> None:
-    """Move what one service call wrote at `since` or later to the moment it happened."""
-    Change.objects.filter(at__gte=since).update(at=when)
-    for model, pks in created.items():
-        model._default_manager.filter(pk__in=pks).update(created_at=when)
+@contextmanager
+def _as_of(moment: datetime) -> Iterator[None]:
+    """The services called inside date what they write `moment`, as if it were then: the
+    demo's past is written the way it was written at the time. (The loader runs alone,
+    before anything is served.)"""
+    with mock.patch.object(timezone, "now", return_value=moment):
+        yield
 
 
-def conversions_make(rng: random.Random, plans: list[_LeadPlan]) -> int:
+def conversions_make(rng: random.Random, won: dict[int, datetime]) -> int:
     """Convert the leads that were won, each at its own date, through the service; the
     recent ones bring an opportunity along."""
     converted = 0
     recent = timezone.now() - timedelta(days=60)
-    for plan in plans:
-        if plan.convert_on is None:
-            continue
-        lead, when = plan.lead, plan.convert_on
+    leads = Lead.objects.select_related("owner").in_bulk(list(won))
+    for pk, when in won.items():
+        lead = leads[pk]
         deal = None
         if when > recent:
             names, low, high = DEALS[BusinessMode.CONSUMER_GOODS]
@@ -282,28 +232,15 @@ def conversions_make(rng: random.Random, plans: list[_LeadPlan]) -> int:
                 "amount": Decimal(rng.randrange(low, high, 1000)),
                 "expected_close_date": timezone.localdate() + timedelta(days=rng.randrange(20, 90)),
             }
-        since = timezone.now()
-        conversion = services.lead_convert(
-            actor=lead.owner, lead=lead, version=lead.version, opportunity=deal
-        )
-        Lead.objects.filter(pk=lead.pk).update(converted_at=when, updated_at=when)
-        Customer.objects.filter(pk=conversion.customer.pk).update(owner_since=when)
-        _backdate(
-            since,
-            when,
-            {
-                Customer: [conversion.customer.pk],
-                Contact: [conversion.contact.pk],
-                Opportunity: [conversion.opportunity.pk] if conversion.opportunity else [],
-            },
-        )
-        if conversion.opportunity is not None:
-            StageChange.objects.filter(opportunity=conversion.opportunity).update(at=when)
+        with _as_of(when):
+            services.lead_convert(
+                actor=lead.owner, lead=lead, version=lead.version, opportunity=deal
+            )
         converted += 1
     return converted
 
 
-def today_leads_enter(team: Team) -> int:
+def today_leads_enter(team: Team) -> None:
     """Leads as they come in today: one round-robined to the North China team from a web
     form, one from the trade fair followed up and converted into a customer with an
     opportunity, one referred by an existing customer's contact."""
@@ -358,4 +295,3 @@ def today_leads_enter(team: Team) -> int:
     )
     assert web.owner is not None
     services.lead_follow_up(actor=web.owner, lead=web, kind="call", subject="电话确认宴会用量")
-    return 3

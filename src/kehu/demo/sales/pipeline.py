@@ -4,17 +4,13 @@ services, and the year's targets."""
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
-from itertools import pairwise
-from typing import Any, Final
+from typing import Final
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from kehu.core.history import creation_changes, snapshot
-from kehu.core.models import Change, ChangeAction, Department, User
+from kehu.core.models import Department, User
 from kehu.customers.models import (
     BusinessMode,
     Customer,
@@ -22,17 +18,16 @@ from kehu.customers.models import (
     DecisionRole,
 )
 from kehu.demo.orders.catalogue import FOOD_TRADES
-from kehu.demo.orders.history import HISTORY_DAYS, dated, working_hour
+from kehu.demo.orders.history import HISTORY_DAYS, working_hour
 from kehu.demo.organisation import Team
 from kehu.sales import services
 from kehu.sales.models import (
     Attitude,
     Decision,
-    Opportunity,
     PeriodKind,
     Stage,
-    StageChange,
 )
+from kehu.sales.services import NewOpportunity
 
 LOST_REASONS: Final = [
     "价格高于竞品",
@@ -67,19 +62,9 @@ DEALS: Final = {
 COMPETITORS: Final = ["海天", "李锦记", "思念", "三全", "康师傅", "本地小作坊"]
 
 
-def _opportunity_state(opportunity: Opportunity) -> dict[str, Any]:
-    return snapshot(opportunity, [*services.OPPORTUNITY_FIELDS, "customer"])
-
-
-@dataclass
-class _DealPlan:
-    opportunity: Opportunity
-    path: list[tuple[datetime, Stage]]
-
-
 def _plan_deal(
     rng: random.Random, mode: str, stages: list[Stage], final: Stage, customer: Customer
-) -> _DealPlan:
+) -> NewOpportunity:
     """A deal that went through the open stages up to `final`, dated: closed ones over the
     last two years, open ones started in the last months and expected to close soon."""
     today = timezone.localdate()
@@ -97,7 +82,6 @@ def _plan_deal(
         start = today - timedelta(days=rng.randrange(5, 240))
         end = timezone.now() - timedelta(hours=rng.randrange(2, 24 * 5))
         reached = open_stages[: open_stages.index(final) + 1]
-        closed_on = None
         # The further along, the sooner it should close; a few are already late.
         expected = today + timedelta(
             days=rng.randrange(-15, 30 + 30 * (len(open_stages) - len(reached)))
@@ -107,26 +91,25 @@ def _plan_deal(
     if begun >= end:
         begun = end - timedelta(days=1)
     span = (end - begun) / max(1, len(path_stages) - 1)
-    path = [(begun + span * n, stage) for n, stage in enumerate(path_stages)]
-    opportunity = Opportunity(
-        name=f"{customer.name.removesuffix('有限公司')} {rng.choice(names)}"[:200],
+    values = {
+        "name": f"{customer.name.removesuffix('有限公司')} {rng.choice(names)}"[:200],
+        "business_mode": mode,
+        "amount": Decimal(rng.randrange(low, high, 1000)),
+        "expected_close_date": expected,
+        "competitors": "、".join(rng.sample(COMPETITORS, k=rng.randrange(0, 3))),
+    }
+    return NewOpportunity(
+        actor=customer.owner,
         customer=customer,
-        owner=customer.owner,
-        business_mode=mode,
-        stage=final,
-        amount=Decimal(rng.randrange(low, high, 1000)),
-        expected_close_date=expected,
-        closed_on=closed_on,
-        competitors="、".join(rng.sample(COMPETITORS, k=rng.randrange(0, 3))),
+        values=values,
+        path=[(begun + span * n, stage) for n, stage in enumerate(path_stages)],
         lost_reason=rng.choice(LOST_REASONS) if final.is_lost else "",
-        created_by=customer.owner,
-        created_at=path[0][0],
-        updated_at=path[-1][0],
     )
-    return _DealPlan(opportunity, path)
 
 
 def bulk_opportunities_write(rng: random.Random) -> int:
+    """Opportunities in every stage of every pipeline, written with their stage history
+    and history as the services would have left them."""
     customers = list(
         Customer.objects.filter(owner__isnull=False)
         .exclude(kind=CustomerKind.INDIVIDUAL)
@@ -147,52 +130,7 @@ def bulk_opportunities_write(rng: random.Random) -> int:
             count = rng.randrange(18, 32) if stage.is_won else rng.randrange(6, 14)
             for _ in range(count):
                 plans.append(_plan_deal(rng, mode, stages, stage, rng.choice(fitting)))
-    opportunity_type = ContentType.objects.get_for_model(Opportunity)
-    changes = []
-    for plan in plans:
-        opportunity = plan.opportunity
-        first = plan.path[0][1]
-        state = _opportunity_state(opportunity)
-        state.update(stage=str(first), lost_reason="")
-        changes.append((plan, plan.path[0][0], ChangeAction.CREATE, creation_changes(state)))
-        for (_at_before, before), (at, after) in pairwise(plan.path):
-            moved: dict[str, list[Any]] = {"stage": [str(before), str(after)]}
-            if after.is_lost:
-                moved["lost_reason"] = ["", opportunity.lost_reason]
-            changes.append((plan, at, ChangeAction.UPDATE, moved))
-    with dated(Opportunity, StageChange, Change):
-        Opportunity.objects.bulk_create([p.opportunity for p in plans], batch_size=500)
-        StageChange.objects.bulk_create(
-            [
-                StageChange(
-                    opportunity=p.opportunity,
-                    from_stage=p.path[n - 1][1] if n else None,
-                    to_stage=stage,
-                    at=at,
-                    actor=p.opportunity.owner,
-                )
-                for p in plans
-                for n, (at, stage) in enumerate(p.path)
-            ],
-            batch_size=1000,
-        )
-        Change.objects.bulk_create(
-            [
-                Change(
-                    target_type=opportunity_type,
-                    target_id=p.opportunity.pk,
-                    target_repr=str(p.opportunity),
-                    customer_id=p.opportunity.customer_id,
-                    actor=p.opportunity.owner,
-                    action=action,
-                    changes=change,
-                    at=at,
-                )
-                for p, at, action, change in changes
-            ],
-            batch_size=1000,
-        )
-    return len(plans)
+    return len(services.OpportunityWriter().create(plans))
 
 
 def project_deals_enter(team: Team) -> int:
@@ -281,7 +219,7 @@ def targets_set(rng: random.Random, team: Team) -> None:
         # More is sold before the Spring Festival and the Mid-Autumn Festival.
         busy = Decimal("1.4") if month in (1, 8, 9, 12) else Decimal("1")
         for person, base in people.items():
-            services.target_save(
+            services.target_create(
                 actor=team.manager,
                 user=person,
                 period=PeriodKind.MONTH,
@@ -292,7 +230,7 @@ def targets_set(rng: random.Random, team: Team) -> None:
             members = [
                 p for p in people if p.department and p.department.path.startswith(department.path)
             ]
-            services.target_save(
+            services.target_create(
                 actor=team.manager,
                 department=department,
                 period=PeriodKind.MONTH,

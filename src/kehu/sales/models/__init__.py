@@ -17,7 +17,7 @@ from kehu.sales.models.projects import (
     OpportunityDocument,
     ProjectEvaluation,
 )
-from kehu.sales.models.targets import PeriodKind, SalesTarget
+from kehu.sales.models.targets import PeriodKind, SalesTarget, teams_visible, visible_teams
 
 __all__ = [
     "DEFAULT_FOLLOW_UP_DAYS",
@@ -37,4 +37,6 @@ __all__ = [
     "Stage",
     "StageChange",
     "TeamSettings",
+    "teams_visible",
+    "visible_teams",
 ]

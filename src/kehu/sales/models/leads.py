@@ -15,7 +15,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kehu.core.contact_details import phone_normalise
-from kehu.core.models import KehuModel
+from kehu.core.models import KehuModel, Record
 from kehu.core.regions import region_problems
 from kehu.core.scopes import Everyone, Visibility
 from kehu.customers.models import SourceChannel
@@ -57,7 +57,7 @@ class LeadStatus(models.TextChoices):
 OPEN_LEAD_STATUSES = [LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.QUALIFIED]
 
 
-class Lead(KehuModel):
+class Lead(Record):
     visibility: ClassVar[Visibility] = Visibility("owner")
 
     # Its follow-ups are the customers app's activities about it; they go with it.
@@ -130,17 +130,6 @@ class Lead(KehuModel):
         _("last follow-up"), null=True, blank=True, editable=False
     )
     converted_at = models.DateTimeField(_("converted"), null=True, blank=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -164,7 +153,13 @@ class Lead(KehuModel):
 
     @property
     def is_open(self) -> bool:
+        """Still being worked: it may be followed up, assigned and converted."""
         return self.status in OPEN_LEAD_STATUSES
+
+    @property
+    def is_converted(self) -> bool:
+        """Become a customer: it is kept as it was then, and changed no more."""
+        return self.status == LeadStatus.CONVERTED
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}

@@ -9,10 +9,11 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from kehu.core.models import KehuModel
+from kehu.core.models import KehuModel, Record
 from kehu.core.scopes import Everyone, Visibility
 from kehu.customers.models import BusinessMode
 from kehu.sales.models.leads import Lead
@@ -61,7 +62,7 @@ class Stage(KehuModel):
         return self.is_won or self.is_lost
 
 
-class Opportunity(KehuModel):
+class Opportunity(Record):
     visibility: ClassVar[Visibility] = Visibility("owner")
 
     name = models.CharField(_("name"), max_length=200)
@@ -105,17 +106,6 @@ class Opportunity(KehuModel):
         related_name="opportunity",
         editable=False,
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -141,6 +131,20 @@ class Opportunity(KehuModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_project(self) -> bool:
+        """A project deal: evaluated (立项) before the company commits to it."""
+        return self.business_mode == BusinessMode.PROJECT
+
+    @property
+    def is_late(self) -> bool:
+        """Still open after the day it was expected to close."""
+        return (
+            not self.stage.is_closed
+            and self.expected_close_date is not None
+            and self.expected_close_date < timezone.localdate()
+        )
 
 
 class StageChange(KehuModel):

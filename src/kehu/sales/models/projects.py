@@ -10,10 +10,11 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kehu.core.models import KehuModel
+from kehu.core.models import KehuModel, Versioned
 from kehu.core.scopes import Visibility
 from kehu.customers.models import DecisionRole
 from kehu.sales.models.pipeline import Opportunity
@@ -25,7 +26,7 @@ class Decision(models.TextChoices):
     NO_GO = "no_go", _("No-go")
 
 
-class ProjectEvaluation(KehuModel):
+class ProjectEvaluation(KehuModel, Versioned):
     """Whether to commit to a project: budget, how the customer decides, who competes, and
     the go/no-go decision with who took it and when."""
 
@@ -59,7 +60,6 @@ class ProjectEvaluation(KehuModel):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
     notes = models.TextField(_("notes"), blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("project evaluation")
@@ -139,6 +139,11 @@ class Milestone(KehuModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_late(self) -> bool:
+        """Not done by its due date."""
+        return not self.done and self.due_date < timezone.localdate()
 
 
 class OpportunityDocument(KehuModel):

@@ -3,27 +3,33 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from kehu.core.models import KehuModel
+from kehu.core.models import Authored, Department, KehuModel, User, Versioned
 from kehu.core.scopes import DataScope, Visibility, user_scope
 
-if TYPE_CHECKING:
-    from kehu.core.models import User
+
+def visible_teams(user: User) -> QuerySet[Department]:
+    """The teams whose targets `user` sees, and may set: every team with the all-records
+    scope; beyond the own-records scope, their department and its sub-departments; no team
+    with the own-records scope."""
+    scope = user_scope(user)
+    if scope == DataScope.ALL:
+        return Department.objects.all()
+    if scope in ("", DataScope.OWN) or user.department is None:
+        return Department.objects.none()
+    return Department.objects.filter(path__startswith=user.department.path)
 
 
-def teams_visible(user: User) -> Q | None:
-    """A team's targets are seen beyond the own-records scope by those in its department or
-    above it; everyone's are seen with the all-records scope (Visibility's own rule)."""
-    if user_scope(user) == DataScope.OWN or user.department is None:
-        return None
-    return Q(department__path__startswith=user.department.path)
+def teams_visible(user: User) -> Q:
+    """A team's targets are seen by those who see the team (visible_teams)."""
+    return Q(department__in=visible_teams(user))
 
 
 class PeriodKind(models.TextChoices):
@@ -32,7 +38,7 @@ class PeriodKind(models.TextChoices):
     YEAR = "year", _("Year")
 
 
-class SalesTarget(KehuModel):
+class SalesTarget(KehuModel, Authored, Versioned):
     """What a salesperson or a team (a department and its sub-departments) should win in
     a month, quarter or year starting on `period_start`."""
 
@@ -63,16 +69,7 @@ class SalesTarget(KehuModel):
         validators=[MinValueValidator(Decimal("0"))],
     )
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["-period_start", "period", "id"]

@@ -6,27 +6,36 @@ from typing import Any
 
 from django.db import transaction
 
-from kehu.core.models import Department
+from kehu.core.models import Department, User
+from kehu.core.records import fields_assign
 from kehu.sales.models import LeadSource, Stage, TeamSettings
-from kehu.sales.services._common import assign_fields
 
 SOURCE_FIELDS = ["name", "channel", "order", "is_active"]
 STAGE_FIELDS = ["business_mode", "name", "order", "probability", "is_won", "is_lost"]
 
 
 @transaction.atomic
-def lead_source_save(*, source: LeadSource | None = None, **fields: Any) -> LeadSource:
-    source = source or LeadSource()
-    assign_fields(source, fields, SOURCE_FIELDS)
+def lead_source_create(*, actor: User | None, **fields: Any) -> LeadSource:
+    return lead_source_update(actor=actor, source=LeadSource(), **fields)
+
+
+@transaction.atomic
+def lead_source_update(*, actor: User | None, source: LeadSource, **fields: Any) -> LeadSource:
+    fields_assign(source, fields, SOURCE_FIELDS, actor=actor)
     source.full_clean()
     source.save()
     return source
 
 
 @transaction.atomic
-def stage_save(*, stage: Stage | None = None, **fields: Any) -> Stage:
-    stage = stage or Stage()
-    assign_fields(stage, fields, STAGE_FIELDS)
+def stage_create(*, actor: User | None, **fields: Any) -> Stage:
+    return stage_update(actor=actor, stage=Stage(), **fields)
+
+
+@transaction.atomic
+def stage_update(*, actor: User | None, stage: Stage, **fields: Any) -> Stage:
+    """Change a stage. Stages carry no version: an administrator's edit is the last word."""
+    fields_assign(stage, fields, STAGE_FIELDS, actor=actor)
     stage.full_clean()
     stage.save()
     return stage

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,9 +19,10 @@ from kehu.core.history import (
     snapshot,
 )
 from kehu.core.locking import save_versioned
+from kehu.core.models import User
+from kehu.core.records import check_assignable, fields_assign
 from kehu.customers.models import Customer
 from kehu.sales.models import Lead, Opportunity, Stage, StageChange
-from kehu.sales.services._common import assign_fields, check_assignable
 
 OPPORTUNITY_FIELDS = [
     "name",
@@ -37,7 +39,8 @@ OPPORTUNITY_FIELDS = [
 _WRITTEN = [*OPPORTUNITY_FIELDS, "closed_on"]
 
 
-def _state(opportunity: Opportunity) -> dict[str, Any]:
+def opportunity_state(opportunity: Opportunity) -> dict[str, Any]:
+    """The opportunity's fields as its history keeps them."""
     return snapshot(opportunity, [*OPPORTUNITY_FIELDS, "customer"])
 
 
@@ -49,9 +52,9 @@ def first_stage(business_mode: str) -> Stage | None:
     )
 
 
-def _apply_stage_rules(opportunity: Opportunity, previous: Stage | None) -> None:
+def stage_rules_apply(opportunity: Opportunity, *, previous: Stage | None, today: date) -> None:
     """A stage of the opportunity's own business mode; a reason when it is lost; the close
-    date set on winning or losing and cleared on reopening."""
+    date set on winning or losing (to `today`) and cleared on reopening."""
     stage = opportunity.stage
     if stage.business_mode != opportunity.business_mode:
         raise ValidationError(
@@ -63,24 +66,24 @@ def _apply_stage_rules(opportunity: Opportunity, previous: Stage | None) -> None
     if not stage.is_lost:
         opportunity.lost_reason = ""
     if stage.is_closed and (previous is None or not previous.is_closed or previous != stage):
-        opportunity.closed_on = timezone.localdate()
+        opportunity.closed_on = today
     elif not stage.is_closed:
         opportunity.closed_on = None
 
 
 @transaction.atomic
 def opportunity_create(
-    *, actor: Any, customer: Customer, lead: Lead | None = None, **fields: Any
+    *, actor: User | None, customer: Customer, lead: Lead | None = None, **fields: Any
 ) -> Opportunity:
     fields.setdefault("owner", customer.owner or actor_or_none(actor))
     fields.setdefault("business_mode", customer.business_mode)
     if fields.get("stage") is None and fields.get("business_mode"):
         fields["stage"] = first_stage(fields["business_mode"])
     opportunity = Opportunity(customer=customer, lead=lead, created_by=actor_or_none(actor))
-    assign_fields(opportunity, fields, OPPORTUNITY_FIELDS)
+    fields_assign(opportunity, fields, OPPORTUNITY_FIELDS, actor=actor)
     check_assignable(actor=actor, owner=opportunity.owner)
     opportunity.full_clean(exclude=["lead"])
-    _apply_stage_rules(opportunity, previous=None)
+    stage_rules_apply(opportunity, previous=None, today=timezone.localdate())
     opportunity.save()
     StageChange.objects.create(
         opportunity=opportunity,
@@ -92,7 +95,7 @@ def opportunity_create(
         actor=actor,
         target=opportunity,
         action=ChangeAction.CREATE,
-        changes=creation_changes(_state(opportunity)),
+        changes=creation_changes(opportunity_state(opportunity)),
         customer_id=customer.pk,
     )
     return opportunity
@@ -100,18 +103,18 @@ def opportunity_create(
 
 @transaction.atomic
 def opportunity_update(
-    *, actor: Any, opportunity: Opportunity, version: int, **fields: Any
+    *, actor: User | None, opportunity: Opportunity, version: int, **fields: Any
 ) -> Opportunity:
     """Edit an opportunity read at `version` (its stage too); a stale version raises
     VersionConflict and changes nothing."""
-    before = _state(opportunity)
+    before = opportunity_state(opportunity)
     previous_stage = opportunity.stage
     previous_owner = opportunity.owner_id
-    assign_fields(opportunity, fields, OPPORTUNITY_FIELDS)
+    fields_assign(opportunity, fields, OPPORTUNITY_FIELDS, actor=actor)
     if opportunity.owner_id != previous_owner:
         check_assignable(actor=actor, owner=opportunity.owner)
     opportunity.full_clean(exclude=["lead"])
-    _apply_stage_rules(opportunity, previous=previous_stage)
+    stage_rules_apply(opportunity, previous=previous_stage, today=timezone.localdate())
     save_versioned(opportunity, expected_version=version, fields=_WRITTEN)
     if opportunity.stage_id != previous_stage.pk:
         StageChange.objects.create(
@@ -124,14 +127,19 @@ def opportunity_update(
         actor=actor,
         target=opportunity,
         before=before,
-        after=_state(opportunity),
+        after=opportunity_state(opportunity),
         customer_id=opportunity.customer_id,
     )
     return opportunity
 
 
 def opportunity_move(
-    *, actor: Any, opportunity: Opportunity, stage: Stage, version: int, lost_reason: str = ""
+    *,
+    actor: User | None,
+    opportunity: Opportunity,
+    stage: Stage,
+    version: int,
+    lost_reason: str = "",
 ) -> Opportunity:
     """Move an opportunity to another stage of its pipeline (a lost one needs a reason)."""
     fields: dict[str, Any] = {"stage": stage}

@@ -3,6 +3,7 @@ decision-maker map, milestones and documents. Each is in the customer's history.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,17 +13,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kehu.core.history import (
-    ChangeAction,
-    actor_or_none,
-    change_record,
-    creation_changes,
-    record_update,
-    snapshot,
-)
+from kehu.core.history import actor_or_none, record_creation, record_update, snapshot
 from kehu.core.locking import save_versioned
-from kehu.customers.models import BusinessMode, Contact
+from kehu.core.models import User
+from kehu.core.records import fields_assign
+from kehu.customers.models import Contact
 from kehu.sales.models import (
+    Attitude,
     Decision,
     DecisionMaker,
     Milestone,
@@ -30,39 +27,30 @@ from kehu.sales.models import (
     OpportunityDocument,
     ProjectEvaluation,
 )
-from kehu.sales.services._common import assign_fields
 
 EVALUATION_FIELDS = ["budget", "currency", "decision_process", "competitors", "decision", "notes"]
+DECISION_MAKER_FIELDS = ["role", "attitude", "notes"]
+MILESTONE_FIELDS = ["name", "due_date"]
 # Larger files belong in a document system; this keeps the media volume and backups sane.
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
-def _record(actor: Any, target: Any, opportunity: Opportunity, changes: dict[str, Any]) -> None:
-    change_record(
-        actor=actor,
-        target=target,
-        action=ChangeAction.CREATE,
-        changes=changes,
-        customer_id=opportunity.customer_id,
-    )
-
-
 @transaction.atomic
 def evaluation_save(
-    *, actor: Any, opportunity: Opportunity, version: int | None = None, **fields: Any
+    *, actor: User | None, opportunity: Opportunity, version: int | None = None, **fields: Any
 ) -> ProjectEvaluation:
     """Create or change the evaluation of a project-type opportunity. Deciding go or no-go
     records who decided and when; a stale `version` raises VersionConflict."""
-    if opportunity.business_mode != BusinessMode.PROJECT:
+    if not opportunity.is_project:
         raise ValidationError(
             {"decision": _("Only project-type opportunities are evaluated before committing.")}
         )
     evaluation = ProjectEvaluation.objects.filter(opportunity=opportunity).first()
     creating = evaluation is None
     evaluation = evaluation or ProjectEvaluation(opportunity=opportunity)
-    before = snapshot(evaluation, EVALUATION_FIELDS) if not creating else {}
+    before = snapshot(evaluation, EVALUATION_FIELDS)
     previous = evaluation.decision
-    assign_fields(evaluation, fields, EVALUATION_FIELDS)
+    fields_assign(evaluation, fields, EVALUATION_FIELDS, actor=actor)
     if evaluation.decision != previous or creating:
         decided = evaluation.decision != Decision.PENDING
         evaluation.decided_by = actor_or_none(actor) if decided else None
@@ -70,11 +58,11 @@ def evaluation_save(
     evaluation.full_clean()
     if creating:
         evaluation.save()
-        _record(
-            actor,
-            evaluation,
-            opportunity,
-            creation_changes(snapshot(evaluation, EVALUATION_FIELDS)),
+        record_creation(
+            actor=actor,
+            target=evaluation,
+            fields=EVALUATION_FIELDS,
+            customer_id=opportunity.customer_id,
         )
         return evaluation
     save_versioned(
@@ -95,11 +83,11 @@ def evaluation_save(
 @transaction.atomic
 def decision_maker_save(
     *,
-    actor: Any,
+    actor: User | None,
     opportunity: Opportunity,
     contact: Contact,
     role: str = "",
-    attitude: str = "neutral",
+    attitude: str = Attitude.NEUTRAL,
     notes: str = "",
 ) -> DecisionMaker:
     """Put a contact of the opportunity's customer on its decision-maker map, or update
@@ -107,34 +95,52 @@ def decision_maker_save(
     if contact.customer_id != opportunity.customer_id:
         raise ValidationError({"contact": _("Choose a contact of this opportunity's customer.")})
     entry = DecisionMaker.objects.filter(opportunity=opportunity, contact=contact).first()
+    creating = entry is None
     entry = entry or DecisionMaker(opportunity=opportunity, contact=contact)
-    before = snapshot(entry, ["role", "attitude", "notes"]) if entry.pk else {}
-    entry.role, entry.attitude, entry.notes = role, attitude, notes.strip()
+    before = snapshot(entry, DECISION_MAKER_FIELDS)
+    fields = {"role": role, "attitude": attitude, "notes": notes.strip()}
+    fields_assign(entry, fields, DECISION_MAKER_FIELDS, actor=actor)
     entry.full_clean()
     entry.save()
-    record_update(
-        actor=actor,
-        target=entry,
-        before=before,
-        after=snapshot(entry, ["contact", "role", "attitude", "notes"]),
-        customer_id=opportunity.customer_id,
-    )
+    if creating:
+        record_creation(
+            actor=actor,
+            target=entry,
+            fields=["contact", *DECISION_MAKER_FIELDS],
+            customer_id=opportunity.customer_id,
+        )
+    else:
+        record_update(
+            actor=actor,
+            target=entry,
+            before=before,
+            after=snapshot(entry, DECISION_MAKER_FIELDS),
+            customer_id=opportunity.customer_id,
+        )
     return entry
 
 
 @transaction.atomic
-def milestone_add(*, actor: Any, opportunity: Opportunity, name: str, due_date: Any) -> Milestone:
-    milestone = Milestone(opportunity=opportunity, name=name.strip(), due_date=due_date)
+def milestone_add(
+    *, actor: User | None, opportunity: Opportunity, name: str, due_date: date
+) -> Milestone:
+    milestone = Milestone(opportunity=opportunity)
+    fields_assign(
+        milestone, {"name": name.strip(), "due_date": due_date}, MILESTONE_FIELDS, actor=actor
+    )
     milestone.full_clean()
     milestone.save()
-    _record(
-        actor, milestone, opportunity, creation_changes(snapshot(milestone, ["name", "due_date"]))
+    record_creation(
+        actor=actor,
+        target=milestone,
+        fields=MILESTONE_FIELDS,
+        customer_id=opportunity.customer_id,
     )
     return milestone
 
 
 @transaction.atomic
-def milestone_set_done(*, actor: Any, milestone: Milestone, done: bool) -> Milestone:
+def milestone_set_done(*, actor: User | None, milestone: Milestone, done: bool) -> Milestone:
     before = snapshot(milestone, ["done"])
     milestone.done = done
     milestone.done_on = timezone.localdate() if done else None
@@ -151,7 +157,7 @@ def milestone_set_done(*, actor: Any, milestone: Milestone, done: bool) -> Miles
 
 @transaction.atomic
 def document_add(
-    *, actor: Any, opportunity: Opportunity, file: UploadedFile
+    *, actor: User | None, opportunity: Opportunity, file: UploadedFile
 ) -> OpportunityDocument:
     """Keep a file with the opportunity; files over the size limit are refused."""
     size = file.size or 0
@@ -168,5 +174,7 @@ def document_add(
     )
     document.file.save(name, file, save=False)
     document.save()
-    _record(actor, document, opportunity, {"name": [None, name]})
+    record_creation(
+        actor=actor, target=document, fields=["name"], customer_id=opportunity.customer_id
+    )
     return document

@@ -3,28 +3,28 @@ opportunity page and its form."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from kehu.core.exceptions import VersionConflict
+from kehu.core.history import history_entries
 from kehu.core.htmx import is_htmx
-from kehu.core.pages import problem_text, require
+from kehu.core.pages import PAGE_SIZE, WRITES, Loader, UserRequest, page, problem_text
 from kehu.core.pagination import CappedPaginator
+from kehu.core.records import FieldsRefused
 from kehu.customers.models import BusinessMode
 from kehu.sales import selectors, services
-from kehu.sales.forms import BoardFilterForm, OpportunityForm
-from kehu.sales.models import Stage
-from kehu.sales.views._common import form_version, history_lines
+from kehu.sales.forms import BoardFilterForm, MoveForm, OpportunityForm
+from kehu.sales.models import Opportunity
 from kehu.sales.views.projects import project_context
 
-PAGE_SIZE = 25
+EDITS = ("GET", "HEAD", *WRITES)
+# An opportunity with the records its page names.
+OPPORTUNITY = Loader(Opportunity, rows=selectors.opportunity_rows)
 SORTS = {
     "name": "name",
     "-name": "-name",
@@ -37,15 +37,20 @@ SORTS = {
 }
 
 
-def _board(request: HttpRequest, data: Any, error: str = "", status: int = 200) -> HttpResponse:
+def _board(
+    request: UserRequest, data: QueryDict, error: str = "", status: int = 200
+) -> HttpResponse:
     form = BoardFilterForm(data, user=request.user)
     mode = form.value("business_mode", BusinessMode.CONSUMER_GOODS)
     owner = form.value("owner")
+    columns = selectors.pipeline_board(
+        user=request.user, business_mode=mode, owner_id=int(owner) if owner else None
+    )
     context = {
         "form": form,
         "business_mode": mode,
         "owner": owner,
-        "columns": selectors.pipeline_board(user=request.user, business_mode=mode, owner=owner),
+        "columns": columns,
         "error": error,
     }
     partial = is_htmx(request) or request.method == "POST"
@@ -53,29 +58,26 @@ def _board(request: HttpRequest, data: Any, error: str = "", status: int = 200) 
     return render(request, template, context, status=status)
 
 
-@login_required
-@permission_required("sales.view_opportunity", raise_exception=True)
-def pipeline(request: HttpRequest) -> HttpResponse:
+@page("sales.view_opportunity")
+def pipeline(request: UserRequest) -> HttpResponse:
     return _board(request, request.GET)
 
 
-@login_required
-@require_POST
-def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
+@page("sales.change_opportunity", methods=WRITES, opportunity=Opportunity)
+def opportunity_move(request: UserRequest, opportunity: Opportunity) -> HttpResponse:
     """A card dropped on another column: move it, and answer with the board as it now is
     (a refused move puts the card back where it was, with the reason)."""
-    require(request, "sales.change_opportunity")
-    opportunity = selectors.opportunity_get(user=request.user, pk=pk)
-    stage = Stage.objects.filter(pk=request.POST.get("stage") or 0).first()
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        refused = " ".join(str(message) for errors in form.errors.values() for message in errors)
+        return _board(request, request.POST, refused, status=400)
     try:
-        if stage is None:
-            raise ValidationError({"stage": _("No such stage.")})
         services.opportunity_move(
             actor=request.user,
             opportunity=opportunity,
-            stage=stage,
-            version=int(request.POST.get("version") or 0),
-            lost_reason=request.POST.get("lost_reason", "")[:500],
+            stage=form.cleaned_data["stage"],
+            version=form.cleaned_data["version"] or 0,
+            lost_reason=form.cleaned_data["lost_reason"],
         )
     except ValidationError as problem:
         return _board(request, request.POST, problem_text(problem), status=400)
@@ -84,66 +86,73 @@ def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
     return _board(request, request.POST)
 
 
-@login_required
-@permission_required("sales.view_opportunity", raise_exception=True)
-def opportunity_list(request: HttpRequest) -> HttpResponse:
+@page("sales.view_opportunity")
+def opportunity_list(request: UserRequest) -> HttpResponse:
     form = BoardFilterForm(request.GET, user=request.user)
     sort = request.GET.get("sort", "close")
+    stage = request.GET.get("stage", "")
     filters = {
         "business_mode": form.value("business_mode"),
         "owner_id": form.value("owner"),
-        "stage_id": request.GET.get("stage", "") if request.GET.get("stage", "").isdigit() else "",
+        "stage_id": stage if stage.isdigit() else "",
     }
     opportunities = selectors.opportunity_list(
         user=request.user, search=request.GET.get("q", ""), filters=filters
     ).order_by(SORTS.get(sort, "expected_close_date"), "-id")
-    page = CappedPaginator(opportunities, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "sort": sort, "htmx_partial": is_htmx(request)}
+    page_ = CappedPaginator(opportunities, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page_, "sort": sort, "htmx_partial": is_htmx(request)}
     template = (
         "sales/_opportunity_table.html" if is_htmx(request) else "sales/opportunity_list.html"
     )
     return render(request, template, context)
 
 
-@login_required
-@permission_required("sales.view_opportunity", raise_exception=True)
-def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    opportunity = selectors.opportunity_get(user=request.user, pk=pk)
+@page("sales.view_opportunity", opportunity=OPPORTUNITY)
+def opportunity_detail(request: UserRequest, opportunity: Opportunity) -> HttpResponse:
     context = {
-        **project_context(opportunity),
-        "stage_changes": opportunity.stage_changes.select_related(
-            "from_stage", "to_stage", "actor"
-        ),
-        "history": history_lines(request, opportunity),
+        **project_context(request, opportunity),
+        "stage_changes": selectors.stage_changes(opportunity=opportunity),
+        "history": history_entries(selectors.history(target=opportunity)[:50], reader=request.user),
     }
     return render(request, "sales/opportunity_detail.html", context)
 
 
-@login_required
-def opportunity_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    require(request, "sales.change_opportunity" if pk else "sales.add_opportunity")
-    opportunity = selectors.opportunity_get(user=request.user, pk=pk) if pk else None
-    initial = {"customer": request.GET.get("customer")} if not pk else None
+def _opportunity_form(request: UserRequest, opportunity: Opportunity | None) -> HttpResponse:
+    initial = None if opportunity else {"customer": request.GET.get("customer")}
     form = OpportunityForm(
         request.POST or None, instance=opportunity, initial=initial, user=request.user
     )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = form_version(data)
+        data, version = form.written()
         customer = data.pop("customer")
         try:
             if opportunity is None:
-                opportunity = services.opportunity_create(
-                    actor=request.user, customer=customer, **data
-                )
+                saved = services.opportunity_create(actor=request.user, customer=customer, **data)
             else:
-                services.opportunity_update(
+                saved = services.opportunity_update(
                     actor=request.user, opportunity=opportunity, version=version, **data
                 )
-        except (ValidationError, VersionConflict) as problem:
-            form.add_error(None, problem_text(problem))
+        except (ValidationError, VersionConflict, FieldsRefused) as problem:
+            form.add_problem(problem)
         else:
-            messages.success(request, _("Opportunity “%(name)s” saved.") % {"name": opportunity})
-            return redirect("sales:opportunity", pk=opportunity.pk)
-    context = {"form": form, "opportunity": opportunity}
+            messages.success(request, _("Opportunity “%(name)s” saved.") % {"name": saved})
+            return redirect("sales:opportunity", opportunity=saved.pk)
+    context = {
+        "form": form,
+        "opportunity": opportunity,
+        "title": _("Edit opportunity") if opportunity else _("New opportunity"),
+        "cancel_url": reverse("sales:opportunity", args=[opportunity.pk])
+        if opportunity
+        else reverse("sales:pipeline"),
+    }
     return render(request, "sales/opportunity_form.html", context)
+
+
+@page("sales.add_opportunity", methods=EDITS)
+def opportunity_new(request: UserRequest) -> HttpResponse:
+    return _opportunity_form(request, None)
+
+
+@page("sales.change_opportunity", methods=EDITS, opportunity=OPPORTUNITY)
+def opportunity_edit(request: UserRequest, opportunity: Opportunity) -> HttpResponse:
+    return _opportunity_form(request, opportunity)

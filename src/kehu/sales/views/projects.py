@@ -3,116 +3,142 @@ milestones, documents. htmx swaps a card after each change to it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.decorators import login_required, permission_required
+from django import forms
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db import models
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from kehu.core.exceptions import VersionConflict
-from kehu.core.pages import problem_text, require
+from kehu.core.forms import RecordForm
+from kehu.core.pages import WRITES, UserRequest, page, problem_text
+from kehu.core.records import FieldsRefused
 from kehu.sales import selectors, services
 from kehu.sales.forms import DecisionMakerForm, DocumentForm, EvaluationForm, MilestoneForm
-from kehu.sales.models import Opportunity, ProjectEvaluation
-from kehu.sales.views._common import form_version
+from kehu.sales.models import Milestone, Opportunity, OpportunityDocument, ProjectEvaluation
+
+EDITS = ("GET", "HEAD", *WRITES)
 
 
-def project_context(opportunity: Opportunity, **forms: Any) -> dict[str, Any]:
-    evaluation = ProjectEvaluation.objects.filter(opportunity=opportunity).first()
+# Each card, and the name its form has in the page's context.
+FORMS = {
+    "evaluation": "evaluation_form",
+    "decision_makers": "decision_maker_form",
+    "milestones": "milestone_form",
+    "documents": "document_form",
+}
+
+
+def project_context(
+    request: UserRequest,
+    opportunity: Opportunity,
+    *,
+    refused: dict[str, forms.BaseForm] | None = None,
+    editing: str = "",
+) -> dict[str, Any]:
+    """What the cards show, with the forms in `refused` (by their context names, each with
+    its problems) in place of empty ones."""
+    shown = refused or {}
+    parts = selectors.project_parts(opportunity=opportunity)
+    user = request.user
+    evaluation = parts.evaluation or ProjectEvaluation(opportunity=opportunity)
     return {
         "opportunity": opportunity,
-        "evaluation": evaluation,
-        "evaluation_form": forms.get("evaluation_form")
-        or EvaluationForm(instance=evaluation or ProjectEvaluation(opportunity=opportunity)),
-        "decision_makers": opportunity.decision_makers.select_related("contact"),
-        "decision_maker_form": forms.get("decision_maker_form")
-        or DecisionMakerForm(opportunity=opportunity),
-        "milestones": opportunity.milestones.all(),
-        "milestone_form": forms.get("milestone_form") or MilestoneForm(),
-        "documents": opportunity.documents.select_related("uploaded_by"),
-        "document_form": forms.get("document_form") or DocumentForm(),
-        "editing": forms.get("editing", ""),
-        "today": timezone.localdate(),
+        "evaluation": parts.evaluation,
+        "evaluation_form": shown.get("evaluation_form")
+        or EvaluationForm(instance=evaluation, user=user),
+        "decision_makers": parts.decision_makers,
+        "decision_maker_form": shown.get("decision_maker_form")
+        or DecisionMakerForm(opportunity=opportunity, user=user),
+        "milestones": parts.milestones,
+        "milestone_form": shown.get("milestone_form") or MilestoneForm(user=user),
+        "documents": parts.documents,
+        "document_form": shown.get("document_form") or DocumentForm(),
+        "editing": editing,
     }
 
 
-def _card(request: HttpRequest, part: str, opportunity: Opportunity, **forms: Any) -> HttpResponse:
-    return render(request, f"sales/_{part}.html", project_context(opportunity, **forms))
+def _card(
+    request: UserRequest,
+    part: str,
+    opportunity: Opportunity,
+    *,
+    refused: forms.BaseForm | None = None,
+    editing: str = "",
+) -> HttpResponse:
+    """One card, swapped in place; a refused form is shown with its problems."""
+    shown = {FORMS[part]: refused} if refused is not None else None
+    context = project_context(request, opportunity, refused=shown, editing=editing)
+    return render(request, f"sales/_{part}.html", context)
 
 
-def _editable(request: HttpRequest, pk: int) -> Opportunity:
-    require(request, "sales.change_opportunity")
-    return selectors.opportunity_get(user=request.user, pk=pk)
-
-
-@login_required
-def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    opportunity = _editable(request, pk)
+@page("sales.change_opportunity", methods=EDITS, opportunity=Opportunity)
+def evaluation_edit(request: UserRequest, opportunity: Opportunity) -> HttpResponse:
     if request.method != "POST":
         editing = "" if request.GET.get("cancel") else "evaluation"
         return _card(request, "evaluation", opportunity, editing=editing)
-    form = EvaluationForm(request.POST)
+    evaluation = selectors.evaluation_of(opportunity=opportunity)
+    form = EvaluationForm(request.POST, instance=evaluation, user=request.user)
     if form.is_valid():
-        data = dict(form.cleaned_data)
-        version = form_version(data)
+        data, version = form.written()
         try:
             services.evaluation_save(
                 actor=request.user, opportunity=opportunity, version=version, **data
             )
-        except (ValidationError, VersionConflict) as problem:
-            form.add_error(None, problem_text(problem))
+        except (ValidationError, VersionConflict, FieldsRefused) as problem:
+            form.add_problem(problem)
         else:
             return _card(request, "evaluation", opportunity)
-    return _card(request, "evaluation", opportunity, evaluation_form=form, editing="evaluation")
+    return _card(request, "evaluation", opportunity, refused=form, editing="evaluation")
 
 
-@login_required
-@require_POST
-def decision_maker_add(request: HttpRequest, pk: int) -> HttpResponse:
-    opportunity = _editable(request, pk)
-    form = DecisionMakerForm(request.POST, opportunity=opportunity)
+def _added(
+    request: UserRequest,
+    opportunity: Opportunity,
+    part: str,
+    form: RecordForm,
+    add: Callable[..., models.Model],
+) -> HttpResponse:
+    """The card of `part` after adding to it what `form` says, or with the form's problems."""
     if form.is_valid():
+        data, _version = form.written()
         try:
-            services.decision_maker_save(
-                actor=request.user, opportunity=opportunity, **form.cleaned_data
-            )
+            add(actor=request.user, opportunity=opportunity, **data)
         except ValidationError as problem:
-            form.add_error(None, problem_text(problem))
+            form.add_problem(problem)
         else:
-            return _card(request, "decision_makers", opportunity)
-    return _card(request, "decision_makers", opportunity, decision_maker_form=form)
+            return _card(request, part, opportunity)
+    return _card(request, part, opportunity, refused=form)
 
 
-@login_required
-@require_POST
-def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
-    opportunity = _editable(request, pk)
-    form = MilestoneForm(request.POST)
-    if form.is_valid():
-        services.milestone_add(actor=request.user, opportunity=opportunity, **form.cleaned_data)
-        return _card(request, "milestones", opportunity)
-    return _card(request, "milestones", opportunity, milestone_form=form)
+@page("sales.change_opportunity", methods=WRITES, opportunity=Opportunity)
+def decision_maker_add(request: UserRequest, opportunity: Opportunity) -> HttpResponse:
+    form = DecisionMakerForm(request.POST, opportunity=opportunity, user=request.user)
+    return _added(request, opportunity, "decision_makers", form, services.decision_maker_save)
 
 
-@login_required
-@require_POST
-def milestone_toggle(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
-    opportunity = _editable(request, pk)
-    milestone = opportunity.milestones.filter(pk=milestone_pk).first()
-    if milestone is None:
+@page("sales.change_opportunity", methods=WRITES, opportunity=Opportunity)
+def milestone_add(request: UserRequest, opportunity: Opportunity) -> HttpResponse:
+    form = MilestoneForm(request.POST, user=request.user)
+    return _added(request, opportunity, "milestones", form, services.milestone_add)
+
+
+@page("sales.change_opportunity", methods=WRITES, opportunity=Opportunity, milestone=Milestone)
+def milestone_toggle(
+    request: UserRequest, opportunity: Opportunity, milestone: Milestone
+) -> HttpResponse:
+    if milestone.opportunity_id != opportunity.pk:
         raise Http404(_("No such milestone."))
     services.milestone_set_done(actor=request.user, milestone=milestone, done=not milestone.done)
     return _card(request, "milestones", opportunity)
 
 
-@login_required
-@require_POST
-def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    opportunity = _editable(request, pk)
+@page("sales.change_opportunity", methods=WRITES, opportunity=Opportunity)
+def document_upload(request: UserRequest, opportunity: Opportunity) -> HttpResponse:
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -123,11 +149,9 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("file", problem_text(problem))
         else:
             return _card(request, "documents", opportunity)
-    return _card(request, "documents", opportunity, document_form=form)
+    return _card(request, "documents", opportunity, refused=form)
 
 
-@login_required
-@permission_required("sales.view_opportunity", raise_exception=True)
-def document_download(request: HttpRequest, pk: int) -> FileResponse:
-    document = selectors.document_get(user=request.user, pk=pk)
+@page("sales.view_opportunity", document=OpportunityDocument)
+def document_download(request: UserRequest, document: OpportunityDocument) -> HttpResponseBase:
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)

@@ -3,91 +3,88 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from functools import partial
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db import models
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kehu.core.forms import RecordForm
 from kehu.core.models import Department
-from kehu.core.pages import require
+from kehu.core.pages import WRITES, Loader, UserRequest, page
+from kehu.core.records import FieldsRefused
 from kehu.sales import selectors, services
 from kehu.sales.forms import LeadSourceForm, StageForm, TeamSettingsForm
-from kehu.sales.models import LeadSource, Stage, TeamSettings
+from kehu.sales.models import LeadSource, Stage
+
+EDITS = ("GET", "HEAD", *WRITES)
+# Every department is a team whose settings an administrator may set, whatever the scope.
+TEAM = Loader(Department, rows=selectors.departments, unscoped=True)
 
 
-@login_required
-def sales_settings(request: HttpRequest) -> HttpResponse:
-    require(request, "sales.change_stage")
-    days = selectors.follow_up_days_by_department()
-    own = dict(TeamSettings.objects.values_list("department_id", "lead_follow_up_days"))
+@page("sales.change_stage")
+def sales_settings(request: UserRequest) -> HttpResponse:
     context = {
-        "sources": LeadSource.objects.all(),
-        "stages": Stage.objects.all(),
-        "departments": [
-            (department, own.get(department.pk), days[department.pk])
-            for department in Department.objects.all()
-        ],
+        "sources": selectors.lead_sources(),
+        "stages": selectors.stages(),
+        "departments": selectors.team_limits(),
     }
     return render(request, "sales/settings.html", context)
 
 
 def _edit(
-    request: HttpRequest,
-    *,
-    permission: str,
-    form: forms.ModelForm,
-    save: Callable[[dict[str, Any]], Any],
+    request: UserRequest,
+    form_class: type[RecordForm],
+    record: models.Model | None,
+    save: Callable[..., models.Model],
     title: str,
 ) -> HttpResponse:
-    require(request, permission)
+    """A settings form of `record` (None: a new one), written by `save` with its fields."""
+    form = form_class(request.POST or None, instance=record, user=request.user)
     if request.method == "POST" and form.is_valid():
+        data, _version = form.written()
         try:
-            save(dict(form.cleaned_data))
-        except ValidationError as error:
-            form.add_error(None, error)
+            save(**data)
+        except (ValidationError, FieldsRefused) as problem:
+            form.add_problem(problem)
         else:
             messages.success(request, _("Saved."))
             return redirect("sales:settings")
-    return render(request, "sales/settings_form.html", {"form": form, "title": title})
+    context = {"form": form, "title": title, "cancel_url": reverse("sales:settings")}
+    return render(request, "sales/settings_form.html", context)
 
 
-@login_required
-def source_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    source = get_object_or_404(LeadSource, pk=pk) if pk else None
-    return _edit(
-        request,
-        permission="sales.change_leadsource" if pk else "sales.add_leadsource",
-        form=LeadSourceForm(request.POST or None, instance=source),
-        save=lambda data: services.lead_source_save(source=source, **data),
-        title=_("Lead source"),
-    )
+@page("sales.add_leadsource", methods=EDITS)
+def source_new(request: UserRequest) -> HttpResponse:
+    create = partial(services.lead_source_create, actor=request.user)
+    return _edit(request, LeadSourceForm, None, create, _("Lead source"))
 
 
-@login_required
-def stage_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    stage = get_object_or_404(Stage, pk=pk) if pk else None
-    return _edit(
-        request,
-        permission="sales.change_stage" if pk else "sales.add_stage",
-        form=StageForm(request.POST or None, instance=stage),
-        save=lambda data: services.stage_save(stage=stage, **data),
-        title=_("Stage"),
-    )
+@page("sales.change_leadsource", methods=EDITS, source=LeadSource)
+def source_edit(request: UserRequest, source: LeadSource) -> HttpResponse:
+    update = partial(services.lead_source_update, actor=request.user, source=source)
+    return _edit(request, LeadSourceForm, source, update, _("Lead source"))
 
 
-@login_required
-def team_settings_edit(request: HttpRequest, department_pk: int) -> HttpResponse:
-    department = get_object_or_404(Department, pk=department_pk)
-    current = TeamSettings.objects.filter(department=department).first()
-    return _edit(
-        request,
-        permission="sales.change_teamsettings",
-        form=TeamSettingsForm(request.POST or None, instance=current),
-        save=lambda data: services.team_settings_save(department=department, **data),
-        title=_("Follow-up limit of %(team)s") % {"team": department.name},
-    )
+@page("sales.add_stage", methods=EDITS)
+def stage_new(request: UserRequest) -> HttpResponse:
+    create = partial(services.stage_create, actor=request.user)
+    return _edit(request, StageForm, None, create, _("Stage"))
+
+
+@page("sales.change_stage", methods=EDITS, stage=Stage)
+def stage_edit(request: UserRequest, stage: Stage) -> HttpResponse:
+    update = partial(services.stage_update, actor=request.user, stage=stage)
+    return _edit(request, StageForm, stage, update, _("Stage"))
+
+
+@page("sales.change_teamsettings", methods=EDITS, department=TEAM)
+def team_settings_edit(request: UserRequest, department: Department) -> HttpResponse:
+    title = _("Follow-up limit of %(team)s") % {"team": department.name}
+    current = selectors.team_settings(department=department)
+    save = partial(services.team_settings_save, department=department)
+    return _edit(request, TeamSettingsForm, current, save, title)

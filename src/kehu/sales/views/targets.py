@@ -5,25 +5,26 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehu.core.exceptions import VersionConflict
-from kehu.core.pages import problem_text, require
+from kehu.core.pages import WRITES, UserRequest, page
+from kehu.core.records import FieldsRefused
 from kehu.sales import selectors, services
 from kehu.sales.forms import PeriodForm, TargetForm
-from kehu.sales.models import PeriodKind
+from kehu.sales.models import PeriodKind, SalesTarget
 from kehu.sales.periods import period_containing, period_end
-from kehu.sales.views._common import form_version
+
+EDITS = ("GET", "HEAD", *WRITES)
 
 
-@login_required
-@permission_required("sales.view_salestarget", raise_exception=True)
-def target_overview(request: HttpRequest) -> HttpResponse:
+@page("sales.view_salestarget")
+def target_overview(request: UserRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     period = data.get("period") or PeriodKind.MONTH
@@ -43,28 +44,38 @@ def target_overview(request: HttpRequest) -> HttpResponse:
         "last_day": period_end(period, start) - timedelta(days=1),
         "rows": rows,
         "chart": chart,
-        "targets": selectors.target_queryset(user=request.user).filter(
-            period=period, period_start=start
-        ),
     }
     return render(request, "sales/targets.html", context)
 
 
-@login_required
-def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    require(request, "sales.change_salestarget" if pk else "sales.add_salestarget")
-    target = selectors.target_queryset(user=request.user).filter(pk=pk).first() if pk else None
-    if pk and target is None:
-        return render(request, "404.html", status=404)
+def _target_form(request: UserRequest, target: SalesTarget | None) -> HttpResponse:
     form = TargetForm(request.POST or None, instance=target, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = form_version(data)
+        data, version = form.written()
         try:
-            services.target_save(actor=request.user, target=target, version=version, **data)
-        except (ValidationError, VersionConflict) as problem:
-            form.add_error(None, problem_text(problem))
+            if target is None:
+                services.target_create(actor=request.user, **data)
+            else:
+                services.target_update(actor=request.user, target=target, version=version, **data)
+        except (ValidationError, VersionConflict, FieldsRefused) as problem:
+            form.add_problem(problem)
         else:
             messages.success(request, _("Target saved."))
             return redirect("sales:targets")
-    return render(request, "sales/target_form.html", {"form": form, "target": target})
+    context = {
+        "form": form,
+        "target": target,
+        "title": _("Edit target") if target else _("New target"),
+        "cancel_url": reverse("sales:targets"),
+    }
+    return render(request, "sales/target_form.html", context)
+
+
+@page("sales.add_salestarget", methods=EDITS)
+def target_new(request: UserRequest) -> HttpResponse:
+    return _target_form(request, None)
+
+
+@page("sales.change_salestarget", methods=EDITS, target=SalesTarget)
+def target_edit(request: UserRequest, target: SalesTarget) -> HttpResponse:
+    return _target_form(request, target)
