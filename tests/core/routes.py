@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -54,38 +54,33 @@ class Route:
 _VERBS = {"get": "view", "post": "add", "put": "change", "patch": "change", "delete": "delete"}
 
 
+_VERBS = {"get": "view", "post": "add", "put": "change", "patch": "change", "delete": "delete"}
+
+
 def _api_route(name: str, pattern: str, callback: Any) -> Route:
     view = callback.cls
     actions: dict[str, str] = getattr(callback, "actions", None) or {}
     if not issubclass(view, ViewSetMixin):
-        allowed = [m.upper() for m in view.http_method_names if hasattr(view, m) and m != "options"]
+        allowed = [m.upper() for m in view.http_method_names if hasattr(view, m)]
         opened = any(issubclass(p, AllowAny) for p in view.permission_classes)
-        return Route(
-            name, pattern, dict.fromkeys(allowed, PUBLIC if opened else LOGGED_IN), api=True
-        )
+        permission = PUBLIC if opened else LOGGED_IN
+        return Route(name, pattern, dict.fromkeys(allowed, permission), api=True)
     model = view.serializer_class.Meta.model
     initkwargs = callback.initkwargs
     own = initkwargs.get("permission")
-    permissions = {}
-    for method in actions:
-        if method not in view.http_method_names:
-            continue
-        verb = {
-            "get": "view",
-            "post": "add",
-            "put": "change",
-            "patch": "change",
-            "delete": "delete",
-        }
-        permissions[method.upper()] = own or (
-            f"{model._meta.app_label}.{verb[method]}_{model._meta.model_name}"
-        )
-    records = {"pk": model} if initkwargs.get("detail") else {}
+    named = getattr(view, "action_permissions", {})
+    permissions = {
+        method.upper(): (own.get(method.upper()) if isinstance(own, Mapping) else own)
+        or named.get(action)
+        or f"{model._meta.app_label}.{_VERBS[method]}_{model._meta.model_name}"
+        for method, action in actions.items()
+        if method in view.http_method_names
+    }
     return Route(
         name,
         pattern,
         permissions,
-        records,
+        {"pk": model} if initkwargs.get("detail") else {},
         api=True,
         list_model=model if actions.get("get") == "list" else None,
         creates=actions.get("post") == "create",
@@ -239,9 +234,9 @@ def _document(world: World) -> models.Model:
 
 
 def _target(world: World) -> models.Model:
-    from kehu.sales.services import target_save
+    from kehu.sales.services import target_create
 
-    return target_save(
+    return target_create(
         actor=world.admin,
         user=world.owner,
         period="month",

@@ -167,7 +167,9 @@ def _relations(route: Route, world: World) -> dict[str, int]:
     return {
         name: _made(route, world, field.nothing.model).pk
         for name, field in serializer.fields.items()
-        if isinstance(field, VisibleRecordField) and not field.read_only
+        if isinstance(field, VisibleRecordField)
+        and not field.read_only
+        and not isinstance(visibility_of(field.nothing.model), Everyone)
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
@@ -29,6 +30,8 @@ class ModelPermissions(DjangoModelPermissions):
         own = getattr(view, "permission", None) or getattr(view, "action_permissions", {}).get(
             getattr(view, "action", None)
         )
+        if isinstance(own, Mapping):
+            own = own.get(request.method)
         if own is not None:
             return bool(
                 request.user and request.user.is_authenticated and request.user.has_perm(own)

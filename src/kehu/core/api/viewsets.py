@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 
-from kehu.core.models import User
+from kehu.core.models import User, Versioned
 from kehu.core.scopes import scoped
 
 
@@ -29,21 +29,22 @@ def version_required(data: dict[str, Any]) -> int:
 @dataclass(frozen=True)
 class Writes:
     """The services a viewset's create, update and delete call. Each takes the actor, and an
-    update or delete the record under its model's name (customer=…) with the version read."""
+    update or delete the record under the name `record` (the model's name unless given:
+    customer=…), with the version read where the record has one."""
 
     create: Callable[..., Any] | None = None
     update: Callable[..., Any] | None = None
     delete: Callable[..., Any] | None = None
+    record: str | None = None
 
     @classmethod
     def named(cls, services: ModuleType, record: str) -> Writes:
-        """The record's services by their names: `<record>_create`, `_update`, `_delete`."""
-        return cls(
-            *(
-                getattr(services, f"{record}_{verb}", None)
-                for verb in ("create", "update", "delete")
-            )
+        """The record's services by their names: `<record>_create`, `_update`, `_delete`,
+        each given the record as `record`."""
+        create, update, delete = (
+            getattr(services, f"{record}_{verb}", None) for verb in ("create", "update", "delete")
         )
+        return cls(create, update, delete, record=record)
 
 
 class KehuViewSet(viewsets.GenericViewSet):
@@ -52,12 +53,12 @@ class KehuViewSet(viewsets.GenericViewSet):
     the services named in `writes`. It comes first among a viewset's bases, before DRF's
     mixins, whose perform_create and perform_update it replaces.
 
-    `permission` is set per extra action (`@action(..., permission=...)`), and
-    `action_permissions` names DRF's own actions ("partial_update": ...), when an action
-    needs another permission than its method's model permission.
+    `permission` is set per extra action (`@action(..., permission=...)`: a name, or one per
+    HTTP method), and `action_permissions` names DRF's own actions ("partial_update": ...),
+    when an action needs another permission than its method's model permission.
     """
 
-    permission: str | None = None
+    permission: str | Mapping[str, str] | None = None
     action_permissions: dict[str, str] = {}
     writes = Writes()
     # An extra action that finds its record by another rule (a pool open to everyone
@@ -72,9 +73,9 @@ class KehuViewSet(viewsets.GenericViewSet):
             self.get_object()
 
     def get_object(self) -> Any:
-        if not hasattr(self, "_record"):
-            self._record = super().get_object()
-        return self._record
+        if not hasattr(self, "_found"):
+            self._found = super().get_object()
+        return self._found
 
     @property
     def user(self) -> User:
@@ -105,17 +106,20 @@ class KehuViewSet(viewsets.GenericViewSet):
         created = self.writes.create(actor=self.user, **data)
         serializer.instance = self.written(created)
 
+    def _named(self, instance: Any) -> dict[str, Any]:
+        return {self.writes.record or str(self.model._meta.model_name): instance}
+
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         assert self.writes.update is not None, f"{type(self).__name__} names no update service"
         data = self.write_data(serializer)
-        version = version_required(data)
-        record = {str(self.model._meta.model_name): serializer.instance}
-        updated = self.writes.update(actor=self.user, version=version, **record, **data)
+        if isinstance(serializer.instance, Versioned):
+            data["version"] = version_required(data)
+        updated = self.writes.update(actor=self.user, **self._named(serializer.instance), **data)
         serializer.instance = self.written(updated)
 
     def perform_destroy(self, instance: models.Model) -> None:
         assert self.writes.delete is not None, f"{type(self).__name__} names no delete service"
-        self.writes.delete(actor=self.user, **{str(self.model._meta.model_name): instance})
+        self.writes.delete(actor=self.user, **self._named(instance))
 
 
 class RecordViewSet(

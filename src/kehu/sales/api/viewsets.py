@@ -7,13 +7,12 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kehu.core.api.viewsets import KehuViewSet, Writes
-from kehu.core.pages import require
+from kehu.core.api.viewsets import RecordViewSet, Writes
 from kehu.sales import selectors, services
 from kehu.sales.api.serializers import (
     AssignSerializer,
@@ -34,13 +33,7 @@ from kehu.sales.models import Lead, Opportunity, SalesTarget, Stage
 CHANGES = ["get", "post", "patch", "head", "options"]
 
 
-class LeadViewSet(
-    KehuViewSet,
-    mixins.CreateModelMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-):
+class LeadViewSet(RecordViewSet):
     """Leads the user may see: their own, or their team's by their role's data scope."""
 
     serializer_class = LeadSerializer
@@ -48,7 +41,7 @@ class LeadViewSet(
     ordering_fields = ["created_at", "updated_at", "last_activity_at", "company"]
     ordering = ["-created_at", "-id"]
     http_method_names = CHANGES
-    writes = Writes(create=services.lead_create, update=services.lead_update)
+    writes = Writes.named(services, "lead")
 
     def get_queryset(self) -> QuerySet[Lead]:
         return selectors.lead_list(
@@ -106,13 +99,15 @@ class LeadViewSet(
         return Response(ConversionResultSerializer(conversion).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=FollowUpSerializer, responses=FollowUpSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], permission="sales.view_lead")
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        permission={"GET": "sales.view_lead", "POST": "sales.change_lead"},
+    )
     def activities(self, request: Request, pk: str | None = None) -> Response:
         """The lead's follow-ups; POST logs one, which needs the permission to change it."""
         lead = self.get_object()
         if request.method == "POST":
-            # One route reads and writes: logging needs more than reading.
-            require(request, "sales.change_lead")
             payload = FollowUpSerializer(data=request.data)
             payload.is_valid(raise_exception=True)
             activity = services.lead_follow_up(actor=self.user, lead=lead, **payload.validated_data)
@@ -121,19 +116,13 @@ class LeadViewSet(
         return self.get_paginated_response(FollowUpSerializer(page, many=True).data)
 
 
-class OpportunityViewSet(
-    KehuViewSet,
-    mixins.CreateModelMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-):
+class OpportunityViewSet(RecordViewSet):
     serializer_class = OpportunitySerializer
     filterset_class = OpportunityFilter
     ordering_fields = ["name", "amount", "expected_close_date", "created_at", "updated_at"]
     ordering = ["-updated_at", "-id"]
     http_method_names = CHANGES
-    writes = Writes(create=services.opportunity_create, update=services.opportunity_update)
+    writes = Writes.named(services, "opportunity")
 
     def get_queryset(self) -> QuerySet[Opportunity]:
         return selectors.opportunity_list(
@@ -164,58 +153,26 @@ class OpportunityViewSet(
         return Response(self.get_serializer(opportunity).data)
 
 
-class StageViewSet(
-    KehuViewSet,
-    mixins.CreateModelMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-):
+class StageViewSet(RecordViewSet):
     """Each business mode's pipeline stages with their win probability; admins edit them."""
 
     serializer_class = StageSerializer
     filterset_fields = ["business_mode", "is_won", "is_lost"]
     ordering = ["business_mode", "order", "id"]
     http_method_names = CHANGES
-    writes = Writes(create=services.stage_create)
+    writes = Writes.named(services, "stage")
 
     def get_queryset(self) -> QuerySet[Stage]:
         return selectors.stages()
 
-    def perform_update(self, serializer: serializers.BaseSerializer[Stage]) -> None:
-        # A stage carries no version to name (services.stage_update): the kernel's update,
-        # which asks for one, does not fit it.
-        stage = serializer.instance
-        assert stage is not None, "an update has the record it changes"
-        serializer.instance = services.stage_update(
-            actor=self.user, stage=stage, **self.write_data(serializer)
-        )
 
-
-def _target_update(*, salestarget: SalesTarget, **fields: Any) -> SalesTarget:
-    # The kernel hands a record to its update service under its model's name.
-    return services.target_update(target=salestarget, **fields)
-
-
-def _target_delete(*, salestarget: SalesTarget, **fields: Any) -> None:
-    services.target_delete(target=salestarget, **fields)
-
-
-class TargetViewSet(
-    KehuViewSet,
-    mixins.CreateModelMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-):
+class TargetViewSet(RecordViewSet):
     """Sales targets of the people (and teams) the user may see."""
 
     serializer_class = TargetSerializer
     filterset_fields = ["period", "period_start", "user", "department"]
     ordering = ["-period_start", "id"]
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    writes = Writes(create=services.target_create, update=_target_update, delete=_target_delete)
+    writes = Writes.named(services, "target")
 
     def get_queryset(self) -> QuerySet[SalesTarget]:
         return selectors.target_queryset(user=self.user)
