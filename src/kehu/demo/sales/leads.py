@@ -5,19 +5,17 @@ services."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Final
-from unittest import mock
 
 from django.utils import timezone
 
 from kehu.core.contact_details import phone_normalise
 from kehu.core.models import Department
 from kehu.customers.models import BusinessMode, Contact, Customer, CustomerKind
+from kehu.demo.clock import as_of
 from kehu.demo.customers import mobile, person_name
 from kehu.demo.orders.history import HISTORY_DAYS, working_hour
 from kehu.demo.organisation import Team
@@ -206,15 +204,6 @@ def bulk_leads_write(rng: random.Random, team: Team) -> dict[int, datetime]:
     return {pk: plan.convert_on for pk, plan in zip(ids, plans, strict=True) if plan.convert_on}
 
 
-@contextmanager
-def _as_of(moment: datetime) -> Iterator[None]:
-    """The services called inside date what they write `moment`, as if it were then: the
-    demo's past is written the way it was written at the time. (The loader runs alone,
-    before anything is served.)"""
-    with mock.patch.object(timezone, "now", return_value=moment):
-        yield
-
-
 def conversions_make(rng: random.Random, won: dict[int, datetime]) -> int:
     """Convert the leads that were won, each at its own date, through the service; the
     recent ones bring an opportunity along."""
@@ -232,7 +221,7 @@ def conversions_make(rng: random.Random, won: dict[int, datetime]) -> int:
                 "amount": Decimal(rng.randrange(low, high, 1000)),
                 "expected_close_date": timezone.localdate() + timedelta(days=rng.randrange(20, 90)),
             }
-        with _as_of(when):
+        with as_of(when):
             services.lead_convert(
                 actor=lead.owner, lead=lead, version=lead.version, opportunity=deal
             )
