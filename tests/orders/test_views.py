@@ -113,10 +113,10 @@ def test_specs_are_edited_as_rows(team, make_customer, make_order, client):
     order = make_order(team["alice"], make_customer(team["alice"]))
     line = order.lines.get()
     client.force_login(team["alice"])
-    form = client.get(f"/orders/{order.pk}/lines/{line.pk}/specs/?edit=1")
+    form = client.get(f"/orders/{order.pk}/lines/{line.pk}/specs/edit/")
     assert b'name="spec-0-name"' in form.content
     saved = client.post(
-        f"/orders/{order.pk}/lines/{line.pk}/specs/",
+        f"/orders/{order.pk}/lines/{line.pk}/specs/edit/",
         {
             "spec-0-name": "颜色",
             "spec-0-value": "哑光黑",
@@ -294,17 +294,12 @@ def test_admins_keep_the_catalogue_and_the_price_lists(team, make_customer, prod
         {"sku": "BX-1", "name": "包装箱", "unit": "箱", "list_price": "8.00", "currency": "CNY"},
     )
     assert created.status_code == 302
-    client.post("/orders/price-lists/", {"name": "大客户", "payment_terms_days": "60"})
+    client.post("/orders/price-lists/new/", {"name": "大客户", "payment_terms_days": "60"})
     group = CustomerGroup.objects.get()
-    client.post(f"/orders/price-lists/{group.pk}/", {"action": "add", "customer": customer.pk})
+    client.post(f"/orders/price-lists/{group.pk}/members/", {"customer": customer.pk})
     client.post(
-        f"/orders/price-lists/{group.pk}/",
-        {
-            "action": "prices",
-            "name": "大客户",
-            "payment_terms_days": "60",
-            f"price-{products['valve'].pk}": "199.50",
-        },
+        f"/orders/price-lists/{group.pk}/prices/",
+        {"name": "大客户", f"price-{products['valve'].pk}": "199.50"},
     )
     assert services.payment_terms_for(customer) == 60
     quote = services.quote_create(
