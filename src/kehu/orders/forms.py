@@ -52,7 +52,7 @@ class ProductForm(RecordForm):
     layout = (
         (
             (
-                _lazy("Product"),
+                "",
                 (
                     ("sku", "col-md-4"),
                     ("name", "col-md-8"),
@@ -87,14 +87,7 @@ class GroupNameForm(RecordForm):
 class GroupTermsForm(RecordForm):
     """A group's payment terms, which finance sets."""
 
-    layout = (
-        (
-            (
-                _lazy("Credit terms"),
-                (("payment_terms_days", "col-12"),),
-            ),
-        ),
-    )
+    layout = ((("", (("payment_terms_days", "col-12"),)),),)
 
     class Meta:
         model = CustomerGroup

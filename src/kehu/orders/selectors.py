@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import (
     Count,
@@ -332,7 +332,12 @@ def dealer_orders(*, user: User, dealer: Customer) -> QuerySet[Order]:
     return order_queryset(user=user).filter(dealer=dealer)
 
 
-def dealer_sales_by_month(*, user: User, dealer: Customer) -> list[dict[str, Any]]:
+class MonthSales(TypedDict):
+    month: date | None
+    total: Decimal
+
+
+def dealer_sales_by_month(*, user: User, dealer: Customer) -> list[MonthSales]:
     """Confirmed sales through the dealer per month of confirmation, oldest first."""
     return list(
         dealer_orders(user=user, dealer=dealer)

@@ -75,7 +75,7 @@ def product_problems(number: int, product: Product, currency: str) -> list[str]:
 
 def line_problems(number: int, model: type[Model], error: ValidationError) -> list[str]:
     """A line's invalid fields, each named with the line's number."""
-    problems = []
+    problems: list[str] = []
     for name, messages in error.message_dict.items():
         label = (
             str(getattr(model._meta.get_field(name), "verbose_name", name))

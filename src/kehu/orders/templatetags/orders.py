@@ -15,7 +15,7 @@ register = template.Library()
 
 # Done or accepted is green, stopped red, superseded or not yet begun grey, waiting yellow;
 # an order on its way is blue.
-_BADGES = {
+_BADGES: dict[str, str] = {
     OrderStatus.DRAFT: "bg-secondary-lt",
     OrderStatus.CONFIRMED: "bg-blue-lt",
     OrderStatus.COMPLETED: "bg-green-lt",
