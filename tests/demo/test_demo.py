@@ -103,7 +103,7 @@ def test_converted_leads_are_linked_to_their_customer_contact_and_follow_ups(loa
     for lead in converted.exclude(last_activity_at__isnull=True)[:20]:
         assert lead.contact.customer_id == lead.customer_id
         assert lead.converted_at is not None and lead.converted_at >= lead.created_at
-        assert set(lead.activities.values_list("customer_id", flat=True)) == {lead.customer_id}
+        assert set(lead.follow_ups.values_list("customer_id", flat=True)) == {lead.customer_id}
 
 
 def test_the_home_page_flags_overdue_leads_for_zhaolei_and_his_manager(loaded: str) -> None:

@@ -1,7 +1,7 @@
 """Every write of the orders app. Views, the API, the demo and the CLI call these; none
 writes models."""
 
-from kehu.orders.services._common import ADD_PAYMENT, APPROVE_CREDIT
+from kehu.orders.services._common import ADD_PAYMENT, APPROVE_CREDIT, line_total
 from kehu.orders.services.bulk import orders_write_past
 from kehu.orders.services.credit import (
     credit_approval_decide,
@@ -56,6 +56,7 @@ __all__ = [
     "customer_group_save",
     "delivery_create",
     "delivery_mark_delivered",
+    "line_total",
     "open_receivables",
     "order_confirm",
     "order_create",
