@@ -325,3 +325,17 @@ def test_the_ageing_table_goes_by_pages_under_totals_of_all(
     assert 'href="?rows=2" data-testid="ageing-next"' in first
     for page in (first, second):
         assert "26,325.00" in page  # the total of all 26, on every page
+
+
+def test_every_orders_route_declares_its_access():
+    from kehu.core.pages import access_of, is_declared, url_patterns
+
+    routes = [(route, p) for route, name, p in url_patterns() if name.startswith("orders:")]
+    assert routes
+    assert [route for route, pattern in routes if not is_declared(pattern.callback)] == []
+    # Every id in a route is a record the kernel loads.
+    for route, pattern in routes:
+        access = access_of(pattern.callback)
+        assert access is not None
+        ids = set(pattern.pattern.converters)
+        assert ids == set(access.records), route

@@ -120,6 +120,8 @@ class _Replay:
             dealer=customer.dealer if customer.dealer_id else None,
             currency=customer.currency,
             payment_terms_days=self.terms.payment_terms_days,
+            # As the database hands them to payment_create: with their cents.
+            paid=ZERO,
             status="",
         )
         self.lines: dict[int, OrderLine] = {}
