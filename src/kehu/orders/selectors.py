@@ -4,7 +4,7 @@ their customer is (each model's `visibility`): every queryset of them here is re
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -62,7 +62,7 @@ def product_list(*, active_only: bool = False, search: str = "") -> QuerySet[Pro
     return products
 
 
-def products_by_id(ids: list[Any]) -> dict[int, Product]:
+def products_by_id(ids: Iterable[str | int]) -> dict[int, Product]:
     return Product.objects.in_bulk(ids)
 
 

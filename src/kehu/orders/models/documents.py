@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kehu.core.models import KehuModel, Record
 from kehu.core.scopes import Visibility
-from kehu.customers.models import Customer
+from kehu.customers.models import CHANGE_CREDIT, Customer
 from kehu.orders.models.catalogue import Product
 from kehu.orders.models.fields import (
     DEFAULT_PAYMENT_TERMS_DAYS,
@@ -163,6 +163,8 @@ SPECS_EDITABLE = [OrderStatus.DRAFT, OrderStatus.CONFIRMED, OrderStatus.IN_PRODU
 
 class Order(Record):
     visibility: ClassVar[Visibility] = Visibility("customer_owner")
+    # An order keeps the payment terms it was entered on; they are credit terms, finance's.
+    restricted_fields: ClassVar[dict[str, str]] = {"payment_terms_days": CHANGE_CREDIT}
 
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
@@ -18,6 +18,10 @@ from kehu.core.records import fields_assign
 from kehu.customers.models import Customer
 from kehu.orders.models import HUNDRED, LineBase, Order, OrderStatusChange, PriceListItem, Product
 
+if TYPE_CHECKING:
+    from kehu.sales.models import Opportunity
+
+Line = TypeVar("Line", bound=LineBase)
 APPROVE_CREDIT = "orders.approve_credit"
 ADD_PAYMENT = "orders.add_payment"
 LINE_FIELDS = ["product", "quantity", "unit_price", "discount_percent"]
@@ -90,20 +94,20 @@ def line_problems(number: int, model: type[Model], error: ValidationError) -> li
 
 
 def build_lines(
-    model: type[LineBase],
+    model: type[Line],
     rows: Iterable[Mapping[str, Any]],
     *,
     actor: User | None,
     customer: Customer,
     currency: str,
     extra_fields: Iterable[str] = (),
-) -> list[Any]:
+) -> list[Line]:
     """Validated, priced, unsaved lines; a bad row raises one error naming its line and field.
 
     A row without a unit price starts from the customer's price for the product.
     """
     allowed = [*LINE_FIELDS, *extra_fields]
-    lines: list[Any] = []
+    lines: list[Line] = []
     problems: list[str] = []
     for number, row in enumerate(rows, start=1):
         line = model(position=number)
@@ -136,7 +140,7 @@ def build_lines(
     return lines
 
 
-def check_opportunity(*, customer: Customer, opportunity: Any) -> None:
+def check_opportunity(*, customer: Customer, opportunity: Opportunity | None) -> None:
     if opportunity is not None and opportunity.customer_id != customer.pk:
         raise ValidationError(
             {

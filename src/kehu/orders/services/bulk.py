@@ -174,7 +174,7 @@ class _Replay:
             updated_at=self.updated_at,
         )
 
-    def _events(self) -> Iterator[tuple[datetime, int, int, Any]]:
+    def _events(self) -> Iterator[tuple[datetime, int, int, PastMove | PastDelivery | PastPayment]]:
         for index, move in enumerate(self.past.moves):
             yield move.at, 0, index, move
         for index, delivery in enumerate(self.past.deliveries):

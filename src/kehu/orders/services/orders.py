@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -36,6 +36,9 @@ from kehu.orders.services._common import (
 )
 from kehu.orders.services.credit import approved_for, credit_check
 from kehu.orders.services.products import payment_terms_for
+
+if TYPE_CHECKING:
+    from kehu.sales.models import Opportunity
 
 ORDER_FIELDS = [
     "customer",
@@ -70,7 +73,7 @@ def order_create(
     dealer: Customer | None = None,
     notes: str = "",
     quote: Quote | None = None,
-    opportunity: Any = None,
+    opportunity: Opportunity | None = None,
 ) -> Order:
     """A draft order in the customer's currency, on the customer's group's payment terms.
 

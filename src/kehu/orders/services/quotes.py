@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +21,9 @@ from kehu.core.records import fields_assign
 from kehu.customers.models import Customer
 from kehu.orders.models import Order, Quote, QuoteLine, QuoteStatus
 from kehu.orders.services._common import build_lines, check_opportunity
+
+if TYPE_CHECKING:
+    from kehu.sales.models import Opportunity
 
 QUOTE_FIELDS = [
     "customer",
@@ -49,7 +52,7 @@ def _save_quote(
     notes: str,
     family: Quote | None,
     revision: int,
-    opportunity: Any,
+    opportunity: Opportunity | None,
 ) -> Quote:
     _check_valid_until(valid_until)
     check_opportunity(customer=customer, opportunity=opportunity)
@@ -87,7 +90,7 @@ def quote_create(
     valid_until: date,
     lines: Iterable[Mapping[str, Any]],
     notes: str = "",
-    opportunity: Any = None,
+    opportunity: Opportunity | None = None,
 ) -> Quote:
     """A first version; each line without a unit price starts from the customer's price."""
     return _save_quote(

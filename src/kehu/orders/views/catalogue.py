@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -107,7 +107,9 @@ def group_detail(request: UserRequest, group: CustomerGroup) -> HttpResponse:
     return render(request, "orders/group_detail.html", context)
 
 
-def _saved_or_refused(request: UserRequest, group: CustomerGroup, change: Any) -> HttpResponse:
+def _saved_or_refused(
+    request: UserRequest, group: CustomerGroup, change: Callable[[], None]
+) -> HttpResponse:
     try:
         change()
     except REFUSALS as problem:
