@@ -199,7 +199,9 @@ class _Replay:
                 specs=clean_specs(dict(past.specs)),
             )
             try:
-                line.clean_fields(exclude=["order", "product", "line_total"])
+                # The product is checked above, the specs by clean_specs; position and total
+                # are set here.
+                line.clean_fields(exclude=["order", "product", "line_total", "position", "specs"])
             except ValidationError as error:
                 problems += line_problems(position, OrderLine, error)
                 continue
