@@ -339,3 +339,24 @@ def test_every_orders_route_declares_its_access():
         assert access is not None
         ids = set(pattern.pattern.converters)
         assert ids == set(access.records), route
+
+
+def test_each_button_of_the_order_page_asks_its_own_permission(
+    team, make_customer, make_order, client
+):
+    customer = make_customer(team["alice"], credit_limit=Decimal("100"))
+    order = make_order(team["alice"], customer, "500.00")
+    line = order.lines.get()
+    approval = services.credit_approval_request(actor=team["alice"], order=order, reason="急单")
+    client.force_login(team["finance"])
+    assert client.get(f"/orders/{order.pk}/lines/{line.pk}/specs/").status_code == 200
+    for url in ["confirm/", "transition/", "delivery/", "request-approval/", "edit/"]:
+        assert client.post(f"/orders/{order.pk}/{url}").status_code == 403, url
+    assert client.get(f"/orders/{order.pk}/lines/{line.pk}/specs/edit/").status_code == 403
+    client.force_login(team["alice"])
+    assert client.post(f"/orders/{order.pk}/payment/").status_code == 403
+    decide = f"/orders/approvals/{approval.pk}/decide/"
+    assert client.post(decide, {"decision": "approve"}).status_code == 403
+    assert client.get(f"/orders/{order.pk}/confirm/").status_code == 405
+    approval.refresh_from_db()
+    assert approval.is_pending
