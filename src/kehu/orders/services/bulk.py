@@ -50,6 +50,14 @@ from kehu.orders.services.orders import ORDER_FIELDS, check_dealer, clean_specs
 from kehu.orders.services.past import PastDelivery, PastMove, PastOrder, PastPayment
 from kehu.orders.services.payments import paid_changes
 
+# The kinds of event, in the order they happen when they happen at the same time.
+_MOVED, _SHIPPED, _ARRIVED, _PAID = range(4)
+# The order's columns as the replay leaves them.
+_ORDER_COLUMNS = [
+    *("customer_id", "dealer_id", "status", "currency", "total", "paid"),
+    *("payment_terms_days", "confirmed_on", "due_date"),
+]
+
 
 def _user_id(actor: User | None) -> int | None:
     return actor.pk if actor is not None and actor.pk else None
@@ -130,13 +138,9 @@ class _Replay:
         self.updated_at = past.created_at
 
     def refuse(self, *problems: str) -> ValidationError:
+        message = _("Order %(n)d: %(problem)s")
         return ValidationError(
-            {
-                "orders": [
-                    _("Order %(n)d: %(problem)s") % {"n": self.number, "problem": problem}
-                    for problem in problems
-                ]
-            }
+            {"orders": [message % {"n": self.number, "problem": p} for p in problems]}
         )
 
     def run(self) -> None:
@@ -147,42 +151,37 @@ class _Replay:
         self._lines()
         self.step(past.created_at, OrderStatus.DRAFT)
         self.history(past.created_at, creation_changes(snapshot(order, ORDER_FIELDS)), create=True)
-        for at, _rank, index, event in sorted(self._events(), key=lambda e: e[:3]):
-            if at > self.tables.now:
-                raise self.refuse(_("Nothing can have happened after now."))
+        events = sorted(self._events(), key=lambda e: e[:3])
+        if max([past.created_at, *(e[0] for e in events)]) > self.tables.now:
+            raise self.refuse(_("Nothing can have happened after now."))
+        for at, kind, index, event in events:
             self.updated_at = max(self.updated_at, at)
             if isinstance(event, PastMove):
                 self.move(event)
             elif isinstance(event, PastPayment):
                 self.pay(event)
-            elif at == event.at:
+            elif kind == _SHIPPED:
                 self.ship(index, event)
             else:
                 self.arrive(index, at)
         row.update(
-            customer_id=order.customer_id,
-            dealer_id=order.dealer_id,
-            status=order.status,
-            currency=order.currency,
-            total=order.total,
-            paid=order.paid,
-            payment_terms_days=order.payment_terms_days,
-            confirmed_on=order.confirmed_on,
-            due_date=order.due_date,
+            {name: getattr(order, name) for name in _ORDER_COLUMNS},
             created_by_id=_user_id(past.actor),
             created_at=past.created_at,
             updated_at=self.updated_at,
         )
 
     def _events(self) -> Iterator[tuple[datetime, int, int, PastMove | PastDelivery | PastPayment]]:
+        """Every event: its time, its kind (which goes first of two at the same time), its
+        place among those of its kind, and itself."""
         for index, move in enumerate(self.past.moves):
-            yield move.at, 0, index, move
+            yield move.at, _MOVED, index, move
         for index, delivery in enumerate(self.past.deliveries):
-            yield delivery.at, 1, index, delivery
+            yield delivery.at, _SHIPPED, index, delivery
             if delivery.arrived_at is not None:
-                yield delivery.arrived_at, 2, index, delivery
+                yield delivery.arrived_at, _ARRIVED, index, delivery
         for index, payment in enumerate(self.past.payments):
-            yield payment.at, 3, index, payment
+            yield payment.at, _PAID, index, payment
 
     def _lines(self) -> None:
         problems: list[str] = []
