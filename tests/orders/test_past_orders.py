@@ -129,3 +129,20 @@ def test_past_payments_are_finances_too(team, make_customer, products):
     with pytest.raises(ValidationError):
         services.orders_write_past(orders=[past])
     assert not Order.objects.exists()
+
+
+def test_goods_handed_over_as_they_ship_are_delivered(team, make_customer, products):
+    handed_over = _days_ago(38)
+    past = _past(
+        team,
+        make_customer(team["alice"]),
+        products,
+        moves=[PastMove(_days_ago(39), OrderStatus.CONFIRMED)],
+        deliveries=[
+            PastDelivery(handed_over, {1: Decimal("2"), 2: Decimal("100")}, arrived_at=handed_over)
+        ],
+    )
+    [order_id] = services.orders_write_past(orders=[past])
+    order = Order.objects.get(pk=order_id)
+    assert order.status == OrderStatus.DELIVERED
+    assert order.deliveries.get().delivered_on == order.deliveries.get().shipped_on
