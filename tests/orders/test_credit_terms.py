@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from kehu.core.models import Change, Role
+from kehu.core.models import Change, Role, User
 from kehu.core.records import FieldsRefused
 from kehu.customers import services as customer_services
 from kehu.customers.imports import import_prepare, import_run, import_start
@@ -188,3 +188,83 @@ def test_payment_terms_and_group_membership_need_the_credit_permission(
     group.refresh_from_db()
     assert (group.name, group.payment_terms_days) == ("一级经销商", 30)
     assert CustomerGroup.objects.get(customers=customer) == group
+
+
+@pytest.fixture
+def group(team):
+    return services.customer_group_save(actor=team["admin"], name="经销商", payment_terms_days=30)
+
+
+def test_finance_sets_a_groups_payment_terms_on_its_page(team, group, client):
+    client.force_login(team["finance"])
+    page = client.get(f"/orders/price-lists/{group.pk}/").content.decode()
+    assert f"/orders/price-lists/{group.pk}/terms/" in page
+    assert client.get(f"/orders/price-lists/{group.pk}/terms/").status_code == 200
+
+    saved = client.post(f"/orders/price-lists/{group.pk}/terms/", {"payment_terms_days": "60"})
+
+    assert saved.status_code == 302 and saved.url == f"/orders/price-lists/{group.pk}/"
+    group.refresh_from_db()
+    assert (group.name, group.payment_terms_days) == ("经销商", 60)
+
+
+def test_a_salesperson_sees_the_terms_read_only_and_cannot_set_them(team, group, client):
+    client.force_login(team["alice"])
+    page = client.get(f"/orders/price-lists/{group.pk}/").content.decode()
+    assert 'data-testid="payment-terms"' in page
+    assert "/terms/" not in page and 'name="payment_terms_days"' not in page
+    for url in (f"/orders/price-lists/{group.pk}/terms/", f"/orders/price-lists/{group.pk}/"):
+        assert client.post(url, {"payment_terms_days": "90"}).status_code in (403, 405), url
+    assert client.get(f"/orders/price-lists/{group.pk}/terms/").status_code == 403
+    group.refresh_from_db()
+    assert group.payment_terms_days == 30
+
+
+def test_the_price_list_keeps_its_own_permission_apart_from_the_terms(
+    team, group, products, client
+):
+    """Finance sets terms and members, not names and prices; who keeps the price lists
+    without the credit permission sets those, and neither terms nor members."""
+    pricing = Role.objects.create(code="pricing", name="Pricing")
+    pricing.permissions.set(
+        Role.objects.get(code="admin").permissions.exclude(codename="change_credit")
+    )
+    clerk = User.objects.create_user("pricer", role=pricing)
+    customer = customer_services.customer_create(actor=None, name="咸阳饭店")
+    prices = {"name": "一级经销商", f"price-{products['valve'].pk}": "199.50"}
+
+    client.force_login(team["finance"])
+    assert client.post(f"/orders/price-lists/{group.pk}/prices/", prices).status_code == 403
+    client.force_login(clerk)
+    assert client.post(f"/orders/price-lists/{group.pk}/prices/", prices).status_code == 302
+    members = f"/orders/price-lists/{group.pk}/members/"
+    assert client.post(members, {"customer": customer.pk}).status_code == 403
+    assert client.post(f"/orders/price-lists/{group.pk}/terms/", {}).status_code == 403
+    page = client.get(f"/orders/price-lists/{group.pk}/").content.decode()
+    assert members not in page
+
+    client.force_login(team["finance"])
+    assert client.post(members, {"customer": customer.pk}).status_code == 302
+    assert services.payment_terms_for(customer) == 30
+    group.refresh_from_db()
+    assert group.name == "一级经销商"
+    assert group.prices.get().price == Decimal("199.50")
+    removed = client.post(f"{members}{customer.pk}/remove/")
+    assert removed.status_code == 302
+    assert not CustomerGroup.objects.filter(customers=customer).exists()
+
+
+def test_a_new_group_by_someone_without_the_credit_permission_keeps_the_default_terms(team, client):
+    pricing = Role.objects.create(code="pricing", name="Pricing")
+    pricing.permissions.set(
+        Role.objects.get(code="admin").permissions.exclude(codename="change_credit")
+    )
+    clerk = User.objects.create_user("pricer", role=pricing)
+    client.force_login(clerk)
+    form = client.get("/orders/price-lists/").content.decode()
+    assert "disabled" in form  # the payment terms field
+
+    posted = client.post("/orders/price-lists/new/", {"name": "大客户", "payment_terms_days": "90"})
+    created = CustomerGroup.objects.get(name="大客户")
+    assert posted.status_code == 302
+    assert created.payment_terms_days == 30

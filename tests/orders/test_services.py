@@ -423,3 +423,20 @@ def test_quotes_and_orders_are_in_the_customers_history(team, make_customer, mak
         Change.objects.filter(customer_id=customer.pk).values_list("target_type__model", flat=True)
     )
     assert {"customer", "quote", "order"} <= kinds
+
+
+def test_only_finance_records_and_corrects_payments(team, make_customer, confirmed_order):
+    order = confirmed_order(team["alice"], make_customer(team["alice"]))
+    with pytest.raises(PermissionDenied):
+        services.payment_create(
+            actor=team["alice"], order=order, amount=Decimal("1"), received_on=in_days(0)
+        )
+    payment = services.payment_create(
+        actor=team["finance"], order=order, amount=Decimal("1"), received_on=in_days(0)
+    )
+    with pytest.raises(PermissionDenied):
+        services.payment_update(
+            actor=team["alice"], payment=payment, version=1, amount=Decimal("2")
+        )
+    order.refresh_from_db()
+    assert order.paid == Decimal("1.00")

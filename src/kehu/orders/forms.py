@@ -13,15 +13,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
 
-from kehu.customers.models import CustomerKind
+from kehu.core.forms import RecordForm
+from kehu.core.models import User
 from kehu.customers.pickers import CustomerChoiceField, DealerChoiceField
 from kehu.customers.selectors import customer_queryset
+from kehu.orders import selectors
 from kehu.orders.models import (
     CustomerGroup,
     Delivery,
+    Order,
     OrderStatus,
     Payment,
     Product,
+    Quote,
 )
 from kehu.orders.services import GROUP_FIELDS, PRODUCT_FIELDS
 
@@ -44,44 +48,67 @@ _LINE = re.compile(r"^line-(\d+)-product$")
 LINE_INPUTS = ["product", "quantity", "unit_price", "discount_percent"]
 
 
-class ProductForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class ProductForm(RecordForm):
+    layout = (
+        (
+            (
+                "",
+                (
+                    ("sku", "col-md-4"),
+                    ("name", "col-md-8"),
+                    ("unit", "col-md-4"),
+                    ("list_price", "col-md-4"),
+                    ("currency", "col-md-4"),
+                    ("is_active", "col-12"),
+                ),
+            ),
+        ),
+    )
 
     class Meta:
         model = Product
         fields = PRODUCT_FIELDS
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial["version"] = self.instance.version
 
+class CustomerGroupForm(RecordForm):
+    """A new group: its name and payment terms (finance's, read-only to anyone else)."""
 
-class CustomerGroupForm(forms.ModelForm):
     class Meta:
         model = CustomerGroup
         fields = GROUP_FIELDS
 
 
+class GroupNameForm(RecordForm):
+    class Meta:
+        model = CustomerGroup
+        fields = ["name"]
+
+
+class GroupTermsForm(RecordForm):
+    """A group's payment terms, which finance sets."""
+
+    layout = ((("", (("payment_terms_days", "col-12"),)),),)
+
+    class Meta:
+        model = CustomerGroup
+        fields = ["payment_terms_days"]
+
+
 class MemberForm(forms.Form):
     customer = CustomerChoiceField(label=_lazy("customer"))
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["customer"]
         field.queryset = customer_queryset(user=user).order_by("name")
 
 
-class DocumentForm(forms.Form):
-    """The head of a quote or an order; its lines are the numbered rows `line_rows` reads."""
+class DocumentForm(RecordForm):
+    """The head of a quote or an order; its lines are the numbered rows `line_rows` reads.
+    The customer of a document being changed (or revised) stays fixed."""
 
-    customer = CustomerChoiceField(label=_lazy("customer"))
-    notes = forms.CharField(
-        label=_lazy("notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-    def __init__(self, *args: Any, user: Any, fixed_customer: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, user: User, fixed_customer: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
         field: Any = self.fields["customer"]
         field.queryset = customer_queryset(user=user).order_by("name")
         if fixed_customer:
@@ -89,24 +116,30 @@ class DocumentForm(forms.Form):
 
 
 class QuoteForm(DocumentForm):
-    valid_until = forms.DateField(label=_lazy("valid until"), widget=_date_input())
+    class Meta:
+        model = Quote
+        fields = ["customer", "valid_until", "notes"]
+        field_classes = {"customer": CustomerChoiceField}
+        widgets = {"valid_until": _date_input(), "notes": forms.Textarea(attrs={"rows": 2})}
 
 
 class OrderForm(DocumentForm):
-    dealer = DealerChoiceField(
-        label=_lazy("dealer"),
-        required=False,
-        # Spelled out so makemessages, which does not know `_lazy`, finds this text.
-        help_text=gettext_lazy("Empty on a new order: the customer's own dealer, if it has one."),
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    class Meta:
+        model = Order
+        fields = ["customer", "dealer", "notes"]
+        field_classes = {"customer": CustomerChoiceField, "dealer": DealerChoiceField}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            # Spelled out so makemessages, which does not know `_lazy`, finds this text.
+            "dealer": gettext_lazy(
+                "Empty on a new order: the customer's own dealer, if it has one."
+            ),
+        }
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         field: Any = self.fields["dealer"]
-        field.queryset = (
-            customer_queryset(user=user).filter(kind=CustomerKind.DEALER).order_by("name")
-        )
+        field.queryset = selectors.dealer_queryset(user=user).order_by("name")
         if self.fields["customer"].disabled:
             # Editing: an empty dealer removes the dealer, it does not fill in the customer's.
             field.help_text = ""
@@ -124,7 +157,7 @@ def line_rows(
     indices = sorted(int(m.group(1)) for key in data if (m := _LINE.match(key)))
     rows: list[dict[str, Any]] = []
     problems: list[str] = []
-    products = Product.objects.in_bulk(
+    products = selectors.products_by_id(
         [data[f"line-{i}-product"] for i in indices if str(data[f"line-{i}-product"]).isdigit()]
     )
     for i in indices:
@@ -172,14 +205,14 @@ class OrderFilterForm(forms.Form):
         return self.cleaned_data.get("status", "") if self.is_valid() else ""
 
 
-class PaymentForm(forms.ModelForm):
+class PaymentForm(RecordForm):
     class Meta:
         model = Payment
         fields = ["received_on", "amount", "method", "reference"]
         widgets = {"received_on": _date_input()}
 
 
-class DeliveryForm(forms.ModelForm):
+class DeliveryForm(RecordForm):
     class Meta:
         model = Delivery
         fields = ["shipped_on", "delivered_on", "carrier", "tracking_number"]

@@ -1,12 +1,14 @@
 """Reads of the orders app. Quotes, orders, payments and approvals are visible exactly when
-their customer is: every queryset here filters through the customers' selector."""
+their customer is (each model's `visibility`): every queryset of them here is read through
+`visible_to(user)`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import (
     Count,
@@ -19,35 +21,36 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncMonth
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehu.core.models import User
+from kehu.core.money import ZERO, cents
 from kehu.customers.models import Customer, CustomerKind
 from kehu.customers.selectors import customer_queryset
 from kehu.orders.models import (
+    DEFAULT_PAYMENT_TERMS_DAYS,
     RECEIVABLE_STATUSES,
-    ZERO,
+    ApprovalStatus,
     CreditApproval,
     CustomerGroup,
+    Delivery,
+    GroupMembership,
     Order,
+    OrderLine,
+    OrderStatusChange,
     Payment,
+    PriceListItem,
     Product,
     Quote,
+    QuoteLine,
 )
 
 _MONEY = DecimalField(max_digits=16, decimal_places=2)
-_CENT = Decimal("0.01")
 
 
 def _outstanding() -> ExpressionWrapper:
     return ExpressionWrapper(F("total") - F("paid"), output_field=_MONEY)
-
-
-def _cents(value: Any) -> Decimal:
-    # SQLite hands sums back without their scale; money always shows two decimals.
-    return Decimal(value).quantize(_CENT)
 
 
 def product_list(*, active_only: bool = False, search: str = "") -> QuerySet[Product]:
@@ -59,79 +62,144 @@ def product_list(*, active_only: bool = False, search: str = "") -> QuerySet[Pro
     return products
 
 
-def product_get(*, pk: Any) -> Product:
-    product = Product.objects.filter(pk=pk).first()
-    if product is None:
-        raise Http404(_("No such product."))
-    return product
+def products_by_id(ids: Iterable[str | int]) -> dict[int, Product]:
+    return Product.objects.in_bulk(ids)
 
 
 def customer_group_list() -> QuerySet[CustomerGroup]:
     return CustomerGroup.objects.all()
 
 
-def customer_group_get(*, pk: Any) -> CustomerGroup:
-    group = CustomerGroup.objects.filter(pk=pk).first()
-    if group is None:
-        raise Http404(_("No such customer group."))
-    return group
+def group_members(*, user: User, group: CustomerGroup) -> QuerySet[Customer]:
+    """The customers of the group that `user` may see, by name."""
+    return customer_queryset(user=user).filter(group_membership__group=group).order_by("name")
 
 
-def quote_queryset(*, user: Any) -> QuerySet[Quote]:
+def group_prices(*, group: CustomerGroup) -> list[tuple[Product, Decimal | None]]:
+    """Each product on sale with the group's price for it, None where it has none."""
+    prices = dict(group.prices.values_list("product_id", "price"))
+    return [(product, prices.get(product.pk)) for product in product_list(active_only=True)]
+
+
+@dataclass(frozen=True)
+class BuyingTerms:
+    """What a customer's orders start from: its group's payment terms and prices."""
+
+    payment_terms_days: int = DEFAULT_PAYMENT_TERMS_DAYS
+    prices: Mapping[int, Decimal] = field(default_factory=dict)
+
+    def price(self, product: Product) -> Decimal:
+        return self.prices.get(product.pk, product.list_price)
+
+
+def buying_terms() -> dict[int, BuyingTerms]:
+    """The terms of every customer in a group, by customer id, read at once (for many
+    orders at a time); a customer in no group buys on `BuyingTerms()`."""
+    prices: dict[int, dict[int, Decimal]] = {}
+    for group_id, product_id, price in PriceListItem.objects.values_list(
+        "group_id", "product_id", "price"
+    ):
+        prices.setdefault(group_id, {})[product_id] = price
+    memberships = GroupMembership.objects.values_list(
+        "customer_id", "group_id", "group__payment_terms_days"
+    )
+    return {
+        customer_id: BuyingTerms(terms, prices.get(group_id, {}))
+        for customer_id, group_id, terms in memberships
+    }
+
+
+def quote_queryset(*, user: User) -> QuerySet[Quote]:
     """The quotes of the customers `user` may see."""
     return Quote.objects.select_related("customer", "created_by").visible_to(user)
 
 
-def quote_get(*, user: Any, pk: Any) -> Quote:
-    quote = quote_queryset(user=user).filter(pk=pk).first()
-    if quote is None:
-        raise Http404(_("No such quote."))
-    return quote
+def quote_list(*, user: User, status: str = "") -> QuerySet[Quote]:
+    quotes = quote_queryset(user=user)
+    return quotes.filter(status=status) if status else quotes
 
 
 def quote_versions(*, quote: Quote) -> QuerySet[Quote]:
     return Quote.objects.filter(family_id=quote.family_id).order_by("-revision")
 
 
-def order_queryset(*, user: Any) -> QuerySet[Order]:
+def quote_order(*, quote: Quote) -> Order | None:
+    """The order the quote was accepted into, if it was."""
+    return Order.objects.filter(quote=quote).first()
+
+
+def document_lines(document: Quote | Order) -> QuerySet[QuoteLine] | QuerySet[OrderLine]:
+    """A quote's or an order's lines with their products, in their order."""
+    return document.lines.select_related("product")
+
+
+def order_queryset(*, user: User) -> QuerySet[Order]:
     """The orders of the customers `user` may see."""
     # The customers' scope on the order's own copy of their owner, which spares the join.
     return Order.objects.select_related("customer", "customer__owner", "dealer").visible_to(user)
 
 
-def order_get(*, user: Any, pk: Any) -> Order:
-    order = order_queryset(user=user).filter(pk=pk).first()
-    if order is None:
-        raise Http404(_("No such order."))
-    return order
-
-
-def order_list(*, user: Any, status: str = "", customer: Any = None) -> QuerySet[Order]:
+def order_list(
+    *, user: User, status: str = "", customer: Customer | None = None
+) -> QuerySet[Order]:
     orders = order_queryset(user=user)
     if status:
         orders = orders.filter(status=status)
-    if customer:
-        orders = orders.filter(customer_id=customer)
+    if customer is not None:
+        orders = orders.filter(customer=customer)
     return orders
 
 
-def payment_queryset(*, user: Any) -> QuerySet[Payment]:
+def order_line_queryset(*, user: User) -> QuerySet[OrderLine]:
+    return OrderLine.objects.select_related("product").visible_to(user)
+
+
+def order_lines_shipped(*, order: Order) -> list[OrderLine]:
+    """The order's lines, each with `shipped`: how much of it its deliveries carried."""
+    lines = list(order.lines.select_related("product").prefetch_related("delivery_lines"))
+    for line in lines:
+        line.shipped = sum((d.quantity for d in line.delivery_lines.all()), start=ZERO)  # type: ignore[attr-defined]
+    return lines
+
+
+def order_timeline(*, order: Order) -> QuerySet[OrderStatusChange]:
+    return order.status_changes.select_related("actor")
+
+
+def order_deliveries(*, order: Order, with_products: bool = True) -> QuerySet[Delivery]:
+    """The order's deliveries with their lines (and the products of those, to show them)."""
+    return order.deliveries.prefetch_related(
+        "lines__order_line__product" if with_products else "lines"
+    )
+
+
+def order_payments(*, order: Order) -> QuerySet[Payment]:
+    return order.payments.select_related("recorded_by")
+
+
+def order_approvals(*, order: Order) -> QuerySet[CreditApproval]:
+    """The order's credit approvals, the latest first."""
+    return order.credit_approvals.select_related("requested_by", "decided_by")
+
+
+def payment_queryset(*, user: User) -> QuerySet[Payment]:
     return Payment.objects.select_related("order", "order__customer", "recorded_by").visible_to(
         user
     )
 
 
-def credit_approval_queryset(*, user: Any) -> QuerySet[CreditApproval]:
+def credit_approval_queryset(*, user: User) -> QuerySet[CreditApproval]:
     return CreditApproval.objects.select_related(
         "order", "order__customer", "requested_by", "decided_by"
     ).visible_to(user)
 
 
-def credit_approval_get(*, user: Any, pk: Any) -> CreditApproval:
-    approval = credit_approval_queryset(user=user).filter(pk=pk).first()
-    if approval is None:
-        raise Http404(_("No such credit approval."))
-    return approval
+def credit_approvals_pending(*, user: User) -> QuerySet[CreditApproval]:
+    return credit_approval_queryset(user=user).filter(status=ApprovalStatus.PENDING)
+
+
+def credit_approvals_decided(*, user: User, limit: int = 50) -> QuerySet[CreditApproval]:
+    return credit_approval_queryset(user=user).exclude(status=ApprovalStatus.PENDING)[:limit]
 
 
 # Receivables ----------------------------------------------------------------------------
@@ -141,7 +209,7 @@ BUCKETS = ["not_due", "d0_30", "d31_60", "d61_90", "d90_plus"]
 
 @dataclass(frozen=True)
 class AgeingRow:
-    key: Any
+    key: int | None
     label: str
     not_due: Decimal
     d0_30: Decimal
@@ -152,7 +220,7 @@ class AgeingRow:
     overdue_orders: int
 
 
-def receivable_orders(*, user: Any) -> QuerySet[Order]:
+def receivable_orders(*, user: User) -> QuerySet[Order]:
     """Confirmed orders of visible customers that still owe money."""
     return order_queryset(user=user).filter(status__in=RECEIVABLE_STATUSES, paid__lt=F("total"))
 
@@ -182,13 +250,13 @@ def _ageing_sums(today: date) -> dict[str, Any]:
     return sums
 
 
-def _row(values: dict[str, Any], key: Any, label: str) -> AgeingRow:
-    amounts: dict[str, Any] = {name: _cents(values[name] or 0) for name in BUCKETS}
+def _row(values: dict[str, Any], key: int | None, label: str) -> AgeingRow:
+    amounts: dict[str, Any] = {name: cents(values[name]) for name in BUCKETS}
     return AgeingRow(
         key=key,
         label=label,
         **amounts,
-        total=_cents(values["outstanding"] or 0),
+        total=cents(values["outstanding"]),
         overdue_orders=int(values["overdue_orders"] or 0),
     )
 
@@ -202,7 +270,7 @@ class Ageing:
 
 def receivables_ageing(
     *,
-    user: Any,
+    user: User,
     by: str = "customer",
     today: date | None = None,
     limit: int = 50,
@@ -242,7 +310,7 @@ def receivables_ageing(
     return Ageing(rows, _row(totals, None, _("Total")), totals["row_count"])
 
 
-def overdue_orders(*, user: Any, today: date | None = None) -> QuerySet[Order]:
+def overdue_orders(*, user: User, today: date | None = None) -> QuerySet[Order]:
     today = today or timezone.localdate()
     return receivable_orders(user=user).filter(due_date__lt=today).order_by("due_date", "pk")
 
@@ -250,18 +318,26 @@ def overdue_orders(*, user: Any, today: date | None = None) -> QuerySet[Order]:
 # Dealers --------------------------------------------------------------------------------
 
 
-def dealer_get(*, user: Any, pk: Any) -> Customer:
-    dealer = customer_queryset(user=user).filter(pk=pk, kind=CustomerKind.DEALER).first()
-    if dealer is None:
-        raise Http404(_("No such dealer."))
-    return dealer
+def dealer_queryset(*, user: User) -> QuerySet[Customer]:
+    """The dealers `user` may see."""
+    return customer_queryset(user=user).filter(kind=CustomerKind.DEALER)
 
 
-def dealer_orders(*, user: Any, dealer: Customer) -> QuerySet[Order]:
+def dealer_end_customers(*, user: User, dealer: Customer, limit: int = 200) -> QuerySet[Customer]:
+    """The visible customers who buy through the dealer, by name."""
+    return customer_queryset(user=user).filter(dealer=dealer).order_by("name")[:limit]
+
+
+def dealer_orders(*, user: User, dealer: Customer) -> QuerySet[Order]:
     return order_queryset(user=user).filter(dealer=dealer)
 
 
-def dealer_sales_by_month(*, user: Any, dealer: Customer) -> list[Any]:
+class MonthSales(TypedDict):
+    month: date | None
+    total: Decimal
+
+
+def dealer_sales_by_month(*, user: User, dealer: Customer) -> list[MonthSales]:
     """Confirmed sales through the dealer per month of confirmation, oldest first."""
     return list(
         dealer_orders(user=user, dealer=dealer)
@@ -278,12 +354,12 @@ def open_amount(orders: QuerySet[Order]) -> Decimal:
     result = orders.filter(status__in=RECEIVABLE_STATUSES).aggregate(
         open=Coalesce(Sum(_outstanding()), Value(ZERO), output_field=_MONEY)
     )
-    return _cents(result["open"])
+    return cents(result["open"])
 
 
-def dealer_open_receivables(*, user: Any, dealer: Customer) -> Decimal:
+def dealer_open_receivables(*, user: User, dealer: Customer) -> Decimal:
     return open_amount(dealer_orders(user=user, dealer=dealer))
 
 
-def customer_recent_orders(*, user: Any, customer: Customer, limit: int = 5) -> list[Order]:
-    return list(order_list(user=user, customer=customer.pk)[:limit])
+def customer_recent_orders(*, user: User, customer: Customer, limit: int = 5) -> list[Order]:
+    return list(order_list(user=user, customer=customer)[:limit])

@@ -6,12 +6,10 @@ services. So do a handful of documents, so those paths run on every load: a quot
 and accepted into an order that needs a credit approval, is approved by finance, confirmed,
 shipped and partly paid; and a few orders left waiting for a credit approval.
 
-The bulk of the orders is written a table at a time (core.bulk), in the states the
-services would have left them in: totals from the line totals, paid amounts from the
-payments, confirmation and due dates from the payment terms, a status timeline row and a
-history record for every step (creation, each status move, each delivery and its arrival,
-each payment), deliveries that cover every line of a shipped order, no payment beyond what
-an order owes.
+The bulk of the orders is described as what happened to each, at its time (entered,
+confirmed, made, shipped, delivered, completed or cancelled, paid), and written by the
+orders' bulk service, which applies the live services' rules and keeps the totals,
+payments, due dates, timelines and history as they would have.
 """
 
 from __future__ import annotations
@@ -24,6 +22,7 @@ from typing import Any, Final
 
 from django.utils import timezone
 
+from kehu.core.money import cents
 from kehu.customers.models import Customer, CustomerKind
 from kehu.demo.orders.catalogue import catalogue_load, dealers_load, groups_load
 from kehu.demo.orders.history import bulk_orders_write, buyers_of
@@ -95,7 +94,7 @@ def _through_services(rng: random.Random, team: Team, products: dict[str, Produc
     services.payment_create(
         actor=finance,
         order=order,
-        amount=(order.total * Decimal("0.3")).quantize(Decimal("0.01")),
+        amount=cents(order.total * Decimal("0.3")),
         received_on=today,
         reference="预付款30%",
     )
@@ -139,7 +138,7 @@ def orders_load(*, team: Team) -> Loaded:
     customers = list(Customer.objects.select_related("owner", "dealer").order_by("pk"))
     buyers, weights = buyers_of(rng, customers)
     on_sale = [p for p in products.values() if p.is_active]
-    bulk_orders_write(rng, buyers, weights, on_sale, products["LH-003"])
+    bulk_orders_write(rng, buyers, weights, on_sale, products["LH-003"], team.finance)
     _through_services(rng, team, products)
     return Loaded(
         products=len(products),

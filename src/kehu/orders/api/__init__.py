@@ -1,17 +1,2 @@
-"""REST API for products, quotes, orders, payments and credit approvals."""
-
-from kehu.orders.api.viewsets import (
-    CreditApprovalViewSet,
-    OrderViewSet,
-    PaymentViewSet,
-    ProductViewSet,
-    QuoteViewSet,
-)
-
-__all__ = [
-    "CreditApprovalViewSet",
-    "OrderViewSet",
-    "PaymentViewSet",
-    "ProductViewSet",
-    "QuoteViewSet",
-]
+"""The orders' REST API under /api/v1/: products, quotes, orders, payments and credit
+approvals."""

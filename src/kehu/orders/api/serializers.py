@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db.models import QuerySet
 from rest_framework import serializers
 
+from kehu.core.api.fields import VisibleRecordField
 from kehu.core.models import User
-from kehu.customers.models import Customer, CustomerKind
-from kehu.customers.selectors import customer_queryset
+from kehu.customers.models import Customer
 from kehu.orders import selectors, services
 from kehu.orders.models import (
     CreditApproval,
@@ -23,16 +20,7 @@ from kehu.orders.models import (
     Product,
     Quote,
 )
-from kehu.sales.selectors import opportunity_queryset
-
-
-def _scope_field(serializer: serializers.Serializer, name: str, queryset: QuerySet[Any]) -> None:
-    serializer.fields[name].queryset = queryset  # type: ignore[attr-defined]
-
-
-def _user(serializer: serializers.Serializer) -> Any:
-    request = serializer.context.get("request")
-    return None if request is None else request.user
+from kehu.sales.models import Opportunity
 
 
 def version_field() -> serializers.IntegerField:
@@ -52,7 +40,7 @@ class ProductSerializer(serializers.ModelSerializer):
 
 class LineSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
+    product = VisibleRecordField(Product)
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
     unit_price = serializers.DecimalField(
         max_digits=14, decimal_places=2, required=False, allow_null=True
@@ -71,11 +59,13 @@ class OrderLineSerializer(LineSerializer):
         return str(sum((d.quantity for d in line.delivery_lines.all()), start=0))
 
 
+def _opportunity_field() -> VisibleRecordField:
+    return VisibleRecordField(Opportunity, required=False, allow_null=True)
+
+
 class QuoteSerializer(serializers.ModelSerializer):
-    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none())
-    opportunity = serializers.PrimaryKeyRelatedField(
-        queryset=Customer.objects.none(), required=False, allow_null=True
-    )
+    customer = VisibleRecordField(Customer)
+    opportunity = _opportunity_field()
     lines = LineSerializer(many=True)
     number = serializers.CharField(read_only=True)
     version = version_field()
@@ -102,13 +92,6 @@ class QuoteSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "revision", "currency", "status", "total", "created_at"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        user = _user(self)
-        if user is not None:
-            _scope_field(self, "customer", customer_queryset(user=user))
-            _scope_field(self, "opportunity", opportunity_queryset(user=user))
-
 
 class ReviseSerializer(serializers.Serializer):
     valid_until = serializers.DateField()
@@ -117,13 +100,11 @@ class ReviseSerializer(serializers.Serializer):
 
 
 class OrderSerializer(serializers.ModelSerializer):
-    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none())
-    dealer = serializers.PrimaryKeyRelatedField(
-        queryset=Customer.objects.none(), required=False, allow_null=True
+    customer = VisibleRecordField(Customer)
+    dealer = VisibleRecordField(
+        Customer, rows=selectors.dealer_queryset, required=False, allow_null=True
     )
-    opportunity = serializers.PrimaryKeyRelatedField(
-        queryset=Customer.objects.none(), required=False, allow_null=True
-    )
+    opportunity = _opportunity_field()
     lines = OrderLineSerializer(many=True)
     number = serializers.CharField(read_only=True)
     status = serializers.CharField(read_only=True)
@@ -164,15 +145,6 @@ class OrderSerializer(serializers.ModelSerializer):
             "due_date",
             "created_at",
         ]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        user = _user(self)
-        if user is not None:
-            visible = customer_queryset(user=user)
-            _scope_field(self, "customer", visible)
-            _scope_field(self, "dealer", visible.filter(kind=CustomerKind.DEALER))
-            _scope_field(self, "opportunity", opportunity_queryset(user=user))
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
@@ -216,7 +188,7 @@ class CreditBlockedSerializer(serializers.Serializer):
 
 
 class PaymentSerializer(serializers.ModelSerializer):
-    order = serializers.PrimaryKeyRelatedField(queryset=Order.objects.none())
+    order = VisibleRecordField(Order)
     recorded_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
     )
@@ -236,15 +208,9 @@ class PaymentSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "recorded_by"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        user = _user(self)
-        if user is not None:
-            _scope_field(self, "order", selectors.order_queryset(user=user))
-
 
 class CreditApprovalSerializer(serializers.ModelSerializer):
-    order = serializers.PrimaryKeyRelatedField(queryset=Order.objects.none())
+    order = VisibleRecordField(Order)
     requested_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
     )
@@ -279,12 +245,6 @@ class CreditApprovalSerializer(serializers.ModelSerializer):
             "decided_at",
             "decision_note",
         ]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        user = _user(self)
-        if user is not None:
-            _scope_field(self, "order", selectors.order_queryset(user=user))
 
 
 class DecisionSerializer(serializers.Serializer):

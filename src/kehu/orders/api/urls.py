@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from kehu.orders.api import (
+from kehu.orders.api.viewsets import (
     CreditApprovalViewSet,
     OrderViewSet,
     PaymentViewSet,

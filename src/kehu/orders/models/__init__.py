@@ -13,7 +13,10 @@ from kehu.orders.models.catalogue import (
     Unit,
 )
 from kehu.orders.models.documents import (
+    MANUAL_TRANSITIONS,
     RECEIVABLE_STATUSES,
+    SHIPPABLE,
+    SPECS_EDITABLE,
     LineBase,
     Order,
     OrderLine,
@@ -36,7 +39,10 @@ from kehu.orders.models.fulfilment import (
 __all__ = [
     "DEFAULT_PAYMENT_TERMS_DAYS",
     "HUNDRED",
+    "MANUAL_TRANSITIONS",
     "RECEIVABLE_STATUSES",
+    "SHIPPABLE",
+    "SPECS_EDITABLE",
     "ZERO",
     "ApprovalStatus",
     "CreditApproval",

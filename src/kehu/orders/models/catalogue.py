@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kehu.core.models import KehuModel
+from kehu.core.models import KehuModel, Timestamped, Versioned
 from kehu.core.scopes import Everyone, Visibility
 from kehu.customers.models import CHANGE_CREDIT, Customer
 from kehu.orders.models.fields import DEFAULT_PAYMENT_TERMS_DAYS, ZERO, money_field
@@ -27,7 +27,7 @@ class Unit(models.TextChoices):
     BOTTLE = "瓶", pgettext_lazy("unit", "bottle")
 
 
-class Product(KehuModel):
+class Product(KehuModel, Timestamped, Versioned):
     visibility: ClassVar[Visibility] = Everyone()
 
     sku = models.CharField(_("SKU"), max_length=50, unique=True)
@@ -36,9 +36,6 @@ class Product(KehuModel):
     list_price = money_field(_("list price"), validators=[MinValueValidator(ZERO)])
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["sku"]

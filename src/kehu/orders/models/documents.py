@@ -9,11 +9,12 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kehu.core.models import KehuModel
+from kehu.core.models import KehuModel, Record
 from kehu.core.scopes import Visibility
-from kehu.customers.models import Customer
+from kehu.customers.models import CHANGE_CREDIT, Customer
 from kehu.orders.models.catalogue import Product
 from kehu.orders.models.fields import (
     DEFAULT_PAYMENT_TERMS_DAYS,
@@ -61,7 +62,7 @@ class QuoteStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
 
 
-class Quote(KehuModel):
+class Quote(Record):
     """One version of a quote. Revising makes version n+1 in the same family and leaves this
     one readable but superseded; only the family's latest version can be accepted."""
 
@@ -89,17 +90,6 @@ class Quote(KehuModel):
         _("status"), max_length=12, choices=QuoteStatus.choices, default=QuoteStatus.OPEN
     )
     total = money_field(_("total"), default=ZERO, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -117,6 +107,19 @@ class Quote(KehuModel):
     @property
     def number(self) -> str:
         return f"QT{self.family_id or self.pk:06d}-V{self.revision}"
+
+    @property
+    def is_open(self) -> bool:
+        """The family's latest version, neither superseded nor accepted: it may be revised."""
+        return self.status == QuoteStatus.OPEN
+
+    @property
+    def is_expired(self) -> bool:
+        return self.is_open and self.valid_until < timezone.localdate()
+
+    @property
+    def can_be_accepted(self) -> bool:
+        return self.is_open and not self.is_expired
 
 
 class QuoteLine(LineBase):
@@ -146,10 +149,22 @@ RECEIVABLE_STATUSES = [
     OrderStatus.DELIVERED,
     OrderStatus.COMPLETED,
 ]
+# Where each status may go by hand. Shipped and delivered follow from the deliveries, and
+# confirmation goes through the credit check.
+MANUAL_TRANSITIONS: dict[str, set[str]] = {
+    OrderStatus.DRAFT: {OrderStatus.CONFIRMED, OrderStatus.CANCELLED},
+    OrderStatus.CONFIRMED: {OrderStatus.IN_PRODUCTION, OrderStatus.CANCELLED},
+    OrderStatus.IN_PRODUCTION: {OrderStatus.CANCELLED},
+    OrderStatus.DELIVERED: {OrderStatus.COMPLETED},
+}
+SHIPPABLE = [OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION]
+SPECS_EDITABLE = [OrderStatus.DRAFT, OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION]
 
 
-class Order(KehuModel):
+class Order(Record):
     visibility: ClassVar[Visibility] = Visibility("customer_owner")
+    # An order keeps the payment terms it was entered on; they are credit terms, finance's.
+    restricted_fields: ClassVar[dict[str, str]] = {"payment_terms_days": CHANGE_CREDIT}
 
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders"
@@ -208,17 +223,6 @@ class Order(KehuModel):
     confirmed_on = models.DateField(_("confirmed on"), null=True, blank=True, editable=False)
     due_date = models.DateField(_("due date"), null=True, blank=True, editable=False)
     notes = models.TextField(_("notes"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -273,8 +277,42 @@ class Order(KehuModel):
     def outstanding(self) -> Decimal:
         return self.total - self.paid
 
+    @property
+    def is_draft(self) -> bool:
+        """Still being entered: its lines and dealer may change, and it may be confirmed."""
+        return self.status == OrderStatus.DRAFT
 
-class OrderLine(LineBase):
+    @property
+    def is_receivable(self) -> bool:
+        """Confirmed and not cancelled: it owes its total, and takes payments."""
+        return self.status in RECEIVABLE_STATUSES
+
+    @property
+    def takes_payments(self) -> bool:
+        return self.is_receivable and self.outstanding > 0
+
+    @property
+    def can_ship(self) -> bool:
+        return self.status in SHIPPABLE
+
+    @property
+    def specs_editable(self) -> bool:
+        """Its lines' specifications may change until it ships."""
+        return self.status in SPECS_EDITABLE
+
+    @property
+    def next_statuses(self) -> list[tuple[str, str]]:
+        """The statuses a person may move it to by hand, besides confirming it."""
+        return [
+            (status, str(OrderStatus(status).label))
+            for status in sorted(MANUAL_TRANSITIONS.get(self.status, set()))
+            if status != OrderStatus.CONFIRMED
+        ]
+
+
+class OrderLine(LineBase, KehuModel):
+    visibility: ClassVar[Visibility] = Visibility("order__customer_owner")
+
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     specs = models.JSONField(
         _("specifications"),

@@ -11,13 +11,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kehu.core.models import KehuModel
+from kehu.core.models import Authored, KehuModel, Versioned
 from kehu.core.scopes import Visibility
 from kehu.orders.models.documents import Order, OrderLine
 from kehu.orders.models.fields import money_field, quantity_field
 
 
-class Delivery(KehuModel):
+class Delivery(KehuModel, Authored):
     """A shipment of some of an order's quantities; delivered once the customer has it."""
 
     visibility: ClassVar[Visibility] = Visibility("order__customer_owner")
@@ -29,9 +29,6 @@ class Delivery(KehuModel):
     delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
     carrier = models.CharField(_("carrier"), max_length=100, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -76,7 +73,7 @@ class PaymentMethod(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Payment(KehuModel):
+class Payment(KehuModel, Versioned):
     visibility: ClassVar[Visibility] = Visibility("order__customer_owner")
 
     order = models.ForeignKey(
@@ -100,7 +97,6 @@ class Payment(KehuModel):
         editable=False,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-received_on", "-id"]
@@ -172,3 +168,12 @@ class CreditApproval(KehuModel):
 
     def __str__(self) -> str:
         return f"{self.order} {self.status}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ApprovalStatus.PENDING
+
+    @property
+    def lets_through(self) -> bool:
+        """Approved for at least what the order costs now: it may be confirmed."""
+        return self.status == ApprovalStatus.APPROVED and self.amount >= self.order.total

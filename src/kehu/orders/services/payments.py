@@ -13,14 +13,26 @@ from django.utils.translation import gettext as _
 
 from kehu.core.history import ChangeAction, actor_or_none, change_record, record_update, snapshot
 from kehu.core.locking import save_versioned
+from kehu.core.models import User
 from kehu.core.money import money_text
-from kehu.orders.models import RECEIVABLE_STATUSES, Order, OrderStatus, Payment, PaymentMethod
-from kehu.orders.services._common import assign
+from kehu.core.records import fields_assign
+from kehu.orders.models import Order, OrderStatus, Payment, PaymentMethod
+from kehu.orders.services._common import ADD_PAYMENT, require_permission
 
 PAYMENT_FIELDS = ["received_on", "amount", "method", "reference"]
 
 
-def _pay(*, actor: Any, order: Order, amount: Decimal) -> bool:
+def _require_finance(actor: User | None) -> None:
+    # Payments are the books: whoever records them keeps them, whichever path they take.
+    require_permission(actor, ADD_PAYMENT, _("Only finance may record and correct payments."))
+
+
+def paid_changes(paid: Decimal, amount: Decimal) -> dict[str, list[Any]]:
+    """What the order's history keeps of a payment of `amount` on top of `paid`."""
+    return {"paid": [str(paid), str(paid + amount)]}
+
+
+def _pay(*, actor: User | None, order: Order, amount: Decimal) -> bool:
     """Move the order's paid amount by `amount` unless that would pay more than its total.
 
     The condition in the UPDATE keeps two payments recorded at once from together paying
@@ -35,7 +47,7 @@ def _pay(*, actor: Any, order: Order, amount: Decimal) -> bool:
         actor=actor,
         target=order,
         action=ChangeAction.UPDATE,
-        changes={"paid": [str(order.paid), str(order.paid + amount)]},
+        changes=paid_changes(order.paid, amount),
         customer_id=order.customer_id,
     )
     return True
@@ -44,15 +56,16 @@ def _pay(*, actor: Any, order: Order, amount: Decimal) -> bool:
 @transaction.atomic
 def payment_create(
     *,
-    actor: Any,
+    actor: User | None,
     order: Order,
     amount: Decimal,
     received_on: date,
     method: str = PaymentMethod.BANK_TRANSFER,
     reference: str = "",
 ) -> Payment:
+    _require_finance(actor)
     current = Order.objects.select_for_update().get(pk=order.pk)
-    if current.status not in RECEIVABLE_STATUSES:
+    if not current.is_receivable:
         raise ValidationError(
             {
                 "order": _("An order that is %(s)s takes no payments.")
@@ -85,16 +98,17 @@ def payment_create(
 
 
 @transaction.atomic
-def payment_update(*, actor: Any, payment: Payment, version: int, **fields: Any) -> Payment:
+def payment_update(*, actor: User | None, payment: Payment, version: int, **fields: Any) -> Payment:
     """Correct a payment read at `version`: its date, method, reference or amount.
 
     A new amount moves the order's paid amount by the difference, and may not take it past
     the order's total. A stale version raises VersionConflict.
     """
+    _require_finance(actor)
     order = Order.objects.select_for_update().get(pk=payment.order_id)
     current = Payment.objects.get(pk=payment.pk)
     before = snapshot(current, PAYMENT_FIELDS)
-    assign(current, fields, PAYMENT_FIELDS)
+    fields_assign(current, fields, PAYMENT_FIELDS, actor=actor)
     current.full_clean()
     save_versioned(current, expected_version=version, fields=PAYMENT_FIELDS)
     difference = Decimal(current.amount) - Decimal(before["amount"])

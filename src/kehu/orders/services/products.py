@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kehu.core.locking import save_versioned
+from kehu.core.models import User
 from kehu.core.records import FieldsRefused, fields_assign
 from kehu.customers.models import CHANGE_CREDIT, Customer
 from kehu.orders.models import (
@@ -19,24 +20,23 @@ from kehu.orders.models import (
     PriceListItem,
     Product,
 )
-from kehu.orders.services._common import assign
 
 PRODUCT_FIELDS = ["sku", "name", "unit", "list_price", "currency", "is_active"]
 GROUP_FIELDS = ["name", "payment_terms_days"]
 
 
 @transaction.atomic
-def product_create(*, actor: Any, **fields: Any) -> Product:
+def product_create(*, actor: User | None, **fields: Any) -> Product:
     product = Product()
-    assign(product, fields, PRODUCT_FIELDS)
+    fields_assign(product, fields, PRODUCT_FIELDS, actor=actor)
     product.full_clean()
     product.save()
     return product
 
 
 @transaction.atomic
-def product_update(*, actor: Any, product: Product, version: int, **fields: Any) -> Product:
-    assign(product, fields, PRODUCT_FIELDS)
+def product_update(*, actor: User | None, product: Product, version: int, **fields: Any) -> Product:
+    fields_assign(product, fields, PRODUCT_FIELDS, actor=actor)
     product.full_clean()
     save_versioned(product, expected_version=version, fields=PRODUCT_FIELDS)
     return product
@@ -44,8 +44,10 @@ def product_update(*, actor: Any, product: Product, version: int, **fields: Any)
 
 @transaction.atomic
 def customer_group_save(
-    *, actor: Any, group: CustomerGroup | None = None, **fields: Any
+    *, actor: User | None, group: CustomerGroup | None = None, **fields: Any
 ) -> CustomerGroup:
+    """Create a group, or change its name or payment terms; the terms are finance's
+    (CustomerGroup.restricted_fields)."""
     group = group or CustomerGroup()
     fields_assign(group, fields, GROUP_FIELDS, actor=actor)
     group.full_clean()
@@ -53,13 +55,13 @@ def customer_group_save(
     return group
 
 
-def _require_credit_terms(actor: Any) -> None:
+def _require_credit_terms(actor: User | None) -> None:
     if actor is not None and not actor.has_perm(CHANGE_CREDIT):
         raise FieldsRefused({"customer": _("Your role may not change a customer's payment terms.")})
 
 
 @transaction.atomic
-def customer_group_add(*, actor: Any, group: CustomerGroup, customer: Customer) -> None:
+def customer_group_add(*, actor: User | None, group: CustomerGroup, customer: Customer) -> None:
     """Put a customer in the group; a customer already in another group must leave it first.
     Joining or leaving a group changes the customer's payment terms, so it takes the
     permission to change credit terms."""
@@ -76,14 +78,14 @@ def customer_group_add(*, actor: Any, group: CustomerGroup, customer: Customer) 
 
 
 @transaction.atomic
-def customer_group_remove(*, actor: Any, group: CustomerGroup, customer: Customer) -> None:
+def customer_group_remove(*, actor: User | None, group: CustomerGroup, customer: Customer) -> None:
     _require_credit_terms(actor)
     GroupMembership.objects.filter(group=group, customer=customer).delete()
 
 
 @transaction.atomic
 def price_set(
-    *, actor: Any, group: CustomerGroup, product: Product, price: Decimal | str | None
+    *, actor: User | None, group: CustomerGroup, product: Product, price: Decimal | str | None
 ) -> PriceListItem | None:
     """The group's price for the product; None takes the product off the group's list."""
     if price is None:

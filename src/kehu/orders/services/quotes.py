@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,9 +15,15 @@ from django.utils.translation import gettext as _
 from kehu.core.exceptions import VersionConflict
 from kehu.core.history import actor_or_none, record_creation, record_update, snapshot
 from kehu.core.locking import save_versioned
+from kehu.core.models import User
+from kehu.core.money import ZERO
+from kehu.core.records import fields_assign
 from kehu.customers.models import Customer
 from kehu.orders.models import Order, Quote, QuoteLine, QuoteStatus
-from kehu.orders.services._common import assign, build_lines, check_opportunity
+from kehu.orders.services._common import build_lines, check_opportunity
+
+if TYPE_CHECKING:
+    from kehu.sales.models import Opportunity
 
 QUOTE_FIELDS = [
     "customer",
@@ -40,18 +45,20 @@ def _check_valid_until(valid_until: date | None) -> None:
 
 def _save_quote(
     *,
-    actor: Any,
+    actor: User | None,
     customer: Customer,
     valid_until: date,
     lines: Iterable[Mapping[str, Any]],
     notes: str,
     family: Quote | None,
     revision: int,
-    opportunity: Any,
+    opportunity: Opportunity | None,
 ) -> Quote:
     _check_valid_until(valid_until)
     check_opportunity(customer=customer, opportunity=opportunity)
-    built = build_lines(QuoteLine, lines, customer=customer, currency=customer.currency)
+    built = build_lines(
+        QuoteLine, lines, actor=actor, customer=customer, currency=customer.currency
+    )
     quote = Quote(
         family=family,
         revision=revision,
@@ -60,7 +67,7 @@ def _save_quote(
         currency=customer.currency,
         valid_until=valid_until,
         notes=notes,
-        total=sum((line.line_total for line in built), start=Decimal("0")),
+        total=sum((line.line_total for line in built), start=ZERO),
         created_by=actor_or_none(actor),
     )
     quote.full_clean(exclude=["family"])
@@ -78,12 +85,12 @@ def _save_quote(
 @transaction.atomic
 def quote_create(
     *,
-    actor: Any,
+    actor: User | None,
     customer: Customer,
     valid_until: date,
     lines: Iterable[Mapping[str, Any]],
     notes: str = "",
-    opportunity: Any = None,
+    opportunity: Opportunity | None = None,
 ) -> Quote:
     """A first version; each line without a unit price starts from the customer's price."""
     return _save_quote(
@@ -101,7 +108,7 @@ def quote_create(
 @transaction.atomic
 def quote_revise(
     *,
-    actor: Any,
+    actor: User | None,
     quote: Quote,
     valid_until: date,
     lines: Iterable[Mapping[str, Any]],
@@ -130,7 +137,7 @@ def quote_revise(
 
 
 @transaction.atomic
-def quote_update(*, actor: Any, quote: Quote, version: int, **fields: Any) -> Quote:
+def quote_update(*, actor: User | None, quote: Quote, version: int, **fields: Any) -> Quote:
     """Change the validity or notes of an open quote read at `version`, in place.
 
     Its lines change only by revising it into a new version, which the customer can tell
@@ -141,7 +148,7 @@ def quote_update(*, actor: Any, quote: Quote, version: int, **fields: Any) -> Qu
             {"lines": _("A quote's lines change by revising it into a new version (revise).")}
         )
     current = Quote.objects.select_for_update().get(pk=quote.pk)
-    if current.status != QuoteStatus.OPEN:
+    if not current.is_open:
         raise ValidationError(
             {
                 "status": _(
@@ -151,7 +158,7 @@ def quote_update(*, actor: Any, quote: Quote, version: int, **fields: Any) -> Qu
             }
         )
     before = snapshot(current, QUOTE_EDITABLE)
-    assign(current, fields, QUOTE_EDITABLE)
+    fields_assign(current, fields, QUOTE_EDITABLE, actor=actor)
     _check_valid_until(current.valid_until)
     current.full_clean(exclude=["family"])
     save_versioned(current, expected_version=version, fields=QUOTE_EDITABLE)
@@ -166,7 +173,7 @@ def quote_update(*, actor: Any, quote: Quote, version: int, **fields: Any) -> Qu
 
 
 @transaction.atomic
-def quote_accept(*, actor: Any, quote: Quote, today: date | None = None) -> Order:
+def quote_accept(*, actor: User | None, quote: Quote, today: date | None = None) -> Order:
     """Turn the latest, unexpired version into a draft order with the same lines."""
     from kehu.orders.services.orders import order_create
 

@@ -1,5 +1,5 @@
-"""What the orders pages share: refusals as text, permission checks, PDF responses, and the
-quote and order form with its line rows."""
+"""What the orders pages share: PDF responses, the outcome of a button, and the quote and
+order form with its line rows."""
 
 from __future__ import annotations
 
@@ -8,20 +8,25 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 
 from kehu.core.exceptions import VersionConflict
+from kehu.core.pages import WRITES, UserRequest, problem_text
+from kehu.core.records import FieldsRefused
 from kehu.orders import selectors
+from kehu.orders.exceptions import CreditBlocked
 from kehu.orders.forms import DocumentForm, line_rows
 from kehu.orders.models import Order, Quote
 from kehu.orders.pdf import FontMissing, document_pdf
 
-PAGE_SIZE = 25
+EDITS = ("GET", "HEAD", *WRITES)
+# What a write the services refused may be: each is told to the user in one line.
+REFUSALS = (ValidationError, VersionConflict, CreditBlocked, FieldsRefused)
 
 
-def pdf_response(request: HttpRequest, document: Quote | Order) -> HttpResponse:
+def pdf_response(request: UserRequest, document: Quote | Order) -> HttpResponse:
     language = request.GET.get("lang") or translation.get_language() or "zh-hans"
     try:
         content = document_pdf(document, language=language)
@@ -30,6 +35,18 @@ def pdf_response(request: HttpRequest, document: Quote | Order) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{document.number}.pdf"'
     return response
+
+
+def done_on(request: UserRequest, order: Order, act: Callable[[], str]) -> HttpResponse:
+    """Do what a button on the order page asks (`act` says what was done), and go back to
+    the order with what happened, or why it did not."""
+    try:
+        done = act()
+    except REFUSALS as problem:
+        messages.error(request, problem_text(problem))
+    else:
+        messages.success(request, done)
+    return redirect("orders:order", order=order.pk)
 
 
 def rows_of(document: Quote | Order) -> list[dict[str, Any]]:
@@ -42,7 +59,7 @@ def rows_of(document: Quote | Order) -> list[dict[str, Any]]:
             "discount_percent": line.discount_percent,
             "specs": getattr(line, "specs", {}),
         }
-        for line in document.lines.select_related("product")
+        for line in selectors.document_lines(document)
     ]
 
 
@@ -55,33 +72,33 @@ def line_context(rows: list[dict[str, Any]], *, with_specs: bool) -> dict[str, A
 
 
 def document_entry(
-    request: HttpRequest,
+    request: UserRequest,
     form: DocumentForm,
     rows: list[dict[str, Any]],
     *,
     template: str,
-    save: Callable[[dict[str, Any], list[dict[str, Any]]], Quote | Order],
+    save: Callable[[dict[str, Any], int, list[dict[str, Any]]], Quote | Order],
     saved: str,
     url_name: str,
     with_specs: bool = False,
     **context: Any,
 ) -> HttpResponse:
     """The form of a quote or an order with its line rows (and, for an order, each line's
-    specifications). A good POST saves through `save` and goes to the document; a bad one
-    shows the form again with the problems and everything that was typed."""
+    specifications). A good POST saves through `save` (the head's fields, the version read,
+    the rows) and goes to the document; a bad one shows the form again with the problems
+    and everything that was typed: the lines' above them, the head's at its fields."""
     problems: list[str] = []
     if request.method == "POST":
         rows, problems = line_rows(request.POST, with_specs=with_specs)
         if form.is_valid() and not problems:
+            data, version = form.written()
             try:
-                document = save(form.cleaned_data, rows)
-            except (ValidationError, VersionConflict) as problem:
-                problems = (
-                    problem.messages if isinstance(problem, ValidationError) else [str(problem)]
-                )
+                document = save(data, version, rows)
+            except REFUSALS as problem:
+                problems = _line_problems(form, problem)
             else:
                 messages.success(request, saved % {"n": document.number})
-                return redirect(url_name, pk=document.pk)
+                return redirect(url_name, document.pk)
     context = {
         "form": form,
         "problems": problems,
@@ -89,3 +106,14 @@ def document_entry(
         **context,
     }
     return render(request, template, context)
+
+
+def _line_problems(form: DocumentForm, problem: Exception) -> list[str]:
+    """The lines' problems, to show above them; the rest go to the form."""
+    if isinstance(problem, ValidationError) and hasattr(problem, "error_dict"):
+        lines = problem.error_dict.pop("lines", [])
+        if problem.error_dict:
+            form.add_problem(problem)
+        return [message for error in lines for message in error.messages]
+    form.add_problem(problem)
+    return []

@@ -1,118 +1,183 @@
-"""Product and price list pages."""
+"""Products, and the customer groups with their price lists, payment terms and members."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kehu.core.exceptions import VersionConflict
-from kehu.core.pages import problem_text, require
+from kehu.core.pages import PAGE_SIZE, WRITES, UserRequest, page, problem_text
 from kehu.core.pagination import CappedPaginator
-from kehu.customers.selectors import customer_queryset
+from kehu.customers.models import CHANGE_CREDIT, Customer
 from kehu.orders import selectors, services
 from kehu.orders.forms import (
     CustomerGroupForm,
+    GroupNameForm,
+    GroupTermsForm,
     MemberForm,
     ProductForm,
     form_problem,
 )
-from kehu.orders.views._common import PAGE_SIZE
+from kehu.orders.models import CustomerGroup, Product
+from kehu.orders.views._common import EDITS, REFUSALS
 
-# Products and price lists ---------------------------------------------------------------
 
-
-@login_required
-@permission_required("orders.view_product", raise_exception=True)
-def product_list(request: HttpRequest) -> HttpResponse:
+@page("orders.view_product")
+def product_list(request: UserRequest) -> HttpResponse:
     products = selectors.product_list(search=request.GET.get("q", ""))
-    page = CappedPaginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_ = CappedPaginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request, "orders/product_list.html", {"page": page, "q": request.GET.get("q", "")}
+        request, "orders/product_list.html", {"page": page_, "q": request.GET.get("q", "")}
     )
 
 
-@login_required
-def product_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    require(request, "orders.change_product" if pk else "orders.add_product")
-    product = selectors.product_get(pk=pk) if pk else None
-    form = ProductForm(request.POST or None, instance=product)
+def _product_form(request: UserRequest, product: Product | None) -> HttpResponse:
+    form = ProductForm(request.POST or None, instance=product, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version", None)
+        data, version = form.written()
         try:
             if product is None:
                 services.product_create(actor=request.user, **data)
             else:
                 services.product_update(
-                    actor=request.user, product=product, version=version or 0, **data
+                    actor=request.user, product=product, version=version, **data
                 )
-        except (ValidationError, VersionConflict) as problem:
-            form.add_error(None, problem_text(problem))
+        except REFUSALS as problem:
+            form.add_problem(problem)
         else:
             messages.success(request, _("Product saved."))
             return redirect("orders:products")
-    return render(request, "orders/product_form.html", {"form": form, "product": product})
+    context = {
+        "form": form,
+        "title": _("Edit product") if product else _("New product"),
+        "cancel_url": reverse("orders:products"),
+    }
+    return render(request, "orders/product_form.html", context)
 
 
-@login_required
-@permission_required("orders.view_customergroup", raise_exception=True)
-def group_list(request: HttpRequest) -> HttpResponse:
-    form = CustomerGroupForm(request.POST or None)
-    if request.method == "POST":
-        require(request, "orders.add_customergroup")
-        if form.is_valid():
-            group = services.customer_group_save(actor=request.user, **form.cleaned_data)
-            return redirect("orders:group", pk=group.pk)
+@page("orders.add_product", methods=EDITS)
+def product_new(request: UserRequest) -> HttpResponse:
+    return _product_form(request, None)
+
+
+@page("orders.change_product", methods=EDITS, product=Product)
+def product_edit(request: UserRequest, product: Product) -> HttpResponse:
+    return _product_form(request, product)
+
+
+def _group_list(request: UserRequest, form: CustomerGroupForm) -> HttpResponse:
     groups = selectors.customer_group_list()
     return render(request, "orders/group_list.html", {"groups": groups, "form": form})
 
 
-@login_required
-@permission_required("orders.view_customergroup", raise_exception=True)
-def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A group's members and its price per product; changes need change_customergroup."""
-    group = selectors.customer_group_get(pk=pk)
-    member_form = MemberForm(user=request.user)
-    if request.method == "POST":
-        require(request, "orders.change_customergroup")
+@page("orders.view_customergroup")
+def group_list(request: UserRequest) -> HttpResponse:
+    return _group_list(request, CustomerGroupForm(user=request.user))
+
+
+@page("orders.add_customergroup", methods=WRITES)
+def group_new(request: UserRequest) -> HttpResponse:
+    form = CustomerGroupForm(request.POST, user=request.user)
+    if form.is_valid():
+        data, _version = form.written()
         try:
-            _change_group(request, group)
-        except ValidationError as error:
-            messages.error(request, problem_text(error))
+            group = services.customer_group_save(actor=request.user, **data)
+        except REFUSALS as problem:
+            form.add_problem(problem)
         else:
-            messages.success(request, _("Customer group saved."))
-        return redirect("orders:group", pk=group.pk)
-    prices = {item.product_id: item.price for item in group.prices.all()}
-    products = [(p, prices.get(p.pk)) for p in selectors.product_list(active_only=True)]
-    members = customer_queryset(user=request.user).filter(group_membership__group=group)
+            return redirect("orders:group", group=group.pk)
+    return _group_list(request, form)
+
+
+@page("orders.view_customergroup", group=CustomerGroup)
+def group_detail(request: UserRequest, group: CustomerGroup) -> HttpResponse:
+    """A group's price per product, payment terms and members. The name and prices are
+    changed by those who keep the price lists, the terms and members by finance."""
     context = {
         "group": group,
-        "products": products,
-        "members": members.order_by("name"),
-        "member_form": member_form,
+        "products": selectors.group_prices(group=group),
+        "members": selectors.group_members(user=request.user, group=group),
+        "member_form": MemberForm(user=request.user),
     }
     return render(request, "orders/group_detail.html", context)
 
 
-def _change_group(request: HttpRequest, group: Any) -> None:
-    action = request.POST.get("action")
-    if action in ("add", "remove"):
+def _saved_or_refused(
+    request: UserRequest, group: CustomerGroup, change: Callable[[], None]
+) -> HttpResponse:
+    try:
+        change()
+    except REFUSALS as problem:
+        messages.error(request, problem_text(problem))
+    else:
+        messages.success(request, _("Customer group saved."))
+    return redirect("orders:group", group=group.pk)
+
+
+@page("orders.change_customergroup", methods=WRITES, group=CustomerGroup)
+def group_edit(request: UserRequest, group: CustomerGroup) -> HttpResponse:
+    """The group's name, and its price for each product on sale (empty: the list price)."""
+
+    def save() -> None:
+        form = GroupNameForm(request.POST, instance=group, user=request.user)
+        if not form.is_valid():
+            raise form_problem(form)
+        data, _version = form.written()
+        services.customer_group_save(actor=request.user, group=group, **data)
+        for product in selectors.product_list(active_only=True):
+            raw = request.POST.get(f"price-{product.pk}", "").strip().replace(",", "")
+            services.price_set(actor=request.user, group=group, product=product, price=raw or None)
+
+    return _saved_or_refused(request, group, save)
+
+
+@page(CHANGE_CREDIT, methods=EDITS, group=CustomerGroup)
+def group_terms(request: UserRequest, group: CustomerGroup) -> HttpResponse:
+    """Finance's form for a group's payment terms."""
+    form = GroupTermsForm(request.POST or None, instance=group, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data, _version = form.written()
+        try:
+            services.customer_group_save(actor=request.user, group=group, **data)
+        except REFUSALS as problem:
+            form.add_problem(problem)
+        else:
+            messages.success(request, _("Payment terms saved."))
+            return redirect("orders:group", group=group.pk)
+    context = {
+        "form": form,
+        "group": group,
+        "title": _("Payment terms"),
+        "cancel_url": reverse("orders:group", args=[group.pk]),
+    }
+    return render(request, "orders/group_terms.html", context)
+
+
+@page(CHANGE_CREDIT, methods=WRITES, group=CustomerGroup)
+def group_member_add(request: UserRequest, group: CustomerGroup) -> HttpResponse:
+    """Put a customer in the group: its orders take the group's prices and payment terms."""
+
+    def add() -> None:
         form = MemberForm(request.POST, user=request.user)
         if not form.is_valid():
             raise ValidationError({"customer": _("Choose a customer.")})
-        change = services.customer_group_add if action == "add" else services.customer_group_remove
-        change(actor=request.user, group=group, customer=form.cleaned_data["customer"])
-        return
-    group_form = CustomerGroupForm(request.POST, instance=group)
-    if not group_form.is_valid():
-        raise form_problem(group_form)
-    services.customer_group_save(actor=request.user, group=group, **group_form.cleaned_data)
-    for product in selectors.product_list(active_only=True):
-        raw = request.POST.get(f"price-{product.pk}", "").strip().replace(",", "")
-        services.price_set(actor=request.user, group=group, product=product, price=raw or None)
+        services.customer_group_add(
+            actor=request.user, group=group, customer=form.cleaned_data["customer"]
+        )
+
+    return _saved_or_refused(request, group, add)
+
+
+@page(CHANGE_CREDIT, methods=WRITES, group=CustomerGroup, customer=Customer)
+def group_member_remove(
+    request: UserRequest, group: CustomerGroup, customer: Customer
+) -> HttpResponse:
+    def remove() -> None:
+        services.customer_group_remove(actor=request.user, group=group, customer=customer)
+
+    return _saved_or_refused(request, group, remove)

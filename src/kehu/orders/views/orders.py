@@ -1,4 +1,5 @@
-"""Order pages, the credit approvals queue, receivables and the dealer page."""
+"""Order pages: the list, the order with its buttons (one route each), the form, the line
+specifications card and the PDF."""
 
 from __future__ import annotations
 
@@ -7,21 +8,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from kehu.core.exceptions import VersionConflict
-from kehu.core.pages import problem_text, require
-from kehu.core.pagination import CappedPaginator, SliceByIds
-from kehu.customers.selectors import customer_queryset
+from kehu.core.pages import PAGE_SIZE, WRITES, Loader, UserRequest, page, problem_text
+from kehu.core.pagination import CappedPaginator
 from kehu.orders import selectors, services
-from kehu.orders.exceptions import CreditBlocked
 from kehu.orders.forms import (
     DeliveryForm,
     OrderFilterForm,
@@ -30,102 +25,75 @@ from kehu.orders.forms import (
     form_problem,
     spec_rows,
 )
-from kehu.orders.models import Order, OrderStatus
-from kehu.orders.services.orders import MANUAL_TRANSITIONS
-from kehu.orders.views._common import PAGE_SIZE, document_entry, pdf_response, rows_of
+from kehu.orders.models import Delivery, Order, OrderLine
+from kehu.orders.views._common import (
+    EDITS,
+    document_entry,
+    done_on,
+    pdf_response,
+    rows_of,
+)
 
-# Orders ---------------------------------------------------------------------------------
+# The order page reads its customer and dealer along with the order.
+ORDER = Loader(Order, rows=selectors.order_queryset)
+LINE = Loader(OrderLine, rows=selectors.order_line_queryset)
 
 
-@login_required
-@permission_required("orders.view_order", raise_exception=True)
-def order_list(request: HttpRequest) -> HttpResponse:
+@page("orders.view_order")
+def order_list(request: UserRequest) -> HttpResponse:
     form = OrderFilterForm(request.GET)
     orders = selectors.order_list(user=request.user, status=form.chosen_status())
-    page = CappedPaginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "orders/order_list.html", {"page": page, "form": form})
+    page_ = CappedPaginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "orders/order_list.html", {"page": page_, "form": form})
 
 
-def _order_context(request: HttpRequest, order: Order, **extra: Any) -> dict[str, Any]:
-    lines = list(order.lines.select_related("product").prefetch_related("delivery_lines"))
-    for line in lines:
-        line.shipped = sum((d.quantity for d in line.delivery_lines.all()), start=0)  # type: ignore[attr-defined]
+def _order_context(request: UserRequest, order: Order) -> dict[str, Any]:
     blocked = None
-    if order.status == OrderStatus.DRAFT:
+    if order.is_draft:
         check = services.credit_check(order=order)
         blocked = None if check.within_limit else check
+    today = timezone.localdate()
     return {
         "order": order,
-        "lines": lines,
-        "timeline": order.status_changes.select_related("actor"),
-        "deliveries": order.deliveries.prefetch_related("lines__order_line__product"),
-        "payments": order.payments.select_related("recorded_by"),
-        "approvals": order.credit_approvals.select_related("requested_by", "decided_by"),
+        "lines": selectors.order_lines_shipped(order=order),
+        "timeline": selectors.order_timeline(order=order),
+        "deliveries": selectors.order_deliveries(order=order),
+        "payments": selectors.order_payments(order=order),
+        "approvals": selectors.order_approvals(order=order),
         "blocked": blocked,
-        "transitions": [
-            (s, OrderStatus(s).label)
-            for s in sorted(MANUAL_TRANSITIONS.get(order.status, set()))
-            if s != OrderStatus.CONFIRMED
-        ],
-        "payment_form": PaymentForm(initial={"received_on": timezone.localdate()}),
-        "delivery_form": DeliveryForm(initial={"shipped_on": timezone.localdate()}),
-        "can_ship": order.status in (OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION),
-        **extra,
+        "payment_form": PaymentForm(initial={"received_on": today}, user=request.user),
+        "delivery_form": DeliveryForm(initial={"shipped_on": today}, user=request.user),
     }
 
 
-@login_required
-@permission_required("orders.view_order", raise_exception=True)
-def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    order = selectors.order_get(user=request.user, pk=pk)
+@page("orders.view_order", order=ORDER)
+def order_detail(request: UserRequest, order: Order) -> HttpResponse:
     return render(request, "orders/order_detail.html", _order_context(request, order))
 
 
-@login_required
-def order_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    """A new order without a quote (?customer= chooses its customer), or (with pk) a draft
-    order's lines, dealer and notes."""
-    order = selectors.order_get(user=request.user, pk=pk) if pk else None
-    require(request, "orders.add_order" if order is None else "orders.change_order")
-    if order is not None and order.status != OrderStatus.DRAFT:
-        messages.error(request, _("Only a draft order's lines and dealer can be edited."))
-        return redirect("orders:order", pk=order.pk)
-    initial: dict[str, Any] = {"customer": request.GET.get("customer")}
-    rows: list[dict[str, Any]] = []
-    if order is not None:
-        initial = {
-            "customer": order.customer_id,
-            "dealer": order.dealer_id,
-            "notes": order.notes,
-            "version": order.version,
-        }
-        rows = rows_of(order)
+def _order_form(request: UserRequest, order: Order | None) -> HttpResponse:
+    """A new order without a quote (?customer= chooses its customer), or a draft order's
+    lines, dealer and notes."""
+    initial = {"customer": request.GET.get("customer")} if order is None else {}
     form = OrderForm(
-        request.POST or None, initial=initial, user=request.user, fixed_customer=bool(order)
+        request.POST or None,
+        instance=order,
+        initial=initial,
+        user=request.user,
+        fixed_customer=order is not None,
     )
 
-    def save(data: dict[str, Any], lines: list[dict[str, Any]]) -> Order:
+    def save(data: dict[str, Any], version: int, lines: list[dict[str, Any]]) -> Order:
         if order is not None:
             return services.order_update(
-                actor=request.user,
-                order=order,
-                version=data["version"] or 0,
-                dealer=data["dealer"],
-                notes=data["notes"],
-                lines=lines,
+                actor=request.user, order=order, version=version, lines=lines, **data
             )
-        return services.order_create(
-            actor=request.user,
-            customer=data["customer"],
-            dealer=data["dealer"],
-            notes=data["notes"],
-            lines=lines,
-        )
+        return services.order_create(actor=request.user, lines=lines, **data)
 
     return document_entry(
         request,
         form,
-        rows,
+        rows_of(order) if order is not None else [],
         template="orders/order_form.html",
         save=save,
         saved=_("Order %(n)s saved."),
@@ -135,203 +103,145 @@ def order_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """The order page's buttons and forms: confirm, move, approval request, payment, delivery."""
-    order = selectors.order_get(user=request.user, pk=pk)
-    handlers = {
-        "confirm": ("orders.change_order", _confirm),
-        "transition": ("orders.change_order", _transition),
-        "request-approval": ("orders.add_creditapproval", _request_approval),
-        "payment": ("orders.add_payment", _pay),
-        "delivery": ("orders.change_order", _ship),
-    }
-    if action not in handlers:
-        raise Http404
-    permission, handler = handlers[action]
-    require(request, permission)
-    try:
-        done = handler(request, order)
-    except (ValidationError, VersionConflict, CreditBlocked) as problem:
-        messages.error(request, problem_text(problem))
-    else:
-        messages.success(request, done)
-    return redirect("orders:order", pk=pk)
+@page("orders.add_order", methods=EDITS)
+def order_new(request: UserRequest) -> HttpResponse:
+    return _order_form(request, None)
 
 
-def _confirm(request: HttpRequest, order: Order) -> str:
-    services.order_confirm(actor=request.user, order=order)
-    return _("Order confirmed.")
+@page("orders.change_order", methods=EDITS, order=ORDER)
+def order_edit(request: UserRequest, order: Order) -> HttpResponse:
+    if not order.is_draft:
+        messages.error(request, _("Only a draft order's lines and dealer can be edited."))
+        return redirect("orders:order", order=order.pk)
+    return _order_form(request, order)
 
 
-def _transition(request: HttpRequest, order: Order) -> str:
-    status = request.POST.get("status", "")
-    services.order_transition(
-        actor=request.user, order=order, to_status=status, note=request.POST.get("note", "")
-    )
-    return _("Order status changed.")
+@page("orders.change_order", methods=WRITES, order=ORDER)
+def order_confirm(request: UserRequest, order: Order) -> HttpResponse:
+    def confirm() -> str:
+        services.order_confirm(actor=request.user, order=order)
+        return _("Order confirmed.")
+
+    return done_on(request, order, confirm)
 
 
-def _request_approval(request: HttpRequest, order: Order) -> str:
-    services.credit_approval_request(
-        actor=request.user, order=order, reason=request.POST.get("reason", "")
-    )
-    return _("Approval requested from finance.")
+@page("orders.change_order", methods=WRITES, order=ORDER)
+def order_transition(request: UserRequest, order: Order) -> HttpResponse:
+    """Move the order by hand to the status posted (in production, cancelled, completed)."""
+
+    def move() -> str:
+        services.order_transition(
+            actor=request.user,
+            order=order,
+            to_status=request.POST.get("status", ""),
+            note=request.POST.get("note", ""),
+        )
+        return _("Order status changed.")
+
+    return done_on(request, order, move)
 
 
-def _pay(request: HttpRequest, order: Order) -> str:
-    form = PaymentForm(request.POST)
-    if not form.is_valid():
-        raise form_problem(form)
-    services.payment_create(actor=request.user, order=order, **form.cleaned_data)
-    return _("Payment recorded.")
+@page("orders.add_creditapproval", methods=WRITES, order=ORDER)
+def order_request_approval(request: UserRequest, order: Order) -> HttpResponse:
+    def ask() -> str:
+        services.credit_approval_request(
+            actor=request.user, order=order, reason=request.POST.get("reason", "")
+        )
+        return _("Approval requested from finance.")
+
+    return done_on(request, order, ask)
 
 
-def _ship(request: HttpRequest, order: Order) -> str:
-    form = DeliveryForm(request.POST)
-    if not form.is_valid():
-        raise form_problem(form)
-    quantities: dict[int, Decimal | str] = {
-        int(key.removeprefix("ship-")): str(request.POST.get(key, "")).strip()
-        for key in request.POST
-        if key.startswith("ship-") and key.removeprefix("ship-").isdigit()
-    }
-    services.delivery_create(
-        actor=request.user, order=order, quantities=quantities, **form.cleaned_data
-    )
-    return _("Delivery recorded.")
+@page(services.ADD_PAYMENT, methods=WRITES, order=ORDER)
+def order_payment(request: UserRequest, order: Order) -> HttpResponse:
+    def pay() -> str:
+        form = PaymentForm(request.POST, user=request.user)
+        if not form.is_valid():
+            raise form_problem(form)
+        data, _version = form.written()
+        services.payment_create(actor=request.user, order=order, **data)
+        return _("Payment recorded.")
+
+    return done_on(request, order, pay)
 
 
-@login_required
-@require_POST
-@permission_required("orders.change_order", raise_exception=True)
-def delivery_arrived(request: HttpRequest, pk: int, delivery_pk: int) -> HttpResponse:
-    order = selectors.order_get(user=request.user, pk=pk)
-    delivery = order.deliveries.filter(pk=delivery_pk).first()
-    if delivery is None:
+@page("orders.change_order", methods=WRITES, order=ORDER)
+def order_delivery(request: UserRequest, order: Order) -> HttpResponse:
+    """Record a shipment: the quantity of each line is posted as ship-<line id>."""
+
+    def ship() -> str:
+        form = DeliveryForm(request.POST, user=request.user)
+        if not form.is_valid():
+            raise form_problem(form)
+        data, _version = form.written()
+        quantities: dict[int, Decimal | str] = {
+            int(key.removeprefix("ship-")): str(request.POST.get(key, "")).strip()
+            for key in request.POST
+            if key.startswith("ship-") and key.removeprefix("ship-").isdigit()
+        }
+        services.delivery_create(actor=request.user, order=order, quantities=quantities, **data)
+        return _("Delivery recorded.")
+
+    return done_on(request, order, ship)
+
+
+@page("orders.change_order", methods=WRITES, order=ORDER, delivery=Delivery)
+def delivery_arrived(request: UserRequest, order: Order, delivery: Delivery) -> HttpResponse:
+    if delivery.order_id != order.pk:
         raise Http404
     try:
         arrived = date.fromisoformat(request.POST.get("delivered_on", ""))
+    except ValueError:
+        messages.error(request, _("Enter the date the goods arrived."))
+        return redirect("orders:order", order=order.pk)
+    try:
         services.delivery_mark_delivered(
             actor=request.user, delivery=delivery, delivered_on=arrived
         )
-    except ValueError:
-        messages.error(request, _("Enter the date the goods arrived."))
     except ValidationError as problem:
         messages.error(request, problem_text(problem))
-    return redirect("orders:order", pk=pk)
+    return redirect("orders:order", order=order.pk)
 
 
-@login_required
-def order_line_specs(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
-    """A line's specifications card; with ?edit its key/value rows, POST saves (htmx)."""
-    order = selectors.order_get(user=request.user, pk=pk)
-    line = order.lines.select_related("product").filter(pk=line_pk).first()
-    if line is None:
+def _line_of(order: Order, line: OrderLine) -> OrderLine:
+    if line.order_id != order.pk:
         raise Http404
-    context: dict[str, Any] = {"order": order, "line": line, "editing": "edit" in request.GET}
-    if request.method == "POST":
-        require(request, "orders.change_order")
-        try:
-            services.order_line_set_specs(
-                actor=request.user, line=line, specs=spec_rows(request.POST)
-            )
-        except ValidationError as error:
-            context.update(editing=True, error=problem_text(error))
-    line.refresh_from_db(fields=["specs"])
-    context["rows"] = [*line.specs.items(), ("", "")] if context["editing"] else []
+    line.order = order
+    return line
+
+
+def _specs_card(
+    request: UserRequest, order: Order, line: OrderLine, *, editing: bool, error: str = ""
+) -> HttpResponse:
+    context = {
+        "order": order,
+        "line": line,
+        "editing": editing,
+        "error": error,
+        "rows": [*line.specs.items(), ("", "")] if editing else [],
+    }
     return render(request, "orders/_specs.html", context)
 
 
-@login_required
-@permission_required("orders.view_order", raise_exception=True)
-def order_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return pdf_response(request, selectors.order_get(user=request.user, pk=pk))
+@page("orders.view_order", order=ORDER, line=LINE)
+def order_line_specs(request: UserRequest, order: Order, line: OrderLine) -> HttpResponse:
+    """A line's specifications card (htmx swaps it in place)."""
+    return _specs_card(request, order, _line_of(order, line), editing=False)
 
 
-# Credit approvals -----------------------------------------------------------------------
-
-
-@login_required
-@permission_required("orders.view_creditapproval", raise_exception=True)
-def approval_list(request: HttpRequest) -> HttpResponse:
-    approvals = selectors.credit_approval_queryset(user=request.user)
-    pending = approvals.filter(status="pending")
-    decided = approvals.exclude(status="pending")[:50]
-    return render(request, "orders/approval_list.html", {"pending": pending, "decided": decided})
-
-
-@login_required
-@require_POST
-def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request, services.APPROVE_CREDIT)
-    approval = selectors.credit_approval_get(user=request.user, pk=pk)
-    approve = request.POST.get("decision") == "approve"
+@page("orders.change_order", methods=EDITS, order=ORDER, line=LINE)
+def order_line_specs_edit(request: UserRequest, order: Order, line: OrderLine) -> HttpResponse:
+    """The card's name and value rows; a POST saves them and shows the card again."""
+    line = _line_of(order, line)
+    if request.method != "POST":
+        return _specs_card(request, order, line, editing=True)
     try:
-        services.credit_approval_decide(
-            actor=request.user,
-            approval=approval,
-            approve=approve,
-            note=request.POST.get("note", ""),
-        )
-    except (ValidationError, VersionConflict) as problem:
-        messages.error(request, problem_text(problem))
-    else:
-        messages.success(request, _("Approved.") if approve else _("Rejected."))
-    return redirect("orders:approvals")
+        services.order_line_set_specs(actor=request.user, line=line, specs=spec_rows(request.POST))
+    except ValidationError as error:
+        return _specs_card(request, order, line, editing=True, error=problem_text(error))
+    return _specs_card(request, order, line, editing=False)
 
 
-# Receivables ----------------------------------------------------------------------------
-
-
-@login_required
-@permission_required("orders.view_receivables", raise_exception=True)
-def receivables(request: HttpRequest) -> HttpResponse:
-    by = "owner" if request.GET.get("by") == "owner" else "customer"
-    number = _page_number(request.GET.get("rows"))
-    ageing = selectors.receivables_ageing(
-        user=request.user, by=by, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
-    )
-    overdue = CappedPaginator(
-        SliceByIds(selectors.overdue_orders(user=request.user)),
-        PAGE_SIZE,
-        known_count=ageing.totals.overdue_orders,
-    ).get_page(request.GET.get("page"))
-    context = {
-        "ageing": ageing,
-        # The rows were read a page at a time already; this paginator only numbers the pages.
-        "ageing_page": Paginator(range(ageing.row_count), PAGE_SIZE).get_page(number),
-        "by": by,
-        "overdue": overdue,
-        "today": timezone.localdate(),
-    }
-    return render(request, "orders/receivables.html", context)
-
-
-def _page_number(raw: str | None) -> int:
-    return int(raw) if raw and raw.isdigit() and int(raw) > 0 else 1
-
-
-# Dealers --------------------------------------------------------------------------------
-
-
-@login_required
-@permission_required("orders.view_order", raise_exception=True)
-def dealer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    dealer = selectors.dealer_get(user=request.user, pk=pk)
-    months = selectors.dealer_sales_by_month(user=request.user, dealer=dealer)
-    context = {
-        "dealer": dealer,
-        "end_customers": customer_queryset(user=request.user)
-        .filter(dealer=dealer)
-        .order_by("name")[:200],
-        "months": months,
-        "chart": {
-            "months": [m["month"].strftime("%Y-%m") for m in months if m["month"]],
-            "totals": [str(m["total"]) for m in months if m["month"]],
-        },
-        "open_receivables": selectors.dealer_open_receivables(user=request.user, dealer=dealer),
-        "orders": selectors.dealer_orders(user=request.user, dealer=dealer)[:20],
-    }
-    return render(request, "orders/dealer_detail.html", context)
+@page("orders.view_order", order=ORDER)
+def order_pdf(request: UserRequest, order: Order) -> HttpResponse:
+    return pdf_response(request, order)
