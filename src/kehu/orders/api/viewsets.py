@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kehu.core.api.viewsets import KehuViewSet, Writes
+from kehu.core.api.viewsets import KehuViewSet, RecordViewSet, Writes
 from kehu.orders import selectors, services
 from kehu.orders.api.serializers import (
     CreditApprovalSerializer,
@@ -43,13 +43,7 @@ def _with_line_rows(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-class QuoteViewSet(
-    KehuViewSet,
-    mixins.CreateModelMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-):
+class QuoteViewSet(RecordViewSet):
     """Quotes of the customers one may see; revising makes a new version, accepting an order.
     PATCH changes the open version's validity and notes in place."""
 
@@ -58,7 +52,7 @@ class QuoteViewSet(
     ordering_fields = ["created_at", "valid_until", "total"]
     ordering = ["-created_at", "-id"]
     http_method_names = EDITABLE
-    writes = Writes(create=services.quote_create, update=services.quote_update)
+    writes = Writes.named(services, "quote")
 
     def get_queryset(self) -> QuerySet[Quote]:
         return selectors.quote_queryset(user=self.user).prefetch_related("lines")
@@ -86,13 +80,7 @@ class QuoteViewSet(
         return Response(OrderSerializer(order, context=context).data, status=201)
 
 
-class OrderViewSet(
-    KehuViewSet,
-    mixins.CreateModelMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-):
+class OrderViewSet(RecordViewSet):
     """Orders of the customers one may see, their editing, confirmation, status and
     deliveries. A draft may change its lines, dealer, opportunity and notes; a confirmed
     order only its notes."""
@@ -101,7 +89,8 @@ class OrderViewSet(
     filterset_fields = ["customer", "status", "dealer"]
     ordering_fields = ["created_at", "due_date", "total"]
     ordering = ["-created_at", "-id"]
-    writes = Writes(create=services.order_create, update=services.order_update)
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    writes = Writes.named(services, "order")
 
     def get_queryset(self) -> QuerySet[Order]:
         return selectors.order_queryset(user=self.user).prefetch_related(
@@ -162,7 +151,11 @@ class OrderViewSet(
 
     @extend_schema(methods=["get"], responses=DeliverySerializer(many=True))
     @extend_schema(methods=["post"], request=DeliverySerializer, responses=DeliverySerializer)
-    @action(detail=True, methods=["get", "post"])
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        permission={"GET": "orders.view_order", "POST": "orders.change_order"},
+    )
     def deliveries(self, request: Request, pk: str | None = None) -> Response:
         """The order's deliveries; POST records one (quantities per order line)."""
         order = self.get_object()
@@ -182,13 +175,7 @@ class OrderViewSet(
         return Response(DeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
 
 
-class PaymentViewSet(
-    KehuViewSet,
-    mixins.CreateModelMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-):
+class PaymentViewSet(RecordViewSet):
     """Payments received, never more than the order still owes; PATCH corrects one."""
 
     serializer_class = PaymentSerializer
@@ -196,13 +183,9 @@ class PaymentViewSet(
     ordering_fields = ["received_on", "amount"]
     ordering = ["-received_on", "-id"]
     http_method_names = EDITABLE
-    writes = Writes(create=services.payment_create, update=services.payment_update)
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        # Whoever may record a payment may correct one: finance keeps the books either way.
-        if self.action in ("update", "partial_update"):
-            self.permission = services.ADD_PAYMENT
-        super().initial(request, *args, **kwargs)
+    writes = Writes.named(services, "payment")
+    # Whoever may record a payment may correct one: finance keeps the books either way.
+    action_permissions = {"update": services.ADD_PAYMENT, "partial_update": services.ADD_PAYMENT}
 
     def get_queryset(self) -> QuerySet[Payment]:
         return selectors.payment_queryset(user=self.user)
@@ -236,19 +219,13 @@ class CreditApprovalViewSet(
         return Response(self.get_serializer(approval).data)
 
 
-class ProductViewSet(
-    KehuViewSet,
-    mixins.CreateModelMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-):
+class ProductViewSet(RecordViewSet):
     serializer_class = ProductSerializer
     filterset_fields = ["is_active", "currency", "unit"]
     ordering_fields = ["sku", "name", "list_price"]
     ordering = ["sku"]
     http_method_names = EDITABLE
-    writes = Writes(create=services.product_create, update=services.product_update)
+    writes = Writes.named(services, "product")
 
     def get_queryset(self) -> QuerySet[Product]:
         return selectors.product_list(search=self.request.query_params.get("search", ""))
