@@ -6,14 +6,11 @@ do."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Final
 
-from django.db import models
 from django.utils import timezone
 
 from kehu.analytics.demo import season
@@ -59,31 +56,6 @@ class _Buyer:
     terms: BuyingTerms
     habit: str
     size: float
-
-
-@contextmanager
-def dated(*dated_models: type[models.Model]) -> Iterator[None]:
-    """Let bulk_create keep the dates given to the rows of `dated_models` (the sales demo's
-    leads and opportunities, which have no bulk service of their own yet).
-
-    Django stamps auto_now(_add) fields with the present moment, but the demo's history has
-    its own dates. The loader runs alone, before anything is served, so the stamping is
-    switched off for its inserts only and restored whatever happens.
-    """
-    stamped = [
-        f
-        for model in dated_models
-        for f in model._meta.concrete_fields
-        if isinstance(f, models.DateField) and (f.auto_now or f.auto_now_add)
-    ]
-    saved = [(f, f.auto_now, f.auto_now_add) for f in stamped]
-    for f in stamped:
-        f.auto_now = f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, auto_now, auto_now_add in saved:
-            f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
 def working_hour(day: date, rng: random.Random) -> datetime:
