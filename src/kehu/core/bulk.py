@@ -80,6 +80,21 @@ class RowWriter:
             start = int(cursor.fetchone()[0]) + 1
             return list(range(start, start + count))
 
+    def write_records(self, records: Sequence[models.Model]) -> list[int]:
+        """Insert unsaved records of the model as they are, under new ids, which they take.
+        Nothing here checks them: the services do, before."""
+        ids = self.reserve_ids(len(records))
+        for pk, record in zip(ids, records, strict=True):
+            record.pk = pk
+        self.write(ids, (self.row(record) for record in records))
+        return ids
+
+    def row(self, record: models.Model) -> dict[str, Any]:
+        """The record's columns; one it left empty that may not be takes its default (the
+        time of writing, for its creation time)."""
+        values = ((f, getattr(record, f.attname)) for f in self._fields)
+        return {f.attname: value for f, value in values if value is not None or f.null}
+
     def write(self, ids: Sequence[int], rows: Iterable[Mapping[str, Any]]) -> None:
         """Insert `rows` under the reserved `ids`, in order."""
         names = [f.attname for f in self._fields]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -17,6 +18,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
 from django.dispatch import Signal
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
 from kehu.core.contact_details import email_mask, phone_display, phone_mask
@@ -188,9 +190,32 @@ def change_records_bulk(
     changes_recorded.send(sender=Change, changes=written)
 
 
+def change_row(
+    *,
+    actor: User | None,
+    target: models.Model,
+    action: str,
+    changes: dict[str, list[Any]],
+    customer_id: int | None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """One change as Change's columns, for change_rows_write: `at` a past moment's, or now."""
+    author = actor_or_none(actor)
+    return {
+        "target_type_id": ContentType.objects.get_for_model(target).pk,
+        "target_id": target.pk,
+        "target_repr": str(target)[:255],
+        "customer_id": customer_id,
+        "actor_id": author.pk if author is not None else None,
+        "action": action,
+        "changes": changes,
+        "at": at or timezone.now(),
+    }
+
+
 def change_rows_write(rows: Sequence[Mapping[str, Any]]) -> None:
-    """Record changes given as Change's columns ({"target_type_id": …, "changes": …}),
-    below the ORM (core.bulk): for imports of many thousand rows."""
+    """Record changes given as Change's columns (change_row), below the ORM (core.bulk):
+    for imports of many thousand rows."""
     from kehu.core.bulk import RowWriter
 
     writer = RowWriter(Change)
@@ -273,6 +298,7 @@ __all__ = [
     "change_lines",
     "change_record",
     "change_records_bulk",
+    "change_row",
     "change_rows_write",
     "changes_recorded",
     "creation_changes",

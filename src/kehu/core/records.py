@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from kehu.core.models import User
+from kehu.core.scopes import visible_users
 
 
 class FieldsRefused(PermissionDenied):
@@ -95,12 +96,35 @@ def fields_assign(
 def check_assignable(*, actor: User | None, owner: User | None, field: str = "owner") -> None:
     """One may only give a record to someone whose records one can see oneself; Kehu itself
     (no actor: scheduled work, the command line) may give it to anyone."""
-    from kehu.core.scopes import visible_users
-
     if actor is None or owner is None:
         return
     if not visible_users(actor).filter(pk=owner.pk).exists():
         raise ValidationError({field: not_assignable_message(owner)})
+
+
+class Assignable:
+    """check_assignable for writes of many records: whom each actor may give work to is
+    asked of the database once per actor."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, set[int]] = {}
+
+    def check(self, *, actor: User | None, owner: User | None, field: str = "owner") -> None:
+        if actor is None or not actor.pk or owner is None:
+            return
+        if actor.pk not in self._seen:
+            self._seen[actor.pk] = set(visible_users(actor).values_list("pk", flat=True))
+        if owner.pk not in self._seen[actor.pk]:
+            raise ValidationError({field: not_assignable_message(owner)})
+
+
+def values_check(instance: models.Model) -> None:
+    """The checks of full_clean that ask nothing of the database: each field's value and
+    the model's own clean. For writes of many records, whose services check the related
+    records themselves."""
+    relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
+    instance.clean_fields(exclude=relations)
+    instance.clean()
 
 
 def not_assignable_message(owner: User) -> str:

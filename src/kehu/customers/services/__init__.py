@@ -2,7 +2,7 @@
 recorded in history. Pages, the API, imports, the command line and background tasks all
 write through these."""
 
-from kehu.customers.services.bulk import CustomerWriter, NewCustomer
+from kehu.customers.services.bulk import CustomerWriter, NewCustomer, activities_write
 from kehu.customers.services.contacts import (
     CONTACT_FIELDS,
     activities_join_customer,
@@ -31,6 +31,7 @@ __all__ = [
     "CustomerWriter",
     "NewCustomer",
     "activities_join_customer",
+    "activities_write",
     "activity_create",
     "contact_create",
     "contact_delete",

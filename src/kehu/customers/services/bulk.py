@@ -10,19 +10,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from kehu.core.bulk import RowWriter
-from kehu.core.history import ChangeAction, change_rows_write, creation_changes, stored_value
+from kehu.core.history import (
+    ChangeAction,
+    change_row,
+    change_rows_write,
+    creation_changes,
+    stored_value,
+)
 from kehu.core.models import User
-from kehu.core.records import FieldsRefused, not_assignable_message, refused_fields
-from kehu.core.scopes import visible_users
+from kehu.core.records import Assignable, FieldsRefused, refused_fields, values_check
 from kehu.customers.dedup import DuplicateKeys
-from kehu.customers.models import Contact, Customer, Tag
-from kehu.customers.services.contacts import CONTACT_FIELDS
+from kehu.customers.models import Activity, Contact, Customer, Tag
+from kehu.customers.services.contacts import CONTACT_FIELDS, last_follow_up_move
 from kehu.customers.services.customers import CUSTOMER_FIELDS
 from kehu.customers.text import joined_grams
 
@@ -70,18 +73,13 @@ class CustomerWriter:
             Contact: CONTACT_FIELDS,
         }
         self._defaults = {model: _default_state(model, names) for model, names in fields.items()}
-        self._types = {model: ContentType.objects.get_for_model(model).pk for model in fields}
-        self._assignable: set[int] | None = None
-        if self.creator is not None:
-            self._assignable = set(visible_users(self.creator).values_list("pk", flat=True))
+        self._assignable = Assignable()
 
     def _check(self, values: dict[str, Any]) -> None:
         refused = refused_fields(actor=self.actor, model=Customer, values=values)
         if refused:
             raise FieldsRefused(refused)
-        owner = values["owner"]
-        if self._assignable is not None and owner is not None and owner.pk not in self._assignable:
-            raise ValidationError({"owner": not_assignable_message(owner)})
+        self._assignable.check(actor=self.creator, owner=values["owner"])
 
     def _creation(
         self,
@@ -104,15 +102,13 @@ class CustomerWriter:
         }
         if tags is not None:
             state["tags"] = tags
-        return {
-            "target_type_id": self._types[model],
-            "target_id": pk,
-            "target_repr": values["name"][:255],
-            "customer_id": customer_id,
-            "actor_id": self.creator.pk if self.creator is not None else None,
-            "action": ChangeAction.CREATE,
-            "changes": creation_changes(state),
-        }
+        return change_row(
+            actor=self.creator,
+            target=model(pk=pk, name=values["name"]),
+            action=ChangeAction.CREATE,
+            changes=creation_changes(state),
+            customer_id=customer_id,
+        )
 
     def _customer_row(
         self, values: dict[str, Any], now: datetime, *, contact_pairs: str
@@ -186,6 +182,22 @@ class CustomerWriter:
             ]
         )
         return customer_ids
+
+
+def activities_write(activities: Sequence[Activity]) -> list[int]:
+    """Write many follow-ups at once (a lead's past ones, say): each checked as
+    activity_create checks it, and each customer's last follow-up moved on."""
+    for activity in activities:
+        values_check(activity)
+    ids = RowWriter(Activity).write_records(activities)
+    latest: dict[int, datetime] = {}
+    for activity in activities:
+        if activity.customer_id is not None:
+            seen = latest.get(activity.customer_id, activity.at)
+            latest[activity.customer_id] = max(seen, activity.at)
+    for customer_id, at in latest.items():
+        last_follow_up_move(customer_id=customer_id, at=at)
+    return ids
 
 
 def _tag_ids(names: set[str]) -> dict[str, int]:

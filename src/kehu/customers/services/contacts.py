@@ -87,12 +87,16 @@ def activity_create(
     )
     activity.full_clean()
     activity.save()
-    if customer is None:
-        return activity
-    Customer.objects.filter(pk=customer.pk).filter(
-        Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=activity.at)
-    ).update(last_activity_at=activity.at)
+    if customer is not None:
+        last_follow_up_move(customer_id=customer.pk, at=activity.at)
     return activity
+
+
+def last_follow_up_move(*, customer_id: int, at: datetime) -> None:
+    """A follow-up at `at` keeps the customer out of the pool until then at least."""
+    Customer.objects.filter(pk=customer_id).filter(
+        Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=at)
+    ).update(last_activity_at=at)
 
 
 def activities_join_customer(*, record: models.Model, customer: Customer) -> None:

@@ -17,14 +17,19 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehu.core.bulk import RowWriter
-from kehu.core.history import ChangeAction, change_rows_write, creation_changes, snapshot
+from kehu.core.history import (
+    ChangeAction,
+    change_row,
+    change_rows_write,
+    creation_changes,
+    snapshot,
+)
 from kehu.core.models import User
 from kehu.core.money import ZERO, money_text
 from kehu.orders.models import (
@@ -73,7 +78,6 @@ class _Tables:
     def __init__(self, past: Sequence[PastOrder]) -> None:
         self.now = timezone.now()
         self.terms = buying_terms()
-        self.order_type = ContentType.objects.get_for_model(Order).pk
         self.rows: dict[type[models.Model], list[dict[str, Any]]] = {
             model: []
             for model in (Order, OrderLine, OrderStatusChange, Delivery, DeliveryLine, Payment)
@@ -235,16 +239,14 @@ class _Replay:
         actor: User | None = None,
     ) -> None:
         self.tables.changes.append(
-            {
-                "target_type_id": self.tables.order_type,
-                "target_id": self.order.pk,
-                "target_repr": self.order.number,
-                "customer_id": self.order.customer_id,
-                "actor_id": _user_id(actor or self.past.actor),
-                "at": at,
-                "action": ChangeAction.CREATE if create else ChangeAction.UPDATE,
-                "changes": changes,
-            }
+            change_row(
+                actor=actor or self.past.actor,
+                target=self.order,
+                action=ChangeAction.CREATE if create else ChangeAction.UPDATE,
+                changes=changes,
+                customer_id=self.order.customer_id,
+                at=at,
+            )
         )
 
     def step(self, at: datetime, to_status: str, note: str = "") -> None:

@@ -11,23 +11,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from kehu.core.bulk import RowWriter
 from kehu.core.history import (
     ChangeAction,
     actor_or_none,
+    change_row,
     change_rows_write,
     creation_changes,
     diff,
 )
 from kehu.core.models import User
-from kehu.core.records import fields_assign, not_assignable_message
-from kehu.core.scopes import visible_users
+from kehu.core.records import Assignable, fields_assign, values_check
 from kehu.customers.models import Activity, Customer
+from kehu.customers.services import activities_write
 from kehu.sales.models import Lead, LeadStatus, Opportunity, Stage, StageChange
 from kehu.sales.services.leads import (
     LEAD_FIELDS,
@@ -86,87 +85,29 @@ class NewOpportunity:
     lost_reason: str = ""
 
 
-def _row(instance: models.Model) -> dict[str, Any]:
-    """A record's columns, as RowWriter writes them."""
-    meta = instance._meta
-    return {
-        f.attname: getattr(instance, f.attname) for f in meta.concrete_fields if not f.primary_key
-    }
-
-
-def _check_values(instance: models.Model) -> None:
-    """The checks of full_clean that ask nothing of the database: each field's value, and
-    the model's own clean. The services' rules name the related records."""
-    relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
-    instance.clean_fields(exclude=relations)
-    instance.clean()
-
-
-class _Writer:
-    """What both writers share: whom each actor may give work to, and history rows."""
-
-    def __init__(self, model: type[models.Model]) -> None:
-        self._type = ContentType.objects.get_for_model(model).pk
-        self._assignable: dict[int, set[int]] = {}
-
-    def check_owner(self, actor: User | None, owner: User | None) -> None:
-        """core.records.check_assignable, asking once for each actor."""
-        actor = actor_or_none(actor)
-        if actor is None or owner is None:
-            return
-        if actor.pk not in self._assignable:
-            self._assignable[actor.pk] = set(visible_users(actor).values_list("pk", flat=True))
-        if owner.pk not in self._assignable[actor.pk]:
-            raise ValidationError({"owner": not_assignable_message(owner)})
-
-    def change(
-        self,
-        target: models.Model,
-        *,
-        actor: User | None,
-        at: datetime,
-        action: str,
-        changes: dict[str, list[Any]],
-        customer_id: int | None,
-    ) -> dict[str, Any]:
-        """The history row of one change, as core.history records it."""
-        author = actor_or_none(actor)
-        return {
-            "target_type_id": self._type,
-            "target_id": target.pk,
-            "target_repr": str(target)[:255],
-            "customer_id": customer_id,
-            "actor_id": author.pk if author is not None else None,
-            "action": action,
-            "changes": changes,
-            "at": at,
-        }
-
-
-class LeadWriter(_Writer):
+class LeadWriter:
     """Writes batches of leads with their follow-ups and history."""
 
     def __init__(self) -> None:
-        super().__init__(Lead)
+        self.assignable = Assignable()
         self.leads = RowWriter(Lead)
-        self.follow_ups = RowWriter(Activity)
 
     def _lead(self, new: NewLead) -> Lead:
         """The lead as lead_create leaves it."""
         author = actor_or_none(new.actor)
         lead = Lead(created_by=author, created_at=new.created_at, updated_at=new.created_at)
         fields_assign(lead, {"owner": author, **new.values}, LEAD_FIELDS, actor=new.actor)
-        self.check_owner(new.actor, lead.owner)
+        self.assignable.check(actor=actor_or_none(new.actor), owner=lead.owner)
         check_referral(lead)
-        _check_values(lead)
+        values_check(lead)
         lead.assigned_at = new.created_at if lead.owner_id else None
         return lead
 
     def _worked(self, new: NewLead, lead: Lead) -> tuple[list[dict[str, Any]], list[Activity]]:
         """Apply the lead's events as the services would: its history rows and follow-ups."""
         changes = [
-            self.change(
-                lead,
+            change_row(
+                target=lead,
                 actor=new.actor,
                 at=new.created_at,
                 action=ChangeAction.CREATE,
@@ -188,7 +129,7 @@ class LeadWriter(_Writer):
                     author=actor_or_none(new.actor),
                     created_at=event.at,
                 )
-                _check_values(activity)
+                values_check(activity)
                 follow_ups.append(activity)
                 lead.last_activity_at = max(lead.last_activity_at or event.at, event.at)
                 if lead.status != LeadStatus.NEW:
@@ -201,8 +142,8 @@ class LeadWriter(_Writer):
             moved = diff(before, lead_state(lead))
             if moved:
                 changes.append(
-                    self.change(
-                        lead,
+                    change_row(
+                        target=lead,
                         actor=new.actor,
                         at=event.at,
                         action=ChangeAction.UPDATE,
@@ -224,19 +165,17 @@ class LeadWriter(_Writer):
             lead_changes, lead_follow_ups = self._worked(worked, lead)
             changes += lead_changes
             follow_ups += lead_follow_ups
-        self.leads.write(ids, [_row(lead) for lead in leads])
-        self.follow_ups.write(
-            self.follow_ups.reserve_ids(len(follow_ups)), [_row(a) for a in follow_ups]
-        )
+        self.leads.write(ids, [self.leads.row(lead) for lead in leads])
+        activities_write(follow_ups)
         change_rows_write(changes)
         return ids
 
 
-class OpportunityWriter(_Writer):
+class OpportunityWriter:
     """Writes batches of opportunities with their stage history and history."""
 
     def __init__(self) -> None:
-        super().__init__(Opportunity)
+        self.assignable = Assignable()
         self.opportunities = RowWriter(Opportunity)
         self.stage_changes = RowWriter(StageChange)
 
@@ -257,8 +196,8 @@ class OpportunityWriter(_Writer):
             "stage": first,
         }
         fields_assign(opportunity, values, OPPORTUNITY_FIELDS, actor=new.actor)
-        self.check_owner(new.actor, opportunity.owner)
-        _check_values(opportunity)
+        self.assignable.check(actor=actor_or_none(new.actor), owner=opportunity.owner)
+        values_check(opportunity)
         stage_rules_apply(opportunity, previous=None, today=timezone.localdate(begun))
         stage_changes = [
             StageChange(opportunity=opportunity, to_stage=first, at=begun, actor=author)
@@ -283,8 +222,8 @@ class OpportunityWriter(_Writer):
             )
             history.append((at, ChangeAction.UPDATE, diff(before, opportunity_state(opportunity))))
         changes = [
-            self.change(
-                opportunity,
+            change_row(
+                target=opportunity,
                 actor=new.actor,
                 at=at,
                 action=action,
@@ -301,10 +240,7 @@ class OpportunityWriter(_Writer):
         """Write the opportunities, their stage history and their history; their ids."""
         ids = self.opportunities.reserve_ids(len(new))
         walked = [self._walked(n, pk) for n, pk in zip(new, ids, strict=True)]
-        self.opportunities.write(ids, [_row(opportunity) for opportunity, _, _ in walked])
-        stage_changes = [change for _, moves, _ in walked for change in moves]
-        self.stage_changes.write(
-            self.stage_changes.reserve_ids(len(stage_changes)), [_row(s) for s in stage_changes]
-        )
+        self.opportunities.write(ids, [self.opportunities.row(o) for o, _, _ in walked])
+        self.stage_changes.write_records([change for _, moves, _ in walked for change in moves])
         change_rows_write([row for _, _, rows in walked for row in rows])
         return ids
