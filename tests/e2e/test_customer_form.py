@@ -40,7 +40,7 @@ def test_a_salesperson_creates_a_customer_and_sees_it_with_its_history(page, sal
     expect(page.get_by_test_id("customer-name")).to_contain_text("西安宏达食品有限公司")
     expect(page.get_by_test_id("customer-phone")).to_have_text("13812345678")
     expect(page.get_by_test_id("customer-owner")).to_have_text("zhaolei")
-    expect(page.get_by_test_id("customer-facts")).to_contain_text("陕西省 西安市 雁塔区")
+    expect(page.get_by_test_id("customer-facts")).to_contain_text("陕西省 · 西安市 · 雁塔区")
     expect(page.get_by_text("重点客户", exact=True)).to_be_visible()
     expect(page.get_by_text("食品", exact=True)).to_be_visible()
     created = history_entries(page).filter(has_text=t("Created"))

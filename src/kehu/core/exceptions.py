@@ -1,7 +1,13 @@
+"""Writes the rules refuse, told in one line: the kernel's, and each app's subclass."""
+
 from django.utils.translation import gettext_lazy as _
 
 
-class VersionConflict(Exception):
+class Refused(Exception):
+    """A write the business rules refused (beyond a field's validation), with why."""
+
+
+class VersionConflict(Refused):
     """The record changed since the writer read it; the write was not applied."""
 
     def __init__(self, current_version: int | None = None, message: str | None = None) -> None:

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth.models import Permission
@@ -10,8 +11,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kehu.core.models import Department, Role, User
-from kehu.core.records import FieldsRefused, restricted_fields
+from kehu.core.records import FieldsRefused, Writes, refusals, restricted_fields
 from kehu.core.registry import kehu_apps
+
+T = TypeVar("T")
 
 # A form's page layout: columns of cards, each a title and its fields with their widths.
 Card = tuple[Any, tuple[tuple[str, str], ...]]
@@ -33,8 +36,9 @@ class RecordForm(forms.ModelForm):
         # Validating a ModelForm writes the typed values onto its instance; the service
         # must get the record as it was read, to record what changed, so the form checks
         # a copy.
-        if kwargs.get("instance") is not None:
-            kwargs["instance"] = copy.copy(kwargs["instance"])
+        self.record = kwargs.get("instance")
+        if self.record is not None:
+            kwargs["instance"] = copy.copy(self.record)
         super().__init__(*args, **kwargs)
         self.user = user
         for name, permission in restricted_fields(self._meta.model).items():
@@ -66,6 +70,27 @@ class RecordForm(forms.ModelForm):
             ]
             for column in self.layout
         ]
+
+    def saved(self, write: Callable[[dict[str, Any], int], T]) -> T | None:
+        """Once the form is sent and valid, `write(data, version)` through the services: what
+        it wrote, or None, its problems then shown on the form."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        data, version = self.written()
+        try:
+            return write(data, version)
+        except refusals() as problem:
+            self.add_problem(problem)
+            return None
+
+    def record_saved(self, writes: Writes, **data: Any) -> Any:
+        """`saved`, creating the record or updating the one the form edits through `writes`,
+        with `data` besides the form's (the record the new one belongs to)."""
+        return self.saved(
+            lambda fields, version: writes.write(
+                actor=self.user, record=self.record, data={**fields, **data}, version=version
+            )
+        )
 
     def written(self) -> tuple[dict[str, Any], int]:
         """The cleaned fields as the services take them, and the version the form read."""

@@ -9,14 +9,17 @@ this check that refuses the change.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from kehu.core.models import User
+from kehu.core.exceptions import Refused
+from kehu.core.models import User, Versioned
 from kehu.core.scopes import visible_users
 
 
@@ -26,6 +29,12 @@ class FieldsRefused(PermissionDenied):
     def __init__(self, fields: Mapping[str, str]) -> None:
         super().__init__(" ".join(fields.values()))
         self.fields = dict(fields)
+
+
+def refusals() -> tuple[type[Exception], ...]:
+    """What a service raises to refuse a write: a field's validation, a field the role may
+    not change, or a business rule (core.exceptions.Refused, VersionConflict among them)."""
+    return (ValidationError, FieldsRefused, Refused)
 
 
 def restricted_fields(model: type[models.Model] | models.Model) -> Mapping[str, str]:
@@ -129,3 +138,48 @@ def values_check(instance: models.Model) -> None:
 
 def not_assignable_message(owner: User) -> str:
     return _("You cannot assign this to %(user)s.") % {"user": owner.display_name}
+
+
+@dataclass(frozen=True)
+class Writes:
+    """The services that create, update and delete one kind of record, for the kernel's
+    bases (a viewset, a record form) to call. Each takes the actor, and an update or delete
+    the record under the name `record` (the model's name unless given: customer=…), with the
+    version read where the record keeps one."""
+
+    create: Callable[..., Any] | None = None
+    update: Callable[..., Any] | None = None
+    delete: Callable[..., Any] | None = None
+    record: str | None = None
+
+    @classmethod
+    def named(cls, services: ModuleType, record: str) -> Writes:
+        """The record's services by their names: `<record>_create`, `_update`, `_delete`,
+        each given the record as `record`."""
+        create, update, delete = (
+            getattr(services, f"{record}_{verb}", None) for verb in ("create", "update", "delete")
+        )
+        return cls(create, update, delete, record=record)
+
+    def _named(self, record: models.Model) -> dict[str, models.Model]:
+        return {self.record or str(record._meta.model_name): record}
+
+    def write(
+        self,
+        *,
+        actor: User | None,
+        record: models.Model | None,
+        data: Mapping[str, Any],
+        version: int | None = None,
+    ) -> Any:
+        """Create a record (`record` None) or update `record` read at `version`."""
+        if record is None:
+            assert self.create is not None, "no service creates this record"
+            return self.create(actor=actor, **data)
+        assert self.update is not None, "no service updates this record"
+        read = {"version": version} if isinstance(record, Versioned) else {}
+        return self.update(actor=actor, **self._named(record), **read, **data)
+
+    def remove(self, *, actor: User | None, record: models.Model) -> None:
+        assert self.delete is not None, "no service deletes this record"
+        self.delete(actor=actor, **self._named(record))

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from kehu.core.exceptions import Refused
 from kehu.core.money import money_text
 
 
@@ -46,7 +47,7 @@ class CreditCheck:
         }
 
 
-class CreditBlocked(Exception):
+class CreditBlocked(Refused):
     """The order would exceed the customer's credit limit and has no approval covering it."""
 
     def __init__(self, check: CreditCheck) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from types import ModuleType
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import models
@@ -13,6 +11,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 
 from kehu.core.models import User, Versioned
+from kehu.core.records import Writes
 from kehu.core.scopes import scoped
 
 
@@ -24,27 +23,6 @@ def version_required(data: dict[str, Any]) -> int:
             {"version": [serializers.Field.default_error_messages["required"]]}
         )
     return int(data.pop("version"))
-
-
-@dataclass(frozen=True)
-class Writes:
-    """The services a viewset's create, update and delete call. Each takes the actor, and an
-    update or delete the record under the name `record` (the model's name unless given:
-    customer=…), with the version read where the record has one."""
-
-    create: Callable[..., Any] | None = None
-    update: Callable[..., Any] | None = None
-    delete: Callable[..., Any] | None = None
-    record: str | None = None
-
-    @classmethod
-    def named(cls, services: ModuleType, record: str) -> Writes:
-        """The record's services by their names: `<record>_create`, `_update`, `_delete`,
-        each given the record as `record`."""
-        create, update, delete = (
-            getattr(services, f"{record}_{verb}", None) for verb in ("create", "update", "delete")
-        )
-        return cls(create, update, delete, record=record)
 
 
 class KehuViewSet(viewsets.GenericViewSet):
@@ -100,26 +78,21 @@ class KehuViewSet(viewsets.GenericViewSet):
         return instance
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        assert self.writes.create is not None, f"{type(self).__name__} names no create service"
         data = self.write_data(serializer)
         data.pop("version", None)
-        created = self.writes.create(actor=self.user, **data)
+        created = self.writes.write(actor=self.user, record=None, data=data)
         serializer.instance = self.written(created)
 
-    def _named(self, instance: Any) -> dict[str, Any]:
-        return {self.writes.record or str(self.model._meta.model_name): instance}
-
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        assert self.writes.update is not None, f"{type(self).__name__} names no update service"
         data = self.write_data(serializer)
-        if isinstance(serializer.instance, Versioned):
-            data["version"] = version_required(data)
-        updated = self.writes.update(actor=self.user, **self._named(serializer.instance), **data)
+        version = version_required(data) if isinstance(serializer.instance, Versioned) else None
+        updated = self.writes.write(
+            actor=self.user, record=serializer.instance, data=data, version=version
+        )
         serializer.instance = self.written(updated)
 
     def perform_destroy(self, instance: models.Model) -> None:
-        assert self.writes.delete is not None, f"{type(self).__name__} names no delete service"
-        self.writes.delete(actor=self.user, **self._named(instance))
+        self.writes.remove(actor=self.user, record=instance)
 
 
 class RecordViewSet(

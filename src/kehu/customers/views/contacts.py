@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -9,8 +10,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from kehu.core.exceptions import VersionConflict
 from kehu.core.pages import EDITS, WRITES, UserRequest, page
+from kehu.core.records import Writes
 from kehu.customers import services
 from kehu.customers.forms import ActivityForm, ContactForm
 from kehu.customers.models import Contact, Customer
@@ -47,19 +48,12 @@ def _contact_form(
 ) -> HttpResponse:
     """The contacts card, with a form to add or edit one contact (htmx swaps the card)."""
     form = ContactForm(request.POST or None, instance=contact, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data, version = form.written()
-        try:
-            if contact is None:
-                services.contact_create(actor=request.user, customer=customer, **data)
-            else:
-                services.contact_update(
-                    actor=request.user, contact=contact, version=version, **data
-                )
-        except (ValidationError, VersionConflict) as problem:
-            form.add_problem(problem)
-        else:
-            return _changed(_contacts_card(request, customer))
+    writes = Writes(
+        create=partial(services.contact_create, customer=customer),
+        update=services.contact_update,
+    )
+    if form.record_saved(writes) is not None:
+        return _changed(_contacts_card(request, customer))
     return _contacts_card(request, customer, form, contact)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -14,12 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kehu.core import regions
-from kehu.core.exceptions import VersionConflict
 from kehu.core.history import history_entries
 from kehu.core.htmx import is_htmx
 from kehu.core.pages import EDITS, LOGGED_IN, PAGE_SIZE, WRITES, UserRequest, page
 from kehu.core.pagination import CappedPaginator
-from kehu.core.records import FieldsRefused
+from kehu.core.records import Writes
 from kehu.core.registry import panels_render
 from kehu.customers import pickers, selectors, services
 from kehu.customers.dedup import DuplicateKeys, customer_duplicates, find_duplicates
@@ -27,6 +25,7 @@ from kehu.customers.forms import CreditForm, CustomerFilterForm, CustomerForm
 from kehu.customers.models import CHANGE_CREDIT, Customer
 from kehu.customers.views.contacts import activities_context
 
+CUSTOMER_WRITES = Writes.named(services, "customer")
 SORTS = {
     "name": "name",
     "-name": "-name",
@@ -103,23 +102,10 @@ def _customer_form(request: UserRequest, customer: Customer | None) -> HttpRespo
         keys = DuplicateKeys(form.instance.name_key, form.instance.phone, form.instance.email)
         if not request.POST.get("confirm_duplicate"):
             duplicates = find_duplicates([keys])[0]
-    if request.method == "POST" and form.is_valid() and not duplicates:
-        data, version = form.written()
-        try:
-            if customer is None:
-                saved = services.customer_create(actor=request.user, **data)
-            else:
-                saved = services.customer_update(
-                    actor=request.user,
-                    customer=customer,
-                    version=version,
-                    **data,
-                )
-        except (ValidationError, VersionConflict, FieldsRefused) as problem:
-            form.add_problem(problem)
-        else:
-            messages.success(request, _("Customer “%(name)s” saved.") % {"name": saved.name})
-            return redirect("customers:detail", customer=saved.pk)
+    saved = None if duplicates else form.record_saved(CUSTOMER_WRITES)
+    if saved is not None:
+        messages.success(request, _("Customer “%(name)s” saved.") % {"name": saved.name})
+        return redirect("customers:detail", customer=saved.pk)
     context = {
         "form": form,
         "customer": customer,
@@ -146,20 +132,9 @@ def customer_edit(request: UserRequest, customer: Customer) -> HttpResponse:
 def customer_credit(request: UserRequest, customer: Customer) -> HttpResponse:
     """Finance's form for a customer's credit terms (its credit limit and rating)."""
     form = CreditForm(request.POST or None, instance=customer, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data, version = form.written()
-        try:
-            services.customer_update(
-                actor=request.user,
-                customer=customer,
-                version=version,
-                **data,
-            )
-        except (ValidationError, VersionConflict, FieldsRefused) as problem:
-            form.add_problem(problem)
-        else:
-            messages.success(request, _("Credit terms saved."))
-            return redirect("customers:detail", customer=customer.pk)
+    if form.record_saved(CUSTOMER_WRITES) is not None:
+        messages.success(request, _("Credit terms saved."))
+        return redirect("customers:detail", customer=customer.pk)
     return render(request, "customers/credit_form.html", {"form": form, "customer": customer})
 
 
