@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -19,9 +18,9 @@ from kehu.analytics import selectors, services
 from kehu.analytics.forms import ScorecardForm
 from kehu.analytics.labels import indicator_label, reason_text
 from kehu.analytics.models import AbcClass, Segment
-from kehu.core.exceptions import VersionConflict
 from kehu.core.htmx import is_htmx
 from kehu.core.pages import EDITS, PAGE_SIZE, WRITES, UserRequest, page
+from kehu.core.records import REFUSALS
 
 VIEW = "analytics.view_customerscore"
 MANAGE = "analytics.change_scorecard"
@@ -131,7 +130,7 @@ def scorecard_edit(request: UserRequest) -> HttpResponse:
                 version=version,
                 config=form.config_cleaned(),
             )
-        except (ValidationError, VersionConflict) as problem:
+        except REFUSALS as problem:
             form.add_problem(problem)
         else:
             services.analytics_run_request(actor=request.user)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kehu.core.models import Department, Role, User
-from kehu.core.records import FieldsRefused, Writes, refusals, restricted_fields
+from kehu.core.records import REFUSALS, FieldsRefused, Writes, restricted_fields
 from kehu.core.registry import kehu_apps
 
 T = TypeVar("T")
@@ -79,7 +79,7 @@ class RecordForm(forms.ModelForm):
         data, version = self.written()
         try:
             return write(data, version)
-        except refusals() as problem:
+        except REFUSALS as problem:
             self.add_problem(problem)
             return None
 
@@ -93,8 +93,13 @@ class RecordForm(forms.ModelForm):
         )
 
     def written(self) -> tuple[dict[str, Any], int]:
-        """The cleaned fields as the services take them, and the version the form read."""
-        data = dict(self.cleaned_data)
+        """The cleaned fields as the services take them, and the version the form read. A
+        field shown read-only carries nothing to write."""
+        data = {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in self.fields or not self.fields[name].disabled
+        }
         return data, int(data.pop("version", None) or 0)
 
 

@@ -31,10 +31,9 @@ class FieldsRefused(PermissionDenied):
         self.fields = dict(fields)
 
 
-def refusals() -> tuple[type[Exception], ...]:
-    """What a service raises to refuse a write: a field's validation, a field the role may
-    not change, or a business rule (core.exceptions.Refused, VersionConflict among them)."""
-    return (ValidationError, FieldsRefused, Refused)
+# What a service raises to refuse a write: a field's validation, a field the role may not
+# change, or a business rule (core.exceptions.Refused: a stale version, a credit block).
+REFUSALS = (ValidationError, FieldsRefused, Refused)
 
 
 def restricted_fields(model: type[models.Model] | models.Model) -> Mapping[str, str]:

@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kehu.core.exceptions import VersionConflict
 from kehu.core.htmx import is_htmx
 from kehu.core.models import User
 from kehu.core.pages import EDITS, PAGE_SIZE, WRITES, Loader, UserRequest, page, problem_text
+from kehu.core.records import REFUSALS
 from kehu.customers import selectors, services
 from kehu.customers.forms import HandoverForm
 from kehu.customers.models import Customer
@@ -47,7 +47,7 @@ def customer_claim(request: UserRequest, customer: Customer) -> HttpResponse:
     error = ""
     try:
         customer = services.customer_claim(actor=request.user, customer_id=customer.pk)
-    except (ValidationError, VersionConflict) as problem:
+    except REFUSALS as problem:
         error = problem_text(problem)
     if is_htmx(request):
         context = {"customer": customer, "error": error, **_pool_quota(request.user)}
@@ -65,7 +65,7 @@ def customer_release(request: UserRequest, customer: Customer) -> HttpResponse:
         services.customer_release(
             actor=request.user, customer=customer, reason=request.POST.get("reason", "")[:500]
         )
-    except (ValidationError, VersionConflict) as problem:
+    except REFUSALS as problem:
         messages.error(request, problem_text(problem))
         return redirect("customers:detail", customer=customer.pk)
     messages.success(request, _("“%(name)s” is back in the pool.") % {"name": customer.name})
@@ -120,7 +120,7 @@ def customer_merge(request: UserRequest, customer: Customer) -> HttpResponse:
     other = Loader(Customer).load(request.user, request.POST.get("other_id", 0))
     try:
         services.customer_merge(actor=request.user, survivor=customer, other=other)
-    except (ValidationError, VersionConflict) as problem:
+    except REFUSALS as problem:
         messages.error(request, problem_text(problem))
     else:
         messages.success(

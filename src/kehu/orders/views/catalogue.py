@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from kehu.core.pages import PAGE_SIZE, WRITES, UserRequest, page, problem_text
 from kehu.core.pagination import CappedPaginator
+from kehu.core.records import REFUSALS, Writes
 from kehu.customers.models import CHANGE_CREDIT, Customer
 from kehu.orders import selectors, services
 from kehu.orders.forms import (
@@ -24,7 +25,12 @@ from kehu.orders.forms import (
     form_problem,
 )
 from kehu.orders.models import CustomerGroup, Product
-from kehu.orders.views._common import EDITS, REFUSALS
+from kehu.orders.views._common import EDITS
+
+# A group is created and changed by one service, which is given the group it changes.
+GROUP_WRITES = Writes(
+    create=services.customer_group_save, update=services.customer_group_save, record="group"
+)
 
 
 @page("orders.view_product")
@@ -38,20 +44,9 @@ def product_list(request: UserRequest) -> HttpResponse:
 
 def _product_form(request: UserRequest, product: Product | None) -> HttpResponse:
     form = ProductForm(request.POST or None, instance=product, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data, version = form.written()
-        try:
-            if product is None:
-                services.product_create(actor=request.user, **data)
-            else:
-                services.product_update(
-                    actor=request.user, product=product, version=version, **data
-                )
-        except REFUSALS as problem:
-            form.add_problem(problem)
-        else:
-            messages.success(request, _("Product saved."))
-            return redirect("orders:products")
+    if form.record_saved(Writes.named(services, "product")) is not None:
+        messages.success(request, _("Product saved."))
+        return redirect("orders:products")
     context = {
         "form": form,
         "title": _("Edit product") if product else _("New product"),
@@ -83,14 +78,9 @@ def group_list(request: UserRequest) -> HttpResponse:
 @page("orders.add_customergroup", methods=WRITES)
 def group_new(request: UserRequest) -> HttpResponse:
     form = CustomerGroupForm(request.POST, user=request.user)
-    if form.is_valid():
-        data, _version = form.written()
-        try:
-            group = services.customer_group_save(actor=request.user, **data)
-        except REFUSALS as problem:
-            form.add_problem(problem)
-        else:
-            return redirect("orders:group", group=group.pk)
+    group = form.record_saved(GROUP_WRITES)
+    if group is not None:
+        return redirect("orders:group", group=group.pk)
     return _group_list(request, form)
 
 
@@ -140,15 +130,9 @@ def group_edit(request: UserRequest, group: CustomerGroup) -> HttpResponse:
 def group_terms(request: UserRequest, group: CustomerGroup) -> HttpResponse:
     """Finance's form for a group's payment terms."""
     form = GroupTermsForm(request.POST or None, instance=group, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data, _version = form.written()
-        try:
-            services.customer_group_save(actor=request.user, group=group, **data)
-        except REFUSALS as problem:
-            form.add_problem(problem)
-        else:
-            messages.success(request, _("Payment terms saved."))
-            return redirect("orders:group", group=group.pk)
+    if form.record_saved(GROUP_WRITES) is not None:
+        messages.success(request, _("Payment terms saved."))
+        return redirect("orders:group", group=group.pk)
     context = {
         "form": form,
         "group": group,

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from kehu.core.pages import PAGE_SIZE, WRITES, Loader, UserRequest, page, problem_text
 from kehu.core.pagination import CappedPaginator, SliceByIds
+from kehu.core.records import REFUSALS
 from kehu.customers.models import Customer
 from kehu.orders import selectors, services
 from kehu.orders.models import CreditApproval
-from kehu.orders.views._common import REFUSALS
 
 
 @page("orders.view_creditapproval")

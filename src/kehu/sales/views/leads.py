@@ -12,12 +12,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kehu.core.exceptions import VersionConflict
 from kehu.core.history import history_entries
 from kehu.core.htmx import is_htmx
 from kehu.core.pages import PAGE_SIZE, WRITES, Loader, UserRequest, page, problem_text
 from kehu.core.pagination import CappedPaginator
-from kehu.core.records import FieldsRefused
+from kehu.core.records import REFUSALS, Writes
 from kehu.customers.models import Customer
 from kehu.sales import selectors, services
 from kehu.sales.forms import (
@@ -51,18 +50,10 @@ def lead_list(request: UserRequest) -> HttpResponse:
 
 def _lead_form(request: UserRequest, lead: Lead | None) -> HttpResponse:
     form = LeadForm(request.POST or None, instance=lead, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data, version = form.written()
-        try:
-            if lead is None:
-                saved = services.lead_create(actor=request.user, **data)
-            else:
-                saved = services.lead_update(actor=request.user, lead=lead, version=version, **data)
-        except (ValidationError, VersionConflict, FieldsRefused) as problem:
-            form.add_problem(problem)
-        else:
-            messages.success(request, _("Lead “%(name)s” saved.") % {"name": saved})
-            return redirect("sales:lead", lead=saved.pk)
+    saved = form.record_saved(Writes.named(services, "lead"))
+    if saved is not None:
+        messages.success(request, _("Lead “%(name)s” saved.") % {"name": saved})
+        return redirect("sales:lead", lead=saved.pk)
     context = {
         "form": form,
         "lead": lead,
@@ -132,7 +123,7 @@ def lead_assign(request: UserRequest, lead: Lead) -> HttpResponse:
         return redirect("sales:lead", lead=lead.pk)
     try:
         lead = services.lead_assign(actor=request.user, lead=lead, **form.cleaned_data)
-    except (ValidationError, VersionConflict) as problem:
+    except REFUSALS as problem:
         messages.error(request, problem_text(problem))
     else:
         owner = lead.owner.display_name if lead.owner else "—"
@@ -146,7 +137,7 @@ def lead_status(request: UserRequest, lead: Lead) -> HttpResponse:
     if form.is_valid():
         try:
             services.lead_set_status(actor=request.user, lead=lead, **form.cleaned_data)
-        except (ValidationError, VersionConflict) as problem:
+        except REFUSALS as problem:
             messages.error(request, problem_text(problem))
         else:
             messages.success(request, _("Status saved."))
@@ -183,7 +174,7 @@ def lead_convert(request: UserRequest, lead: Lead) -> HttpResponse:
                 allow_duplicate=data["allow_duplicate"],
                 opportunity=form.opportunity(),
             )
-        except (ValidationError, VersionConflict) as problem:
+        except REFUSALS as problem:
             form.add_error(None, problem_text(problem))
         else:
             messages.success(

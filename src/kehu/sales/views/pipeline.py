@@ -15,7 +15,7 @@ from kehu.core.history import history_entries
 from kehu.core.htmx import is_htmx
 from kehu.core.pages import PAGE_SIZE, WRITES, Loader, UserRequest, page, problem_text
 from kehu.core.pagination import CappedPaginator
-from kehu.core.records import FieldsRefused
+from kehu.core.records import Writes
 from kehu.customers.models import BusinessMode
 from kehu.sales import selectors, services
 from kehu.sales.forms import BoardFilterForm, MoveForm, OpportunityForm
@@ -122,21 +122,10 @@ def _opportunity_form(request: UserRequest, opportunity: Opportunity | None) -> 
     form = OpportunityForm(
         request.POST or None, instance=opportunity, initial=initial, user=request.user
     )
-    if request.method == "POST" and form.is_valid():
-        data, version = form.written()
-        customer = data.pop("customer")
-        try:
-            if opportunity is None:
-                saved = services.opportunity_create(actor=request.user, customer=customer, **data)
-            else:
-                saved = services.opportunity_update(
-                    actor=request.user, opportunity=opportunity, version=version, **data
-                )
-        except (ValidationError, VersionConflict, FieldsRefused) as problem:
-            form.add_problem(problem)
-        else:
-            messages.success(request, _("Opportunity “%(name)s” saved.") % {"name": saved})
-            return redirect("sales:opportunity", opportunity=saved.pk)
+    saved = form.record_saved(Writes.named(services, "opportunity"))
+    if saved is not None:
+        messages.success(request, _("Opportunity “%(name)s” saved.") % {"name": saved})
+        return redirect("sales:opportunity", opportunity=saved.pk)
     context = {
         "form": form,
         "opportunity": opportunity,

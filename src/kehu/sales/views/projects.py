@@ -13,10 +13,9 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from kehu.core.exceptions import VersionConflict
 from kehu.core.forms import RecordForm
 from kehu.core.pages import WRITES, UserRequest, page, problem_text
-from kehu.core.records import FieldsRefused
+from kehu.core.records import REFUSALS
 from kehu.sales import selectors, services
 from kehu.sales.forms import DecisionMakerForm, DocumentForm, EvaluationForm, MilestoneForm
 from kehu.sales.models import Milestone, Opportunity, OpportunityDocument, ProjectEvaluation
@@ -89,7 +88,7 @@ def evaluation_edit(request: UserRequest, opportunity: Opportunity) -> HttpRespo
             services.evaluation_save(
                 actor=request.user, opportunity=opportunity, version=version, **data
             )
-        except (ValidationError, VersionConflict, FieldsRefused) as problem:
+        except REFUSALS as problem:
             form.add_problem(problem)
         else:
             return _card(request, "evaluation", opportunity)

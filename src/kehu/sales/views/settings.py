@@ -6,7 +6,6 @@ from collections.abc import Callable
 from functools import partial
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +15,6 @@ from django.utils.translation import gettext as _
 from kehu.core.forms import RecordForm
 from kehu.core.models import Department
 from kehu.core.pages import WRITES, Loader, UserRequest, page
-from kehu.core.records import FieldsRefused
 from kehu.sales import selectors, services
 from kehu.sales.forms import LeadSourceForm, StageForm, TeamSettingsForm
 from kehu.sales.models import LeadSource, Stage
@@ -45,15 +43,9 @@ def _edit(
 ) -> HttpResponse:
     """A settings form of `record` (None: a new one), written by `save` with its fields."""
     form = form_class(request.POST or None, instance=record, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data, _version = form.written()
-        try:
-            save(**data)
-        except (ValidationError, FieldsRefused) as problem:
-            form.add_problem(problem)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("sales:settings")
+    if form.saved(lambda data, _version: save(**data)) is not None:
+        messages.success(request, _("Saved."))
+        return redirect("sales:settings")
     context = {"form": form, "title": title, "cancel_url": reverse("sales:settings")}
     return render(request, "sales/settings_form.html", context)
 

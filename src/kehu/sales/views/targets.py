@@ -5,16 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kehu.core.exceptions import VersionConflict
 from kehu.core.pages import WRITES, UserRequest, page
-from kehu.core.records import FieldsRefused
+from kehu.core.records import Writes
 from kehu.sales import selectors, services
 from kehu.sales.forms import PeriodForm, TargetForm
 from kehu.sales.models import PeriodKind, SalesTarget
@@ -50,18 +48,9 @@ def target_overview(request: UserRequest) -> HttpResponse:
 
 def _target_form(request: UserRequest, target: SalesTarget | None) -> HttpResponse:
     form = TargetForm(request.POST or None, instance=target, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data, version = form.written()
-        try:
-            if target is None:
-                services.target_create(actor=request.user, **data)
-            else:
-                services.target_update(actor=request.user, target=target, version=version, **data)
-        except (ValidationError, VersionConflict, FieldsRefused) as problem:
-            form.add_problem(problem)
-        else:
-            messages.success(request, _("Target saved."))
-            return redirect("sales:targets")
+    if form.record_saved(Writes.named(services, "target")) is not None:
+        messages.success(request, _("Target saved."))
+        return redirect("sales:targets")
     context = {
         "form": form,
         "target": target,
