@@ -19,21 +19,27 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core import checks
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from kehu.core.forms import RecordForm
 from kehu.core.models import User
+from kehu.core.records import Writes
 from kehu.core.scopes import scoped
 
 PAGE_SIZE = 25
+StrOrPromise = str | Promise  # a text, or one translated when shown
 
 PUBLIC = "public"  # anyone, logged in or not (the log-in page)
 LOGGED_IN = "logged in"  # any logged-in user, whatever their permissions
@@ -190,3 +196,51 @@ def routes_declare_access(**_: Any) -> list[checks.CheckMessage]:
         for route, name, pattern in url_patterns()
         if not is_declared(pattern.callback)
     ]
+
+
+@dataclass(frozen=True)
+class RecordPages:
+    """A kind of record's "new" and "edit" pages: its RecordForm, saved through the services
+    (`writes`), then on to `done(record)`; `back(record)` is where Cancel goes. The edit
+    page loads the record by `loader` under the URL argument `record`."""
+
+    form: type[RecordForm]
+    writes: Writes
+    template: str
+    titles: tuple[StrOrPromise, StrOrPromise]  # the new page's, the edit page's
+    saved: StrOrPromise  # the message, with %(name)s for the record
+    done: Callable[[Any], str]
+    back: Callable[[Any], str]
+    record: str
+    loader: type[models.Model] | Loader
+    initial: Callable[[UserRequest], dict[str, Any]] | None = None
+
+    def respond(self, request: UserRequest, record: Any) -> HttpResponseBase:
+        initial = self.initial(request) if self.initial and record is None else None
+        form = self.form(request.POST or None, instance=record, initial=initial, user=request.user)
+        saved = form.record_saved(self.writes)
+        if saved is not None:
+            messages.success(request, self.saved % {"name": saved})
+            return redirect(self.done(saved))
+        context = {
+            "form": form,
+            self.record: record,
+            "title": self.titles[1] if record else self.titles[0],
+            "cancel_url": self.back(record),
+        }
+        return render(request, self.template, context)
+
+    def views(
+        self, *, add: str, change: str
+    ) -> tuple[Callable[..., HttpResponseBase], Callable[..., HttpResponseBase]]:
+        """The two views, declared: `add` needed to make one, `change` to edit one."""
+
+        @page(add, methods=EDITS)
+        def new(request: UserRequest) -> HttpResponseBase:
+            return self.respond(request, None)
+
+        @page(change, methods=EDITS, **{self.record: self.loader})
+        def edit(request: UserRequest, **records: Any) -> HttpResponseBase:
+            return self.respond(request, records[self.record])
+
+        return new, edit

@@ -10,8 +10,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from kehu.core.pages import PAGE_SIZE, WRITES, UserRequest, page, problem_text
+from kehu.core.pages import PAGE_SIZE, WRITES, RecordPages, UserRequest, page, problem_text
 from kehu.core.pagination import CappedPaginator
 from kehu.core.records import REFUSALS, Writes
 from kehu.customers.models import CHANGE_CREDIT, Customer
@@ -42,27 +43,17 @@ def product_list(request: UserRequest) -> HttpResponse:
     )
 
 
-def _product_form(request: UserRequest, product: Product | None) -> HttpResponse:
-    form = ProductForm(request.POST or None, instance=product, user=request.user)
-    if form.record_saved(Writes.named(services, "product")) is not None:
-        messages.success(request, _("Product saved."))
-        return redirect("orders:products")
-    context = {
-        "form": form,
-        "title": _("Edit product") if product else _("New product"),
-        "cancel_url": reverse("orders:products"),
-    }
-    return render(request, "orders/product_form.html", context)
-
-
-@page("orders.add_product", methods=EDITS)
-def product_new(request: UserRequest) -> HttpResponse:
-    return _product_form(request, None)
-
-
-@page("orders.change_product", methods=EDITS, product=Product)
-def product_edit(request: UserRequest, product: Product) -> HttpResponse:
-    return _product_form(request, product)
+product_new, product_edit = RecordPages(
+    form=ProductForm,
+    writes=Writes.named(services, "product"),
+    template="orders/product_form.html",
+    titles=(_lazy("New product"), _lazy("Edit product")),
+    saved=_lazy("Product saved."),
+    done=lambda _product: reverse("orders:products"),
+    back=lambda _product: reverse("orders:products"),
+    record="product",
+    loader=Product,
+).views(add="orders.add_product", change="orders.change_product")
 
 
 def _group_list(request: UserRequest, form: CustomerGroupForm) -> HttpResponse:

@@ -11,10 +11,20 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kehu.core.history import history_entries
 from kehu.core.htmx import is_htmx
-from kehu.core.pages import PAGE_SIZE, WRITES, Loader, UserRequest, page, problem_text
+from kehu.core.pages import (
+    EDITS,
+    PAGE_SIZE,
+    WRITES,
+    Loader,
+    RecordPages,
+    UserRequest,
+    page,
+    problem_text,
+)
 from kehu.core.pagination import CappedPaginator
 from kehu.core.records import REFUSALS, Writes
 from kehu.customers.models import Customer
@@ -29,7 +39,6 @@ from kehu.sales.forms import (
 )
 from kehu.sales.models import Lead
 
-EDITS = ("GET", "HEAD", *WRITES)
 # A lead with the records its page names.
 LEAD = Loader(Lead, rows=selectors.lead_rows)
 
@@ -48,29 +57,17 @@ def lead_list(request: UserRequest) -> HttpResponse:
     return render(request, template, {"form": form, "page": page_})
 
 
-def _lead_form(request: UserRequest, lead: Lead | None) -> HttpResponse:
-    form = LeadForm(request.POST or None, instance=lead, user=request.user)
-    saved = form.record_saved(Writes.named(services, "lead"))
-    if saved is not None:
-        messages.success(request, _("Lead “%(name)s” saved.") % {"name": saved})
-        return redirect("sales:lead", lead=saved.pk)
-    context = {
-        "form": form,
-        "lead": lead,
-        "title": _("Edit lead") if lead else _("New lead"),
-        "cancel_url": reverse("sales:lead", args=[lead.pk]) if lead else reverse("sales:leads"),
-    }
-    return render(request, "sales/lead_form.html", context)
-
-
-@page("sales.add_lead", methods=EDITS)
-def lead_new(request: UserRequest) -> HttpResponse:
-    return _lead_form(request, None)
-
-
-@page("sales.change_lead", methods=EDITS, lead=LEAD)
-def lead_edit(request: UserRequest, lead: Lead) -> HttpResponse:
-    return _lead_form(request, lead)
+lead_new, lead_edit = RecordPages(
+    form=LeadForm,
+    writes=Writes.named(services, "lead"),
+    template="sales/lead_form.html",
+    titles=(_lazy("New lead"), _lazy("Edit lead")),
+    saved=_lazy("Lead “%(name)s” saved."),
+    done=lambda lead: reverse("sales:lead", args=[lead.pk]),
+    back=lambda lead: reverse("sales:lead", args=[lead.pk]) if lead else reverse("sales:leads"),
+    record="lead",
+    loader=LEAD,
+).views(add="sales.add_lead", change="sales.change_lead")
 
 
 def _follow_ups_context(

@@ -3,17 +3,16 @@ opportunity page and its form."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kehu.core.exceptions import VersionConflict
 from kehu.core.history import history_entries
 from kehu.core.htmx import is_htmx
-from kehu.core.pages import PAGE_SIZE, WRITES, Loader, UserRequest, page, problem_text
+from kehu.core.pages import PAGE_SIZE, WRITES, Loader, RecordPages, UserRequest, page, problem_text
 from kehu.core.pagination import CappedPaginator
 from kehu.core.records import Writes
 from kehu.customers.models import BusinessMode
@@ -117,31 +116,18 @@ def opportunity_detail(request: UserRequest, opportunity: Opportunity) -> HttpRe
     return render(request, "sales/opportunity_detail.html", context)
 
 
-def _opportunity_form(request: UserRequest, opportunity: Opportunity | None) -> HttpResponse:
-    initial = None if opportunity else {"customer": request.GET.get("customer")}
-    form = OpportunityForm(
-        request.POST or None, instance=opportunity, initial=initial, user=request.user
-    )
-    saved = form.record_saved(Writes.named(services, "opportunity"))
-    if saved is not None:
-        messages.success(request, _("Opportunity “%(name)s” saved.") % {"name": saved})
-        return redirect("sales:opportunity", opportunity=saved.pk)
-    context = {
-        "form": form,
-        "opportunity": opportunity,
-        "title": _("Edit opportunity") if opportunity else _("New opportunity"),
-        "cancel_url": reverse("sales:opportunity", args=[opportunity.pk])
-        if opportunity
-        else reverse("sales:pipeline"),
-    }
-    return render(request, "sales/opportunity_form.html", context)
-
-
-@page("sales.add_opportunity", methods=EDITS)
-def opportunity_new(request: UserRequest) -> HttpResponse:
-    return _opportunity_form(request, None)
-
-
-@page("sales.change_opportunity", methods=EDITS, opportunity=OPPORTUNITY)
-def opportunity_edit(request: UserRequest, opportunity: Opportunity) -> HttpResponse:
-    return _opportunity_form(request, opportunity)
+opportunity_new, opportunity_edit = RecordPages(
+    form=OpportunityForm,
+    writes=Writes.named(services, "opportunity"),
+    template="sales/opportunity_form.html",
+    titles=(_lazy("New opportunity"), _lazy("Edit opportunity")),
+    saved=_lazy("Opportunity “%(name)s” saved."),
+    done=lambda deal: reverse("sales:opportunity", args=[deal.pk]),
+    back=lambda deal: (
+        reverse("sales:opportunity", args=[deal.pk]) if deal else reverse("sales:pipeline")
+    ),
+    record="opportunity",
+    loader=OPPORTUNITY,
+    # A new opportunity of the customer whose page it was started from.
+    initial=lambda request: {"customer": request.GET.get("customer")},
+).views(add="sales.add_opportunity", change="sales.change_opportunity")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from kehu.core.pages import WRITES, UserRequest, page
+from kehu.core.pages import WRITES, RecordPages, UserRequest, page
 from kehu.core.records import Writes
 from kehu.sales import selectors, services
 from kehu.sales.forms import PeriodForm, TargetForm
@@ -46,25 +46,14 @@ def target_overview(request: UserRequest) -> HttpResponse:
     return render(request, "sales/targets.html", context)
 
 
-def _target_form(request: UserRequest, target: SalesTarget | None) -> HttpResponse:
-    form = TargetForm(request.POST or None, instance=target, user=request.user)
-    if form.record_saved(Writes.named(services, "target")) is not None:
-        messages.success(request, _("Target saved."))
-        return redirect("sales:targets")
-    context = {
-        "form": form,
-        "target": target,
-        "title": _("Edit target") if target else _("New target"),
-        "cancel_url": reverse("sales:targets"),
-    }
-    return render(request, "sales/target_form.html", context)
-
-
-@page("sales.add_salestarget", methods=EDITS)
-def target_new(request: UserRequest) -> HttpResponse:
-    return _target_form(request, None)
-
-
-@page("sales.change_salestarget", methods=EDITS, target=SalesTarget)
-def target_edit(request: UserRequest, target: SalesTarget) -> HttpResponse:
-    return _target_form(request, target)
+target_new, target_edit = RecordPages(
+    form=TargetForm,
+    writes=Writes.named(services, "target"),
+    template="sales/target_form.html",
+    titles=(_lazy("New target"), _lazy("Edit target")),
+    saved=_lazy("Target saved."),
+    done=lambda _target: reverse("sales:targets"),
+    back=lambda _target: reverse("sales:targets"),
+    record="target",
+    loader=SalesTarget,
+).views(add="sales.add_salestarget", change="sales.change_salestarget")
