@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shutil
@@ -62,3 +63,18 @@ def test_every_message_of_the_code_is_in_a_catalogue(tmp_path):
         capture_output=True,
     )
     assert _untranslated(copy) == []
+
+
+def test_translation_functions_keep_names_makemessages_knows():
+    """makemessages finds messages by the names of the functions that mark them (`_`,
+    `gettext_lazy`, …): a message marked through another alias is never translated."""
+    aliased = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                aliased += [
+                    f"{path.relative_to(PACKAGE)}: {alias.name} as {alias.asname}"
+                    for alias in node.names
+                    if alias.asname not in (None, "_")
+                ]
+    assert aliased == []

@@ -13,7 +13,7 @@ from django.db import models
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kehu.core import selectors, services
 from kehu.core.forms import DepartmentForm, RoleForm, UserForm
@@ -95,15 +95,18 @@ def _save_user(data: dict[str, Any], user: User | None) -> User:
 
 
 user_new, user_edit = _pages(
-    User, _Editor(UserForm, _save_user, _lazy("New user"), _lazy("Edit user"), "core:users")
+    User,
+    _Editor(
+        UserForm, _save_user, gettext_lazy("New user"), gettext_lazy("Edit user"), "core:users"
+    ),
 )
 department_new, department_edit = _pages(
     Department,
     _Editor(
         DepartmentForm,
         lambda data, d: services.department_save(department=d, **data),
-        _lazy("New department"),
-        _lazy("Edit department"),
+        gettext_lazy("New department"),
+        gettext_lazy("Edit department"),
         "core:departments",
     ),
 )
@@ -112,8 +115,8 @@ role_new, role_edit = _pages(
     _Editor(
         RoleForm,
         lambda data, r: services.role_save(role=r, **data),
-        _lazy("New role"),
-        _lazy("Edit role"),
+        gettext_lazy("New role"),
+        gettext_lazy("Edit role"),
         "core:roles",
     ),
 )

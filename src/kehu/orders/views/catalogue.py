@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kehu.core.pages import PAGE_SIZE, WRITES, RecordPages, UserRequest, page, problem_text
 from kehu.core.pagination import CappedPaginator
@@ -47,8 +47,8 @@ product_new, product_edit = RecordPages(
     form=ProductForm,
     writes=Writes.named(services, "product"),
     template="orders/product_form.html",
-    titles=(_lazy("New product"), _lazy("Edit product")),
-    saved=_lazy("Product saved."),
+    titles=(gettext_lazy("New product"), gettext_lazy("Edit product")),
+    saved=gettext_lazy("Product saved."),
     done=lambda _product: reverse("orders:products"),
     back=lambda _product: reverse("orders:products"),
     record="product",

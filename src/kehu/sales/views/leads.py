@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kehu.core.history import history_entries
 from kehu.core.htmx import is_htmx
@@ -61,8 +61,8 @@ lead_new, lead_edit = RecordPages(
     form=LeadForm,
     writes=Writes.named(services, "lead"),
     template="sales/lead_form.html",
-    titles=(_lazy("New lead"), _lazy("Edit lead")),
-    saved=_lazy("Lead “%(name)s” saved."),
+    titles=(gettext_lazy("New lead"), gettext_lazy("Edit lead")),
+    saved=gettext_lazy("Lead “%(name)s” saved."),
     done=lambda lead: reverse("sales:lead", args=[lead.pk]),
     back=lambda lead: reverse("sales:lead", args=[lead.pk]) if lead else reverse("sales:leads"),
     record="lead",

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kehu.core.exceptions import VersionConflict
 from kehu.core.history import history_entries
@@ -120,8 +120,8 @@ opportunity_new, opportunity_edit = RecordPages(
     form=OpportunityForm,
     writes=Writes.named(services, "opportunity"),
     template="sales/opportunity_form.html",
-    titles=(_lazy("New opportunity"), _lazy("Edit opportunity")),
-    saved=_lazy("Opportunity “%(name)s” saved."),
+    titles=(gettext_lazy("New opportunity"), gettext_lazy("Edit opportunity")),
+    saved=gettext_lazy("Opportunity “%(name)s” saved."),
     done=lambda deal: reverse("sales:opportunity", args=[deal.pk]),
     back=lambda deal: (
         reverse("sales:opportunity", args=[deal.pk]) if deal else reverse("sales:pipeline")

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kehu.core.pages import WRITES, RecordPages, UserRequest, page
 from kehu.core.records import Writes
@@ -50,8 +50,8 @@ target_new, target_edit = RecordPages(
     form=TargetForm,
     writes=Writes.named(services, "target"),
     template="sales/target_form.html",
-    titles=(_lazy("New target"), _lazy("Edit target")),
-    saved=_lazy("Target saved."),
+    titles=(gettext_lazy("New target"), gettext_lazy("Edit target")),
+    saved=gettext_lazy("Target saved."),
     done=lambda _target: reverse("sales:targets"),
     back=lambda _target: reverse("sales:targets"),
     record="target",
