@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kehu.core.contact_details import email_mask, phone_display, phone_mask
 from kehu.core.models import Change, ChangeAction, User
@@ -225,8 +225,8 @@ def change_rows_write(rows: Sequence[Mapping[str, Any]]) -> None:
 
 # Entries in `changes` that are not model fields: why something happened.
 _NOTE_LABELS = {
-    "reason": _lazy("reason"),
-    "merged_from": _lazy("merged from"),
+    "reason": gettext_lazy("reason"),
+    "merged_from": gettext_lazy("merged from"),
 }
 
 

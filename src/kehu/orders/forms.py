@@ -11,7 +11,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_lazy as _lazy
 
 from kehu.core.forms import RecordForm
 from kehu.core.models import User
@@ -95,7 +94,7 @@ class GroupTermsForm(RecordForm):
 
 
 class MemberForm(forms.Form):
-    customer = CustomerChoiceField(label=_lazy("customer"))
+    customer = CustomerChoiceField(label=gettext_lazy("customer"))
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -130,7 +129,6 @@ class OrderForm(DocumentForm):
         field_classes = {"customer": CustomerChoiceField, "dealer": DealerChoiceField}
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
-            # Spelled out so makemessages, which does not know `_lazy`, finds this text.
             "dealer": gettext_lazy(
                 "Empty on a new order: the customer's own dealer, if it has one."
             ),
@@ -194,11 +192,11 @@ def spec_rows(data: Mapping[str, Any], *, prefix: str = "") -> dict[str, str]:
 
 
 class OrderFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_lazy("status"), required=False)
+    status = forms.ChoiceField(label=gettext_lazy("status"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _lazy("All")), *OrderStatus.choices]  # type: ignore[attr-defined]
+        self.fields["status"].choices = [("", gettext_lazy("All")), *OrderStatus.choices]  # type: ignore[attr-defined]
         self.fields["status"].widget.attrs["class"] = "form-select"
 
     def chosen_status(self) -> str:
