@@ -158,9 +158,14 @@ def role_save(
     return role
 
 
+def token_for(*, user: User) -> str:
+    """The user's API token, made on first asking."""
+    token, _created = Token.objects.get_or_create(user=user)
+    return str(token.key)
+
+
 def token_for_username(*, username: str) -> str:
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
         raise LookupError(_("No active user “%(username)s”.") % {"username": username})
-    token, _created = Token.objects.get_or_create(user=user)
-    return token.key
+    return token_for(user=user)

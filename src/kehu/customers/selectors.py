@@ -12,7 +12,7 @@ from django.db.models.lookups import IContains
 from kehu.core.lookups import AnyOf
 from kehu.core.models import Change, DataScope, User
 from kehu.core.scopes import user_scope
-from kehu.customers.models import Activity, Contact, Customer
+from kehu.customers.models import Activity, Contact, Customer, CustomerKind
 from kehu.customers.text import query_grams, search_key
 
 _DIGITS_FOR_PHONE_SEARCH = 3
@@ -221,6 +221,16 @@ def tag_names(customer: Customer) -> list[str]:
     """The names of the customer's tags: as `with_tags` read them, else from the database."""
     tags = getattr(customer, _TAG_LIST, None)
     return [tag.name for tag in (customer.tags.all() if tags is None else tags)]
+
+
+def owned_count(*, user: User) -> int:
+    """How many customers `user` owns, for the role's limit on them."""
+    return Customer.objects.filter(owner=user).count()
+
+
+def dealers(*, user: User | None = None) -> QuerySet[Customer]:
+    """Customers of kind dealer (a relation to one is limited to those the user may see)."""
+    return Customer.objects.filter(kind=CustomerKind.DEALER)
 
 
 def pool_queryset(*, user: User | None = None) -> QuerySet[Customer]:

@@ -6,11 +6,12 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from kehu.core.services import token_for
 
 
 class TokenLoginSerializer(serializers.Serializer):
@@ -41,5 +42,4 @@ class TokenView(APIView):
                 {"detail": _("Wrong username or password, or the account is locked.")},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": token_for(user=user)})

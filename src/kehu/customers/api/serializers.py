@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
 from rest_framework import serializers
 
 from kehu.core.api.fields import VisibleRecordField, username_field
 from kehu.core.api.serializers import ContactDetailsMixin
-from kehu.core.models import User
 from kehu.customers import selectors, services
-from kehu.customers.models import Activity, Contact, Customer, CustomerKind
+from kehu.customers.models import Activity, Contact, Customer
 
 
 class TagNamesField(serializers.ListField):
@@ -27,15 +25,11 @@ class TagNamesField(serializers.ListField):
         return data
 
 
-def _dealers(*, user: User) -> QuerySet[Customer]:
-    return Customer.objects.filter(kind=CustomerKind.DEALER)
-
-
 class CustomerSerializer(ContactDetailsMixin, serializers.ModelSerializer):
     owner = username_field(required=False, allow_null=True)
     tags = TagNamesField(required=False)
     version = serializers.IntegerField(required=False, min_value=1)
-    dealer = VisibleRecordField(Customer, rows=_dealers, required=False, allow_null=True)
+    dealer = VisibleRecordField(Customer, rows=selectors.dealers, required=False, allow_null=True)
 
     class Meta:
         model = Customer

@@ -19,6 +19,7 @@ from kehu.core.history import change_record, change_records_bulk
 from kehu.core.models import Department, User
 from kehu.core.records import check_assignable
 from kehu.customers.models import Customer, PoolAction
+from kehu.customers.selectors import owned_count
 
 DEFAULT_POOL_DAYS = Department._meta.get_field("pool_after_days").default
 
@@ -60,8 +61,7 @@ def _check_customer_limit(user: User, adding: int) -> None:
     limit = user.role.customer_limit if user.role_id and user.role else None
     if limit is None:
         return
-    owned = Customer.objects.filter(owner=user).count()
-    if owned + adding > limit:
+    if owned_count(user=user) + adding > limit:
         raise ValidationError(
             {
                 "owner": ngettext(

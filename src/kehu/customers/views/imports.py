@@ -9,114 +9,22 @@ from __future__ import annotations
 import tempfile
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from kehu.core.models import User
 from kehu.core.pages import EDITS, WRITES, UserRequest, page
 from kehu.core.roles import VIEW_CONTACT_DETAILS
-from kehu.core.scopes import visible_users
 from kehu.customers import exports, imports
-from kehu.customers.models import ImportJob, ImportStatus, OnDuplicate
+from kehu.customers.forms import ENCODINGS, ImportColumnsForm, ImportUploadForm
+from kehu.customers.models import ImportJob, ImportStatus
 from kehu.customers.tasks import import_enqueue
 from kehu.customers.views.customers import listed_customers
 
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 SHOWN_PROBLEMS = 200
-ENCODINGS = [
-    ("", gettext_lazy("Detect automatically")),
-    ("utf-8", "UTF-8"),
-    ("gb18030", "GB18030 / GBK / GB2312"),
-    ("big5", "Big5"),
-    ("utf-16", "UTF-16"),
-]
-
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("File"),
-        help_text=gettext_lazy(".csv or .xlsx; of a workbook, the first sheet is read."),
-    )
-    encoding = forms.ChoiceField(
-        label=gettext_lazy("Encoding"),
-        choices=ENCODINGS,
-        required=False,
-        help_text=gettext_lazy("Only for .csv files."),
-    )
-    on_duplicate = forms.ChoiceField(
-        label=gettext_lazy("When a row matches an existing customer"),
-        choices=OnDuplicate.choices,
-        initial=OnDuplicate.SKIP,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-        help_text=gettext_lazy("Customers match by name, phone or e-mail."),
-    )
-    owner = forms.ModelChoiceField(
-        label=gettext_lazy("Owner of the new customers"),
-        queryset=User.objects.none(),
-        help_text=gettext_lazy("For rows that do not name an owner."),
-    )
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        owner: Any = self.fields["owner"]
-        owner.queryset = visible_users(user)
-        owner.label_from_instance = lambda u: u.display_name
-        self.initial.setdefault("owner", user.pk)
-        if not user.has_perm("customers.change_customer"):
-            choices: Any = self.fields["on_duplicate"]
-            choices.choices = [c for c in OnDuplicate.choices if c[0] != OnDuplicate.UPDATE]
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                _("The file is larger than %(size)d MB.")
-                % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
-            )
-        return upload
-
-
-class ImportColumnsForm(forms.Form):
-    """One select per column of the file: what it is imported into, if anything."""
-
-    def __init__(self, *args: Any, preview: imports.Preview, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choices = [
-            ("", _("— do not import —")),
-            *((t.key, capfirst(str(t.label))) for t in imports.TARGETS),
-        ]
-        chosen = {index: key for key, index in preview.columns.items()}
-        for index in range(len(preview.headers)):
-            self.fields[f"column_{index}"] = forms.ChoiceField(
-                label=imports.column_name(preview.headers, index),
-                choices=choices,
-                required=False,
-                initial=chosen.get(index, ""),
-            )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        columns: dict[str, int] = {}
-        for name, key in list(data.items()):
-            if not key:
-                continue
-            if key in columns:
-                label = capfirst(str(imports.TARGET_KEYS[key].label))
-                self.add_error(
-                    name, _("“%(target)s” is chosen for two columns.") % {"target": label}
-                )
-            columns[key] = int(name.removeprefix("column_"))
-        if "name" not in columns:
-            raise ValidationError(_("Choose the column that holds the customer name."))
-        self.columns = columns
-        return data
 
 
 @page("customers.add_customer", methods=EDITS)

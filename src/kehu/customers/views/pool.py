@@ -37,7 +37,7 @@ def pool_list(request: UserRequest) -> HttpResponse:
 
 def _pool_quota(user: User) -> dict[str, Any]:
     return {
-        "owned": Customer.objects.filter(owner=user).count(),
+        "owned": selectors.owned_count(user=user),
         "limit": user.role.customer_limit if user.role else None,
     }
 
