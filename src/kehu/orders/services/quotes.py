@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehu.core.exceptions import VersionConflict
-from kehu.core.history import actor_or_none, record_creation, record_update, snapshot
+from kehu.core.history import (
+    actor_or_none,
+    record_creation,
+    record_update,
+    recording_update,
+    snapshot,
+)
 from kehu.core.locking import save_versioned
 from kehu.core.models import User
 from kehu.core.money import ZERO
@@ -157,18 +163,13 @@ def quote_update(*, actor: User | None, quote: Quote, version: int, **fields: An
                 % {"s": current.get_status_display()}
             }
         )
-    before = snapshot(current, QUOTE_EDITABLE)
-    fields_assign(current, fields, QUOTE_EDITABLE, actor=actor)
-    _check_valid_until(current.valid_until)
-    current.full_clean(exclude=["family"])
-    save_versioned(current, expected_version=version, fields=QUOTE_EDITABLE)
-    record_update(
-        actor=actor,
-        target=current,
-        before=before,
-        after=snapshot(current, QUOTE_EDITABLE),
-        customer_id=current.customer_id,
-    )
+    with recording_update(
+        actor=actor, target=current, fields=QUOTE_EDITABLE, customer_id=current.customer_id
+    ):
+        fields_assign(current, fields, QUOTE_EDITABLE, actor=actor)
+        _check_valid_until(current.valid_until)
+        current.full_clean(exclude=["family"])
+        save_versioned(current, expected_version=version, fields=QUOTE_EDITABLE)
     return current
 
 

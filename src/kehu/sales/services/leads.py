@@ -17,7 +17,7 @@ from kehu.core.history import (
     actor_or_none,
     change_record,
     creation_changes,
-    record_update,
+    recording_update,
     snapshot,
 )
 from kehu.core.locking import save_versioned
@@ -152,22 +152,17 @@ def lead_update(*, actor: User | None, lead: Lead, version: int, **fields: Any) 
     """Edit a lead read at `version`; a stale version raises VersionConflict. A converted
     lead is kept as it was converted."""
     refuse_converted(lead)
-    before = lead_state(lead)
-    previous_owner = lead.owner_id
-    fields_assign(lead, fields, LEAD_FIELDS, actor=actor)
-    if lead.owner_id != previous_owner:
-        check_assignable(actor=actor, owner=lead.owner)
-        lead.assigned_at = timezone.now() if lead.owner_id else None
-    check_referral(lead)
-    lead.full_clean()
-    save_versioned(lead, expected_version=version, fields=[*LEAD_FIELDS, "assigned_at"])
-    record_update(
-        actor=actor,
-        target=lead,
-        before=before,
-        after=lead_state(lead),
-        customer_id=lead.customer_id,
-    )
+    with recording_update(
+        actor=actor, target=lead, fields=STATE_FIELDS, customer_id=lead.customer_id
+    ):
+        previous_owner = lead.owner_id
+        fields_assign(lead, fields, LEAD_FIELDS, actor=actor)
+        if lead.owner_id != previous_owner:
+            check_assignable(actor=actor, owner=lead.owner)
+            lead.assigned_at = timezone.now() if lead.owner_id else None
+        check_referral(lead)
+        lead.full_clean()
+        save_versioned(lead, expected_version=version, fields=[*LEAD_FIELDS, "assigned_at"])
     return lead
 
 
@@ -194,16 +189,11 @@ def lead_set_status(
 ) -> Lead:
     """Move a lead between new, contacted, qualified and disqualified (with a reason).
     Conversion has its own service."""
-    before = lead_state(lead)
-    status_set(lead, status=status, reason=reason)
-    save_versioned(lead, expected_version=version, fields=["status", "disqualified_reason"])
-    record_update(
-        actor=actor,
-        target=lead,
-        before=before,
-        after=lead_state(lead),
-        customer_id=lead.customer_id,
-    )
+    with recording_update(
+        actor=actor, target=lead, fields=STATE_FIELDS, customer_id=lead.customer_id
+    ):
+        status_set(lead, status=status, reason=reason)
+        save_versioned(lead, expected_version=version, fields=["status", "disqualified_reason"])
     return lead
 
 

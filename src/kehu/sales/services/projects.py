@@ -13,7 +13,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kehu.core.history import actor_or_none, record_creation, record_update, snapshot
+from kehu.core.history import (
+    actor_or_none,
+    record_creation,
+    record_update,
+    recording_update,
+    snapshot,
+)
 from kehu.core.locking import save_versioned
 from kehu.core.models import User
 from kehu.core.records import fields_assign
@@ -141,17 +147,11 @@ def milestone_add(
 
 @transaction.atomic
 def milestone_set_done(*, actor: User | None, milestone: Milestone, done: bool) -> Milestone:
-    before = snapshot(milestone, ["done"])
-    milestone.done = done
-    milestone.done_on = timezone.localdate() if done else None
-    milestone.save(update_fields=["done", "done_on"])
-    record_update(
-        actor=actor,
-        target=milestone,
-        before=before,
-        after=snapshot(milestone, ["done"]),
-        customer_id=milestone.opportunity.customer_id,
-    )
+    customer_id = milestone.opportunity.customer_id
+    with recording_update(actor=actor, target=milestone, fields=["done"], customer_id=customer_id):
+        milestone.done = done
+        milestone.done_on = timezone.localdate() if done else None
+        milestone.save(update_fields=["done", "done_on"])
     return milestone
 
 
