@@ -12,7 +12,7 @@ so a route cannot forget it, and a model that declares no visibility cannot be s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Self, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeAlias, TypeGuard, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
@@ -57,9 +57,13 @@ def subordinate_ids(user: User) -> set[int]:
     return seen
 
 
+def _active(user: Reader) -> TypeGuard[User]:
+    return not isinstance(user, AnonymousUser) and user.is_active
+
+
 def user_scope(user: Reader) -> str:
     """The user's data scope; "" for a user who may see nothing (anonymous or inactive)."""
-    if isinstance(user, AnonymousUser) or not user.is_active:
+    if not _active(user):
         return ""
     if user.is_superuser:
         return DataScope.ALL
@@ -149,7 +153,8 @@ class Everyone(Visibility):
     (products, stages, lead sources): the permission decides, not the row."""
 
     def condition(self, model: type[models.Model], user: Reader) -> Q | None:
-        return None if user_scope(user) else Q(pk__in=[])
+        # Any active user: no need to read the role for its scope.
+        return None if _active(user) else Q(pk__in=[])
 
 
 class Own(Visibility):
@@ -184,7 +189,7 @@ class ScopedQuerySet(QuerySet[Any]):
         """The rows `user` may see, by the model's visibility."""
         condition = visibility_of(self.model).condition(self.model, user)
         limited = self._chain() if condition is None else self.filter(condition)  # type: ignore[attr-defined]
-        limited._visible_to = user.pk if user_scope(user) else None
+        limited._visible_to = user.pk if _active(user) else None
         return limited
 
     def is_visible_to(self, user: Reader) -> bool:
