@@ -12,14 +12,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 
-from kehu.core.pages import WRITES, UserRequest, problem_text
+from kehu.core.pages import UserRequest, problem_text
 from kehu.core.records import REFUSALS
 from kehu.orders import selectors
 from kehu.orders.forms import DocumentForm, line_rows
 from kehu.orders.models import Order, Quote
 from kehu.orders.pdf import FontMissing, document_pdf
 
-EDITS = ("GET", "HEAD", *WRITES)
 # What a write the services refused may be: each is told to the user in one line.
 
 

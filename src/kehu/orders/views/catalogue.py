@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kehu.core.pages import PAGE_SIZE, WRITES, RecordPages, UserRequest, page, problem_text
+from kehu.core.pages import EDITS, PAGE_SIZE, WRITES, RecordPages, UserRequest, page, problem_text
 from kehu.core.pagination import CappedPaginator
 from kehu.core.records import REFUSALS, Writes
 from kehu.customers.models import CHANGE_CREDIT, Customer
@@ -26,7 +26,6 @@ from kehu.orders.forms import (
     form_problem,
 )
 from kehu.orders.models import CustomerGroup, Product
-from kehu.orders.views._common import EDITS
 
 # A group is created and changed by one service, which is given the group it changes.
 GROUP_WRITES = Writes(

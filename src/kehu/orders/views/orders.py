@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kehu.core.pages import PAGE_SIZE, WRITES, Loader, UserRequest, page, problem_text
+from kehu.core.pages import EDITS, PAGE_SIZE, WRITES, Loader, UserRequest, page, problem_text
 from kehu.core.pagination import CappedPaginator
 from kehu.orders import selectors, services
 from kehu.orders.forms import (
@@ -26,13 +26,7 @@ from kehu.orders.forms import (
     spec_rows,
 )
 from kehu.orders.models import Delivery, Order, OrderLine
-from kehu.orders.views._common import (
-    EDITS,
-    document_entry,
-    done_on,
-    pdf_response,
-    rows_of,
-)
+from kehu.orders.views._common import document_entry, done_on, pdf_response, rows_of
 
 # The order page reads its customer and dealer along with the order.
 ORDER = Loader(Order, rows=selectors.order_queryset)

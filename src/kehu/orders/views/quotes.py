@@ -10,13 +10,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from kehu.core.pages import PAGE_SIZE, WRITES, Loader, UserRequest, page, problem_text
+from kehu.core.pages import EDITS, PAGE_SIZE, WRITES, Loader, UserRequest, page, problem_text
 from kehu.core.pagination import CappedPaginator
 from kehu.core.records import REFUSALS
 from kehu.orders import selectors, services
 from kehu.orders.forms import QuoteForm
 from kehu.orders.models import Quote, QuoteStatus
-from kehu.orders.views._common import EDITS, document_entry, pdf_response, rows_of
+from kehu.orders.views._common import document_entry, pdf_response, rows_of
 
 QUOTE = Loader(Quote, rows=selectors.quote_queryset)
 

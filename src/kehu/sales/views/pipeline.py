@@ -21,7 +21,6 @@ from kehu.sales.forms import BoardFilterForm, MoveForm, OpportunityForm
 from kehu.sales.models import Opportunity
 from kehu.sales.views.projects import project_context
 
-EDITS = ("GET", "HEAD", *WRITES)
 # An opportunity with the records its page names.
 OPPORTUNITY = Loader(Opportunity, rows=selectors.opportunity_rows)
 SORTS = {

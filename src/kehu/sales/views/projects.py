@@ -14,14 +14,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from kehu.core.forms import RecordForm
-from kehu.core.pages import WRITES, UserRequest, page, problem_text
+from kehu.core.pages import EDITS, WRITES, UserRequest, page, problem_text
 from kehu.core.records import REFUSALS
 from kehu.sales import selectors, services
 from kehu.sales.forms import DecisionMakerForm, DocumentForm, EvaluationForm, MilestoneForm
 from kehu.sales.models import Milestone, Opportunity, OpportunityDocument, ProjectEvaluation
-
-EDITS = ("GET", "HEAD", *WRITES)
-
 
 # Each card, and the name its form has in the page's context.
 FORMS = {

@@ -14,12 +14,11 @@ from django.utils.translation import gettext as _
 
 from kehu.core.forms import RecordForm
 from kehu.core.models import Department
-from kehu.core.pages import WRITES, Loader, UserRequest, page
+from kehu.core.pages import EDITS, Loader, UserRequest, page
 from kehu.sales import selectors, services
 from kehu.sales.forms import LeadSourceForm, StageForm, TeamSettingsForm
 from kehu.sales.models import LeadSource, Stage
 
-EDITS = ("GET", "HEAD", *WRITES)
 # Every department is a team whose settings an administrator may set, whatever the scope.
 TEAM = Loader(Department, rows=selectors.departments, unscoped=True)
 

@@ -11,14 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kehu.core.pages import WRITES, RecordPages, UserRequest, page
+from kehu.core.pages import RecordPages, UserRequest, page
 from kehu.core.records import Writes
 from kehu.sales import selectors, services
 from kehu.sales.forms import PeriodForm, TargetForm
 from kehu.sales.models import PeriodKind, SalesTarget
 from kehu.sales.periods import period_containing, period_end
-
-EDITS = ("GET", "HEAD", *WRITES)
 
 
 @page("sales.view_salestarget")
