@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 
 from django.contrib import messages
@@ -11,10 +10,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kehu.core.forms import RecordForm
 from kehu.core.models import Department
-from kehu.core.pages import EDITS, Loader, UserRequest, page
+from kehu.core.pages import EDITS, Loader, RecordPages, StrOrPromise, UserRequest, page
+from kehu.core.records import Writes
 from kehu.sales import selectors, services
 from kehu.sales.forms import LeadSourceForm, StageForm, TeamSettingsForm
 from kehu.sales.models import LeadSource, Stage
@@ -33,49 +34,59 @@ def sales_settings(request: UserRequest) -> HttpResponse:
     return render(request, "sales/settings.html", context)
 
 
-def _edit(
-    request: UserRequest,
-    form_class: type[RecordForm],
-    record: models.Model | None,
-    save: Callable[..., models.Model],
-    title: str,
-) -> HttpResponse:
-    """A settings form of `record` (None: a new one), written by `save` with its fields."""
-    form = form_class(request.POST or None, instance=record, user=request.user)
-    if form.saved(lambda data, _version: save(**data)) is not None:
-        messages.success(request, _("Saved."))
-        return redirect("sales:settings")
-    context = {"form": form, "title": title, "cancel_url": reverse("sales:settings")}
-    return render(request, "sales/settings_form.html", context)
+def _to_settings(_record: models.Model | None) -> str:
+    return reverse("sales:settings")
 
 
-@page("sales.add_leadsource", methods=EDITS)
-def source_new(request: UserRequest) -> HttpResponse:
-    create = partial(services.lead_source_create, actor=request.user)
-    return _edit(request, LeadSourceForm, None, create, _("Lead source"))
+def _settings_pages(
+    form: type[RecordForm],
+    writes: Writes,
+    title: StrOrPromise,
+    record: str,
+    model: type[models.Model],
+) -> RecordPages:
+    """A lead source's or a stage's pages: a form, then back to the settings."""
+    return RecordPages(
+        form=form,
+        writes=writes,
+        template="sales/settings_form.html",
+        titles=(title, title),
+        saved=gettext_lazy("Saved."),
+        done=_to_settings,
+        back=_to_settings,
+        record=record,
+        loader=model,
+    )
 
 
-@page("sales.change_leadsource", methods=EDITS, source=LeadSource)
-def source_edit(request: UserRequest, source: LeadSource) -> HttpResponse:
-    update = partial(services.lead_source_update, actor=request.user, source=source)
-    return _edit(request, LeadSourceForm, source, update, _("Lead source"))
+source_new, source_edit = _settings_pages(
+    LeadSourceForm,
+    Writes(services.lead_source_create, services.lead_source_update, record="source"),
+    gettext_lazy("Lead source"),
+    "source",
+    LeadSource,
+).views(add="sales.add_leadsource", change="sales.change_leadsource")
 
-
-@page("sales.add_stage", methods=EDITS)
-def stage_new(request: UserRequest) -> HttpResponse:
-    create = partial(services.stage_create, actor=request.user)
-    return _edit(request, StageForm, None, create, _("Stage"))
-
-
-@page("sales.change_stage", methods=EDITS, stage=Stage)
-def stage_edit(request: UserRequest, stage: Stage) -> HttpResponse:
-    update = partial(services.stage_update, actor=request.user, stage=stage)
-    return _edit(request, StageForm, stage, update, _("Stage"))
+stage_new, stage_edit = _settings_pages(
+    StageForm,
+    Writes(services.stage_create, services.stage_update, record="stage"),
+    gettext_lazy("Stage"),
+    "stage",
+    Stage,
+).views(add="sales.add_stage", change="sales.change_stage")
 
 
 @page("sales.change_teamsettings", methods=EDITS, department=TEAM)
 def team_settings_edit(request: UserRequest, department: Department) -> HttpResponse:
-    title = _("Follow-up limit of %(team)s") % {"team": department.name}
     current = selectors.team_settings(department=department)
+    form = TeamSettingsForm(request.POST or None, instance=current, user=request.user)
     save = partial(services.team_settings_save, department=department)
-    return _edit(request, TeamSettingsForm, current, save, title)
+    if form.saved(lambda data, _version: save(**data)) is not None:
+        messages.success(request, _("Saved."))
+        return redirect("sales:settings")
+    context = {
+        "form": form,
+        "title": _("Follow-up limit of %(team)s") % {"team": department.name},
+        "cancel_url": _to_settings(current),
+    }
+    return render(request, "sales/settings_form.html", context)
