@@ -164,7 +164,7 @@ class Own(Visibility):
         super().__init__(path)
 
     def condition(self, model: type[models.Model], user: Reader) -> Q | None:
-        if not user_scope(user):
+        if not _active(user):
             return Q(pk__in=[])
         return Q(**{f"{self.paths[0]}__pk": user.pk})
 
