@@ -180,7 +180,6 @@ def visibility_of(model: type[models.Model]) -> Visibility:
 
 
 class ScopedQuerySet(QuerySet[Any]):
-    # The hooks below are Django's own, which its stubs do not declare.
     """A queryset that knows whether it was limited to what one user may see."""
 
     _visible_to: int | None = None
@@ -195,6 +194,7 @@ class ScopedQuerySet(QuerySet[Any]):
     def is_visible_to(self, user: Reader) -> bool:
         return self._visible_to is not None and self._visible_to == user.pk
 
+    # The hooks below are Django's own, which its stubs do not declare.
     def _clone(self) -> Self:
         clone = super()._clone()  # type: ignore[misc]
         clone._visible_to = self._visible_to
