@@ -15,14 +15,18 @@ from kehu.core.models import Change, User
 from kehu.core.roles import VIEW_CONTACT_DETAILS
 
 
-class ContactDetailsMixin(serializers.Serializer):
-    """Phone and e-mail in full for those allowed to see them, masked for everyone else."""
+class ContactDetailsReader(serializers.Serializer):
+    """A serializer that shows contact details: in full to those allowed to see them."""
 
     @cached_property
     def _reveals_contact_details(self) -> bool:
         # A list's items share one serializer: the permission is asked once a page.
         request = self.context.get("request")
         return request is not None and bool(request.user.has_perm(VIEW_CONTACT_DETAILS))
+
+
+class ContactDetailsMixin(ContactDetailsReader):
+    """Phone and e-mail in full for those allowed to see them, masked for everyone else."""
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data: dict[str, Any] = super().to_representation(instance)
@@ -32,7 +36,7 @@ class ContactDetailsMixin(serializers.Serializer):
         return data
 
 
-class ChangeSerializer(serializers.ModelSerializer):
+class ChangeSerializer(ContactDetailsReader, serializers.ModelSerializer):
     actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
     )
@@ -65,7 +69,3 @@ class ChangeSerializer(serializers.ModelSerializer):
             asdict(line)
             for line in change_lines(change, reveal_contact_details=self._reveals_contact_details)
         ]
-
-    @cached_property
-    def _reveals_contact_details(self) -> bool:
-        return bool(self.context["request"].user.has_perm(VIEW_CONTACT_DETAILS))
