@@ -19,8 +19,6 @@ from kehu.orders.forms import DocumentForm, line_rows
 from kehu.orders.models import Order, Quote
 from kehu.orders.pdf import FontMissing, document_pdf
 
-# What a write the services refused may be: each is told to the user in one line.
-
 
 def pdf_response(request: UserRequest, document: Quote | Order) -> HttpResponse:
     language = request.GET.get("lang") or translation.get_language() or "zh-hans"
