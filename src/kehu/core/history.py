@@ -173,6 +173,13 @@ def actor_or_none(actor: User | None) -> User | None:
     return actor if actor is not None and actor.pk else None
 
 
+def actor_id(actor: User | None) -> int | None:
+    """The id of the user to record as having acted (actor_or_none), for rows written below
+    the ORM."""
+    author = actor_or_none(actor)
+    return author.pk if author is not None else None
+
+
 def change_records_bulk(
     *,
     actor: User | None,
@@ -200,13 +207,12 @@ def change_row(
     at: datetime | None = None,
 ) -> dict[str, Any]:
     """One change as Change's columns, for change_rows_write: `at` a past moment's, or now."""
-    author = actor_or_none(actor)
     return {
         "target_type_id": ContentType.objects.get_for_model(target).pk,
         "target_id": target.pk,
         "target_repr": str(target)[:255],
         "customer_id": customer_id,
-        "actor_id": author.pk if author is not None else None,
+        "actor_id": actor_id(actor),
         "action": action,
         "changes": changes,
         "at": at or timezone.now(),
@@ -295,6 +301,8 @@ def change_lines(change: Change, *, reveal_contact_details: bool) -> list[FieldC
 __all__ = [
     "ChangeAction",
     "FieldChange",
+    "actor_id",
+    "actor_or_none",
     "change_lines",
     "change_record",
     "change_records_bulk",

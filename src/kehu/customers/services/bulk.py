@@ -16,6 +16,8 @@ from django.utils import timezone
 from kehu.core.bulk import RowWriter
 from kehu.core.history import (
     ChangeAction,
+    actor_id,
+    actor_or_none,
     change_row,
     change_rows_write,
     creation_changes,
@@ -64,7 +66,7 @@ class CustomerWriter:
 
     def __init__(self, *, actor: User | None, default_owner: User | None) -> None:
         self.actor = actor
-        self.creator = actor if actor is not None and actor.pk else None
+        self.creator = actor_or_none(actor)
         self.default_owner = default_owner
         self.customers = RowWriter(Customer)
         self.contacts = RowWriter(Contact)
@@ -120,7 +122,7 @@ class CustomerWriter:
             # As services.search_pairs keeps them: the pairs of its contact's name too.
             "name_grams": joined_grams(keys["name_grams"], contact_pairs),
             "name_key": DuplicateKeys.of(name=values["name"]).name_key,
-            "created_by_id": self.creator.pk if self.creator is not None else None,
+            "created_by_id": actor_id(self.creator),
             "owner_since": now if values["owner"] is not None else None,
         }
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from kehu.core.bulk import RowWriter
 from kehu.core.history import (
     ChangeAction,
+    actor_id,
     change_row,
     change_rows_write,
     creation_changes,
@@ -64,10 +65,6 @@ _ORDER_COLUMNS = [
 ]
 
 
-def _user_id(actor: User | None) -> int | None:
-    return actor.pk if actor is not None and actor.pk else None
-
-
 def _local_date(at: datetime) -> date:
     return timezone.localtime(at).date()
 
@@ -102,7 +99,7 @@ class _Tables:
         return int(row["id"])
 
     def may_record_payments(self, actor: User | None) -> bool:
-        key = _user_id(actor)
+        key = actor_id(actor)
         if key not in self.recorders:
             self.recorders[key] = actor is None or actor.has_perm(ADD_PAYMENT)
         return self.recorders[key]
@@ -170,7 +167,7 @@ class _Replay:
                 self.arrive(index, at)
         row.update(
             {name: getattr(order, name) for name in _ORDER_COLUMNS},
-            created_by_id=_user_id(past.actor),
+            created_by_id=actor_id(past.actor),
             created_at=past.created_at,
             updated_at=self.updated_at,
         )
@@ -258,7 +255,7 @@ class _Replay:
                 "order_id": order.pk,
                 "from_status": order.status,
                 "to_status": to_status,
-                "actor_id": _user_id(self.past.actor),
+                "actor_id": actor_id(self.past.actor),
                 "at": at,
                 "note": note,
             },
@@ -312,7 +309,7 @@ class _Replay:
                 "delivered_on": arrived_on,
                 "carrier": delivery.carrier,
                 "tracking_number": delivery.tracking_number,
-                "created_by_id": _user_id(self.past.actor),
+                "created_by_id": actor_id(self.past.actor),
                 "created_at": delivery.at,
             },
         )
@@ -379,7 +376,7 @@ class _Replay:
                 "amount": payment.amount,
                 "method": payment.method,
                 "reference": payment.reference,
-                "recorded_by_id": _user_id(past.actor),
+                "recorded_by_id": actor_id(past.actor),
                 "created_at": past.at,
             },
         )
