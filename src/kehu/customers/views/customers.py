@@ -63,35 +63,33 @@ def customer_list(request: UserRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _detail_context(request: UserRequest, customer: Customer) -> dict[str, Any]:
+def _history_context(request: UserRequest, customer: Customer) -> dict[str, Any]:
+    """What the history card shows: the customer's last hundred changes."""
+    changes = selectors.customer_history(customer=customer)[:100]
+    return {"customer": customer, "history": history_entries(changes, reader=request.user)}
+
+
+@page("customers.view_customer", customer=Customer)
+def customer_detail(request: UserRequest, customer: Customer) -> HttpResponse:
     duplicates = customer_duplicates(customer)
     visible = set(
         selectors.customer_queryset(user=request.user)
         .filter(pk__in=[d.pk for d in duplicates])
         .values_list("pk", flat=True)
     )
-    return {
-        "customer": customer,
+    context = {
+        **_history_context(request, customer),
         "contacts": customer.contacts.all(),
         **activities_context(request, customer),
         "duplicates": [d for d in duplicates if d.pk in visible],
-        "history": history_entries(
-            selectors.customer_history(customer=customer)[:100],
-            reader=request.user,
-        ),
+        "panels": panels_render("customer", request, customer=customer),
     }
-
-
-@page("customers.view_customer", customer=Customer)
-def customer_detail(request: UserRequest, customer: Customer) -> HttpResponse:
-    context = _detail_context(request, customer)
-    context["panels"] = panels_render("customer", request, customer=customer)
     return render(request, "customers/customer_detail.html", context)
 
 
 @page("customers.view_customer", customer=Customer)
 def customer_history(request: UserRequest, customer: Customer) -> HttpResponse:
-    return render(request, "customers/_history.html", _detail_context(request, customer))
+    return render(request, "customers/_history.html", _history_context(request, customer))
 
 
 def _customer_form(request: UserRequest, customer: Customer | None) -> HttpResponse:
