@@ -54,9 +54,6 @@ class Route:
 _VERBS = {"get": "view", "post": "add", "put": "change", "patch": "change", "delete": "delete"}
 
 
-_VERBS = {"get": "view", "post": "add", "put": "change", "patch": "change", "delete": "delete"}
-
-
 def _api_route(name: str, pattern: str, callback: Any) -> Route:
     view = callback.cls
     actions: dict[str, str] = getattr(callback, "actions", None) or {}
