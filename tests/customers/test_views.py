@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kehu.customers import services
 from kehu.customers.models import Contact, Customer
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +101,19 @@ def test_another_users_customer_is_a_404_page(alice, make_user, make_customer, c
     assert client.get(f"/customers/{theirs.pk}/").status_code == 404
     assert client.get(f"/customers/{theirs.pk}/edit/").status_code == 404
     assert client.post(f"/customers/{theirs.pk}/contacts/new/", {"name": "x"}).status_code == 404
+
+
+def test_a_contact_is_changed_only_through_its_own_customer(alice, make_customer, client):
+    customer = make_customer(alice)
+    other = make_customer(alice, name="渭南金穗粮油有限公司")
+    contact = services.contact_create(actor=alice, customer=other, name="王建国")
+    wrong = f"/customers/{customer.pk}/contacts/{contact.pk}"
+    assert client.post(f"{wrong}/", {"name": "李四"}).status_code == 404
+    assert client.post(f"{wrong}/delete/").status_code == 404
+    contact.refresh_from_db()
+    assert contact.name == "王建国"
+    right = f"/customers/{other.pk}/contacts/{contact.pk}/"
+    assert client.get(right).status_code == 200
 
 
 def test_adding_a_contact_returns_the_refreshed_card(alice, make_customer, client):

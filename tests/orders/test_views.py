@@ -109,6 +109,19 @@ def test_finance_records_a_payment_on_the_page(team, make_customer, confirmed_or
     assert refused.status_code == 403
 
 
+def test_a_line_is_read_only_through_its_own_order(team, make_customer, make_order, client):
+    customer = make_customer(team["alice"])
+    order, other = make_order(team["alice"], customer), make_order(team["alice"], customer)
+    line = other.lines.get()
+    client.force_login(team["alice"])
+    assert client.get(f"/orders/{order.pk}/lines/{line.pk}/specs/").status_code == 404
+    edit = f"/orders/{order.pk}/lines/{line.pk}/specs/edit/"
+    assert client.post(edit, {"spec-0-name": "颜色", "spec-0-value": "白"}).status_code == 404
+    line.refresh_from_db()
+    assert line.specs == {}
+    assert client.get(f"/orders/{other.pk}/lines/{line.pk}/specs/").status_code == 200
+
+
 def test_specs_are_edited_as_rows(team, make_customer, make_order, client):
     order = make_order(team["alice"], make_customer(team["alice"]))
     line = order.lines.get()

@@ -59,16 +59,24 @@ class UserRequest(HttpRequest):
 class Loader:
     """How a URL's id becomes a record: the rows of `model` the user may see, or those of
     `rows(user)`. A `rows` that is not limited to the user's scope (the customer pool, open
-    to anyone allowed to claim) must say so with `unscoped`."""
+    to anyone allowed to claim) must say so with `unscoped`.
+
+    A record that belongs to another in the same URL (a customer's contact) names, with
+    `of`, its foreign key to that one, which is also that one's URL argument and comes
+    before it in `@page`: a contact of another customer is a 404, as a missing one.
+    """
 
     model: type[models.Model]
     rows: Callable[..., QuerySet[Any]] | None = None
     unscoped: bool = False
+    of: str | None = None
 
-    def load(self, user: User, pk: Any) -> Any:
+    def load(self, user: User, pk: Any, parent: models.Model | None = None) -> Any:
         rows = self.rows(user=user) if self.rows else self.model._default_manager.all()
         if not self.unscoped:
             rows = scoped(rows, user)
+        if self.of is not None:
+            rows = rows.filter(**{self.of: parent})
         try:
             found = rows.filter(pk=pk).first()
         except (ValueError, TypeError, ValidationError):
@@ -78,6 +86,8 @@ class Loader:
                 _("No such %(record)s, or you may not see it.")
                 % {"record": self.model._meta.verbose_name}
             )
+        if self.of is not None:
+            setattr(found, self.of, parent)  # the page's own, already read
         return found
 
 
@@ -106,6 +116,9 @@ def page(
     access = Access(
         permission, tuple(methods), {name: _loader(value) for name, value in records.items()}
     )
+    names = list(access.records)
+    for index, loader in enumerate(access.records.values()):
+        assert loader.of in (None, *names[:index]), f"{names[index]} is of a record after it"
 
     def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @functools.wraps(view)
@@ -117,7 +130,8 @@ def page(
             if access.permission not in (PUBLIC, LOGGED_IN):
                 require(request, access.permission)
             for name, loader in access.records.items():
-                kwargs[name] = loader.load(request.user, kwargs[name])  # type: ignore[arg-type]
+                parent = kwargs[loader.of] if loader.of else None
+                kwargs[name] = loader.load(request.user, kwargs[name], parent)  # type: ignore[arg-type]
             return view(request, *args, **kwargs)
 
         guarded.access = access  # type: ignore[attr-defined]

@@ -6,15 +6,17 @@ from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from kehu.core.pages import EDITS, WRITES, UserRequest, page
+from kehu.core.pages import EDITS, WRITES, Loader, UserRequest, page
 from kehu.core.records import Writes
 from kehu.customers import services
 from kehu.customers.forms import ActivityForm, ContactForm
 from kehu.customers.models import Contact, Customer
+
+CONTACT = Loader(Contact, of="customer")
 
 
 def _contacts_card(
@@ -57,25 +59,19 @@ def _contact_form(
     return _contacts_card(request, customer, form, contact)
 
 
-def _of(customer: Customer, contact: Contact) -> Contact:
-    if contact.customer_id != customer.pk:
-        raise Http404
-    return contact
-
-
 @page("customers.add_contact", methods=EDITS, customer=Customer)
 def contact_new(request: UserRequest, customer: Customer) -> HttpResponse:
     return _contact_form(request, customer, None)
 
 
-@page("customers.change_contact", methods=EDITS, customer=Customer, contact=Contact)
+@page("customers.change_contact", methods=EDITS, customer=Customer, contact=CONTACT)
 def contact_edit(request: UserRequest, customer: Customer, contact: Contact) -> HttpResponse:
-    return _contact_form(request, customer, _of(customer, contact))
+    return _contact_form(request, customer, contact)
 
 
-@page("customers.delete_contact", methods=WRITES, customer=Customer, contact=Contact)
+@page("customers.delete_contact", methods=WRITES, customer=Customer, contact=CONTACT)
 def contact_delete(request: UserRequest, customer: Customer, contact: Contact) -> HttpResponse:
-    services.contact_delete(actor=request.user, contact=_of(customer, contact))
+    services.contact_delete(actor=request.user, contact=contact)
     return _changed(_contacts_card(request, customer))
 
 

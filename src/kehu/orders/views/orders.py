@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from kehu.orders.views._common import document_entry, done_on, pdf_response, row
 
 # The order page reads its customer and dealer along with the order.
 ORDER = Loader(Order, rows=selectors.order_queryset)
-LINE = Loader(OrderLine, rows=selectors.order_line_queryset)
+LINE = Loader(OrderLine, rows=selectors.order_line_queryset, of="order")
 
 
 @page("orders.view_order")
@@ -179,10 +179,8 @@ def order_delivery(request: UserRequest, order: Order) -> HttpResponse:
     return done_on(request, order, ship)
 
 
-@page("orders.change_order", methods=WRITES, order=ORDER, delivery=Delivery)
+@page("orders.change_order", methods=WRITES, order=ORDER, delivery=Loader(Delivery, of="order"))
 def delivery_arrived(request: UserRequest, order: Order, delivery: Delivery) -> HttpResponse:
-    if delivery.order_id != order.pk:
-        raise Http404
     try:
         arrived = date.fromisoformat(request.POST.get("delivered_on", ""))
     except ValueError:
@@ -195,13 +193,6 @@ def delivery_arrived(request: UserRequest, order: Order, delivery: Delivery) -> 
     except ValidationError as problem:
         messages.error(request, problem_text(problem))
     return redirect("orders:order", order=order.pk)
-
-
-def _line_of(order: Order, line: OrderLine) -> OrderLine:
-    if line.order_id != order.pk:
-        raise Http404
-    line.order = order
-    return line
 
 
 def _specs_card(
@@ -220,13 +211,12 @@ def _specs_card(
 @page("orders.view_order", order=ORDER, line=LINE)
 def order_line_specs(request: UserRequest, order: Order, line: OrderLine) -> HttpResponse:
     """A line's specifications card (htmx swaps it in place)."""
-    return _specs_card(request, order, _line_of(order, line), editing=False)
+    return _specs_card(request, order, line, editing=False)
 
 
 @page("orders.change_order", methods=EDITS, order=ORDER, line=LINE)
 def order_line_specs_edit(request: UserRequest, order: Order, line: OrderLine) -> HttpResponse:
     """The card's name and value rows; a POST saves them and shows the card again."""
-    line = _line_of(order, line)
     if request.method != "POST":
         return _specs_card(request, order, line, editing=True)
     try:

@@ -9,12 +9,11 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 from kehu.core.forms import RecordForm
-from kehu.core.pages import EDITS, WRITES, UserRequest, page, problem_text
+from kehu.core.pages import EDITS, WRITES, Loader, UserRequest, page, problem_text
 from kehu.core.records import REFUSALS
 from kehu.sales import selectors, services
 from kehu.sales.forms import DecisionMakerForm, DocumentForm, EvaluationForm, MilestoneForm
@@ -123,12 +122,15 @@ def milestone_add(request: UserRequest, opportunity: Opportunity) -> HttpRespons
     return _added(request, opportunity, "milestones", form, services.milestone_add)
 
 
-@page("sales.change_opportunity", methods=WRITES, opportunity=Opportunity, milestone=Milestone)
+@page(
+    "sales.change_opportunity",
+    methods=WRITES,
+    opportunity=Opportunity,
+    milestone=Loader(Milestone, of="opportunity"),
+)
 def milestone_toggle(
     request: UserRequest, opportunity: Opportunity, milestone: Milestone
 ) -> HttpResponse:
-    if milestone.opportunity_id != opportunity.pk:
-        raise Http404(_("No such milestone."))
     services.milestone_set_done(actor=request.user, milestone=milestone, done=not milestone.done)
     return _card(request, "milestones", opportunity)
 
