@@ -14,6 +14,7 @@ import datetime as dt
 import math
 import random
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
@@ -76,6 +77,39 @@ def _purchase_days(
     return days or [start]
 
 
+@dataclass(frozen=True)
+class Lifetime:
+    """How a customer buys over a span of days: their behaviour (a key of BEHAVIOURS),
+    purchases a month while active, and the days they start and stop buying."""
+
+    behaviour: str
+    monthly: float
+    joined: dt.date
+    last: dt.date
+
+
+def lifetime(rng: random.Random, *, first_day: dt.date, end: dt.date) -> Lifetime:
+    """A customer's lifetime within `first_day` to `end`: joining in the first 60 % of it
+    (newcomers in its last months), and stopping half a year to a year before its end for
+    those who stopped."""
+    names, weights = zip(
+        *((name, share) for name, (share, _rate) in BEHAVIOURS.items()), strict=True
+    )
+    behaviour = rng.choices(names, weights=weights)[0]
+    monthly = rng.uniform(*BEHAVIOURS[behaviour][1])
+    span = (end - first_day).days
+    joined = first_day + dt.timedelta(days=rng.randrange(0, max(1, span * 3 // 5)))
+    last = end
+    if behaviour == "new":
+        joined = end - dt.timedelta(days=rng.randrange(20, 120))
+    elif behaviour == "churned":
+        last = end - dt.timedelta(days=rng.randrange(200, 420))
+        joined = min(joined, last - dt.timedelta(days=90))
+    elif behaviour == "one_time":
+        joined = last = first_day + dt.timedelta(days=rng.randrange(0, span))
+    return Lifetime(behaviour, monthly, joined, last)
+
+
 def analytics_demo_load(customers: Iterable[Customer], *, today: dt.date | None = None) -> int:
     """Give each customer a purchase history of the two years before the first order entered
     in Kehu, then score everyone as of `today`."""
@@ -84,26 +118,16 @@ def analytics_demo_load(customers: Iterable[Customer], *, today: dt.date | None 
     first_order = purchase_orders().aggregate(first=Min("confirmed_on"))["first"]
     end = (first_order or today) - dt.timedelta(days=1)
     first_day = end - dt.timedelta(days=HISTORY_DAYS)
-    names, weights = zip(
-        *((name, share) for name, (share, _rate) in BEHAVIOURS.items()), strict=True
-    )
     purchases = []
     for customer in customers:
-        behaviour = rng.choices(names, weights=weights)[0]
-        monthly = rng.uniform(*BEHAVIOURS[behaviour][1])
-        joined = first_day + dt.timedelta(days=rng.randrange(0, 420))
-        last = end
-        if behaviour == "new":
-            joined = end - dt.timedelta(days=rng.randrange(20, 120))
-        elif behaviour == "churned":
-            last = end - dt.timedelta(days=rng.randrange(200, 420))
-            joined = min(joined, last - dt.timedelta(days=90))
-        if behaviour == "one_time":
-            days = [first_day + dt.timedelta(days=rng.randrange(0, HISTORY_DAYS))]
-        else:
-            days = _purchase_days(
-                rng, start=joined, end=last, monthly=monthly, fading=behaviour == "fading"
-            )
+        life = lifetime(rng, first_day=first_day, end=end)
+        days = _purchase_days(
+            rng,
+            start=life.joined,
+            end=life.last,
+            monthly=life.monthly,
+            fading=life.behaviour == "fading",
+        )
         # Companies buy in larger lots than individuals; each customer has a usual size.
         usual = rng.lognormvariate(
             math.log(8_000 if customer.kind == CustomerKind.COMPANY else 600), 0.8
