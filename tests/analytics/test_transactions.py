@@ -11,8 +11,10 @@ import polars as pl
 import pytest
 
 from kehu.analytics.maths.transactions import (
+    CUSTOMER,
     TransactionsError,
     customer_history,
+    history_joined,
     model_summary,
     parse_date,
     purchase_days,
@@ -176,3 +178,23 @@ def test_cdnow_sample_copy_has_the_documented_shape() -> None:
     sample = read_transactions(CDNOW / "cdnow_sample.csv")
 
     assert sample.height == 6919 and sample["customer_id"].n_unique() == 2357
+
+
+def test_imported_history_joins_the_orders_before_each_customers_first_order() -> None:
+    orders = read("customer_id,date,amount\nA,2025-03-01,100\nA,2025-04-01,50\n")
+    imported = read(
+        "customer_id,date,amount\n"
+        "A,2024-12-01,70\n"  # before A's first order: counted
+        "A,2025-03-01,100\n"  # A's first order, recorded by both systems: once
+        "A,2025-03-20,30\n"  # after it: the orders are the record
+        "B,2025-05-01,20\n"  # no orders: the whole history
+    )
+
+    joined = history_joined(orders=orders, imported=imported).sort(CUSTOMER, "date")
+
+    assert joined.rows() == [
+        ("A", dt.date(2024, 12, 1), 70.0),
+        ("A", dt.date(2025, 3, 1), 100.0),
+        ("A", dt.date(2025, 4, 1), 50.0),
+        ("B", dt.date(2025, 5, 1), 20.0),
+    ]

@@ -12,11 +12,13 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Max, Sum
 from django.test import Client, override_settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from kehu.analytics.models import AnalyticsRun, CustomerScore, RunStatus
+from kehu.analytics.selectors import customers_unscored, customers_with_purchases
 from kehu.core.models import Change, User
 from kehu.customers.models import Customer, CustomerKind
 from kehu.demo import demo_load
@@ -34,7 +36,7 @@ from kehu.orders.models import (
     Quote,
     QuoteStatus,
 )
-from kehu.orders.selectors import receivable_orders, receivables_ageing
+from kehu.orders.selectors import purchase_orders, receivable_orders, receivables_ageing
 from kehu.sales.models import (
     Decision,
     Lead,
@@ -286,3 +288,27 @@ def test_loading_again_changes_nothing(loaded: str) -> None:
     assert [model.objects.count() for model in (Order, Payment, Lead, Opportunity, Change)] == (
         counts
     )
+
+
+def test_every_customer_with_purchases_has_scores_that_agree_with_their_orders(
+    loaded: str,
+) -> None:
+    today = timezone.localdate()
+    assert customers_with_purchases(today=today).count() == Customer.objects.count()
+    assert not customers_unscored(today=today).exists()
+    assert not AnalyticsRun.objects.filter(status=RunStatus.PENDING).exists()
+    last_orders = dict(
+        purchase_orders()
+        .values("customer")
+        .annotate(last=Max("confirmed_on"))
+        .values_list("customer", "last")
+    )
+    current = CustomerScore.objects.filter(run__is_current=True)
+    for customer_id, recency, reasons in current.values_list(
+        "customer_id", "recency_days", "churn_reasons"
+    ):
+        if customer_id in last_orders:
+            assert recency == (today - last_orders[customer_id]).days, customer_id
+        for reason in reasons:
+            if reason["feature"] == "recency_days":
+                assert reason["value"] == recency, customer_id

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.utils.translation import gettext_lazy as _
 
 from kehu.core.registry import KehuApp
@@ -12,6 +14,9 @@ class AnalyticsConfig(KehuApp):
     navigation = "analytics/_nav.html"
     navigation_order = 200  # after the apps that record what it measures
     role_grants = "roles.GRANTS"
+    # The hourly check recomputes when the day changes or a customer with purchases has no
+    # scores; changes to orders queue a recomputation themselves.
+    periodic_tasks = {"tasks.scores_refresh_task": timedelta(hours=1)}
     panels = {"customer": ("panels.customer_value",)}
     customer_references = (
         "analytics.Purchase.customer",
@@ -24,9 +29,11 @@ class AnalyticsConfig(KehuApp):
 
     def ready(self) -> None:
         from kehu.analytics.overrides import manual_edit_record
+        from kehu.analytics.staleness import order_changes_record
         from kehu.core.history import changes_recorded
 
         # Every edit of a customer is recorded in its history, one at a time or in bulk;
         # listening there tells which stages and levels a person set, without the
         # customers' services knowing analytics.
         changes_recorded.connect(manual_edit_record, dispatch_uid="kehu.analytics.edits")
+        changes_recorded.connect(order_changes_record, dispatch_uid="kehu.analytics.orders")

@@ -1,8 +1,11 @@
-"""Two years of believable purchases for the demo company, and its scores computed from them.
+"""The demo company's purchases from before Kehu, and its scores computed from them and its orders.
 
-Customers differ the way real ones do: loyal regulars, occasional buyers, one-time buyers,
-customers who stopped, newcomers, and some whose orders are fading. Food and consumer goods
-sell most in the weeks before the Spring Festival (春节) and least just after it.
+The demo company has entered its orders in Kehu for two years (kehu.demo.orders); its
+earlier system's sales records of the two years before are imported as purchases, as a
+company starting on Kehu would import them. Customers differ the way real ones do: loyal
+regulars, occasional buyers, one-time buyers, customers who stopped, newcomers, and some whose
+orders are fading. Food and consumer goods sell most in the weeks before the Spring Festival
+(春节) and least just after it.
 """
 
 from __future__ import annotations
@@ -11,14 +14,17 @@ import datetime as dt
 import math
 import random
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
+from django.db.models import Min
 from django.utils import timezone
 
 from kehu.analytics.models import Purchase
 from kehu.analytics.services import scores_recompute
 from kehu.customers.models import Customer, CustomerKind
+from kehu.orders.selectors import purchase_orders
 
 SEED: Final = 20261123
 HISTORY_DAYS: Final = 730
@@ -71,31 +77,57 @@ def _purchase_days(
     return days or [start]
 
 
-def analytics_demo_load(customers: Iterable[Customer], *, today: dt.date | None = None) -> int:
-    """Give each customer a purchase history ending `today`, then score everyone."""
-    rng = random.Random(SEED)
-    today = today or timezone.localdate()
-    first_day = today - dt.timedelta(days=HISTORY_DAYS)
+@dataclass(frozen=True)
+class Lifetime:
+    """How a customer buys over a span of days: their behaviour (a key of BEHAVIOURS),
+    purchases a month while active, and the days they start and stop buying."""
+
+    behaviour: str
+    monthly: float
+    joined: dt.date
+    last: dt.date
+
+
+def lifetime(rng: random.Random, *, first_day: dt.date, end: dt.date) -> Lifetime:
+    """A customer's lifetime within `first_day` to `end`: joining in the first 60 % of it
+    (newcomers in its last months), and stopping half a year to a year before its end for
+    those who stopped."""
     names, weights = zip(
         *((name, share) for name, (share, _rate) in BEHAVIOURS.items()), strict=True
     )
+    behaviour = rng.choices(names, weights=weights)[0]
+    monthly = rng.uniform(*BEHAVIOURS[behaviour][1])
+    span = (end - first_day).days
+    joined = first_day + dt.timedelta(days=rng.randrange(0, max(1, span * 3 // 5)))
+    last = end
+    if behaviour == "new":
+        joined = end - dt.timedelta(days=rng.randrange(20, 120))
+    elif behaviour == "churned":
+        last = end - dt.timedelta(days=rng.randrange(200, 420))
+        joined = min(joined, last - dt.timedelta(days=90))
+    elif behaviour == "one_time":
+        joined = last = first_day + dt.timedelta(days=rng.randrange(0, span))
+    return Lifetime(behaviour, monthly, joined, last)
+
+
+def analytics_demo_load(customers: Iterable[Customer], *, today: dt.date | None = None) -> int:
+    """Give each customer a purchase history of the two years before the first order entered
+    in Kehu, then score everyone as of `today`."""
+    rng = random.Random(SEED)
+    today = today or timezone.localdate()
+    first_order = purchase_orders().aggregate(first=Min("confirmed_on"))["first"]
+    end = (first_order or today) - dt.timedelta(days=1)
+    first_day = end - dt.timedelta(days=HISTORY_DAYS)
     purchases = []
     for customer in customers:
-        behaviour = rng.choices(names, weights=weights)[0]
-        monthly = rng.uniform(*BEHAVIOURS[behaviour][1])
-        joined = first_day + dt.timedelta(days=rng.randrange(0, 420))
-        end = today
-        if behaviour == "new":
-            joined = today - dt.timedelta(days=rng.randrange(20, 120))
-        elif behaviour == "churned":
-            end = today - dt.timedelta(days=rng.randrange(200, 420))
-            joined = min(joined, end - dt.timedelta(days=90))
-        if behaviour == "one_time":
-            days = [first_day + dt.timedelta(days=rng.randrange(0, HISTORY_DAYS))]
-        else:
-            days = _purchase_days(
-                rng, start=joined, end=end, monthly=monthly, fading=behaviour == "fading"
-            )
+        life = lifetime(rng, first_day=first_day, end=end)
+        days = _purchase_days(
+            rng,
+            start=life.joined,
+            end=life.last,
+            monthly=life.monthly,
+            fading=life.behaviour == "fading",
+        )
         # Companies buy in larger lots than individuals; each customer has a usual size.
         usual = rng.lognormvariate(
             math.log(8_000 if customer.kind == CustomerKind.COMPANY else 600), 0.8

@@ -29,6 +29,7 @@ INDICATORS: dict[str, Promise] = {
     "purchase_frequency": _("Purchase days"),
     "on_time_payment_rate": _("Payments on time"),
     "overdue_days": _("Days overdue"),
+    "overdue_share": _("Share of receivables past due"),
     "satisfaction_score": _("Satisfaction score"),
     "complaints": _("Complaints"),
     "expected_value": _("Lifetime value"),

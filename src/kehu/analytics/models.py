@@ -44,7 +44,8 @@ class AbcClass(models.TextChoices):
 
 
 class Purchase(KehuModel):
-    """One purchase by a customer: imported now, written by the sales module later."""
+    """One purchase by a customer imported from an earlier system: it counts for the days
+    before the customer's first order in Kehu, whose orders are the record from then on."""
 
     visibility: ClassVar[Visibility] = Visibility("customer__owner")
 

@@ -6,6 +6,7 @@ are the company's."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
-from django.db.models import Avg, Count, Field, QuerySet, Sum
+from django.db.models import Avg, Count, Exists, Field, OuterRef, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from kehu.analytics import feeds
@@ -25,11 +26,13 @@ from kehu.analytics.models import (
     AnalyticsRun,
     CustomerScore,
     Purchase,
+    RunStatus,
     Scorecard,
     Segment,
 )
 from kehu.core.models import User
 from kehu.customers.models import Customer
+from kehu.orders.selectors import purchase_orders
 
 if TYPE_CHECKING:
     from kehu.analytics.maths.profit_tree import Condition
@@ -54,6 +57,31 @@ def scorecard_config() -> dict[str, Any]:
     """The active scorecard's configuration, or the default one while none is saved."""
     config: dict[str, Any] = scorecard_active().config
     return config
+
+
+def customers_with_purchases(*, today: dt.date) -> QuerySet[Customer]:
+    """Every customer with a purchase on or before `today`: an order or an imported one."""
+    orders = purchase_orders().filter(customer=OuterRef("pk"), confirmed_on__lte=today)
+    imported = Purchase.objects.filter(customer=OuterRef("pk"), date__lte=today)
+    return Customer.objects.filter(Exists(orders) | Exists(imported))
+
+
+def customers_unscored(*, today: dt.date) -> QuerySet[Customer]:
+    """The customers with purchases whom the current run has not scored."""
+    scored = CustomerScore.objects.filter(customer=OuterRef("pk"), run__is_current=True)
+    return customers_with_purchases(today=today).exclude(Exists(scored))
+
+
+def scores_out_of_date(*, today: dt.date) -> bool:
+    """A recomputation is due: one was asked for and is waiting, the current scores are of
+    an earlier day (recency and churn risk move with the calendar), or a customer with
+    purchases has none."""
+    if AnalyticsRun.objects.filter(status=RunStatus.PENDING).exists():
+        return True
+    current = AnalyticsRun.objects.filter(is_current=True).first()
+    if current is not None and current.as_of is not None and current.as_of < today:
+        return customers_with_purchases(today=today).exists()
+    return customers_unscored(today=today).exists()
 
 
 def run_latest(*, user: User) -> AnalyticsRun | None:
@@ -220,7 +248,7 @@ def at_risk(*, user: User, shown: int) -> AtRisk:
 
 def monthly_kpi_rows(*, user: User) -> list[dict[str, Any]]:
     """Relationship KPIs by month over the purchases of the customers `user` may see."""
-    purchases = feeds.purchases_frame(purchases=Purchase.objects.visible_to(user))
+    purchases = feeds.purchases_frame(user=user)
     if purchases.is_empty():
         return []
     table = monthly_kpis(purchases, inactivity_days=CHURN_HORIZON_DAYS)

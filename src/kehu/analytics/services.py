@@ -33,7 +33,7 @@ from kehu.analytics.models import (
     Scorecard,
     StageOverride,
 )
-from kehu.analytics.selectors import scorecard_config
+from kehu.analytics.selectors import scorecard_config, scores_out_of_date
 from kehu.core.exceptions import VersionConflict
 from kehu.core.history import actor_or_none, change_records_bulk
 from kehu.core.locking import save_versioned
@@ -142,6 +142,8 @@ def purchases_import(
             )
     with transaction.atomic():
         Purchase.objects.bulk_create(purchases, batch_size=BATCH)
+        if purchases:
+            scores_refresh_request()
     problems.sort(key=lambda problem: (problem.row, problem.column))
     return PurchaseImport(rows=raw.height, imported=len(purchases), problems=problems)
 
@@ -151,15 +153,25 @@ def purchases_import(
 
 def analytics_run_request(*, actor: User | None) -> AnalyticsRun:
     """Queue a recomputation, unless one is already waiting or running."""
+    return _run_queue(actor=actor, joins=[RunStatus.PENDING, RunStatus.RUNNING])
+
+
+def scores_refresh_request() -> AnalyticsRun:
+    """Say that the scores are out of date (an order or a purchase changed): a recomputation
+    is queued unless one is waiting. A waiting run reads the purchases only when it starts,
+    so however many changes are made before that, they make one run; a change made while a
+    run is under way queues the next."""
+    return _run_queue(actor=None, joins=[RunStatus.PENDING])
+
+
+def _run_queue(*, actor: User | None, joins: list[RunStatus]) -> AnalyticsRun:
+    """The run with a status of `joins` that is not abandoned, or a new one in the queue."""
     from kehu.analytics.tasks import scores_recompute_task
 
     with transaction.atomic():
         busy = (
             AnalyticsRun.objects.select_for_update()
-            .filter(
-                status__in=[RunStatus.PENDING, RunStatus.RUNNING],
-                created_at__gte=timezone.now() - RUN_ABANDONED_AFTER,
-            )
+            .filter(status__in=joins, created_at__gte=timezone.now() - RUN_ABANDONED_AFTER)
             .first()
         )
         if busy is not None:
@@ -170,19 +182,49 @@ def analytics_run_request(*, actor: User | None) -> AnalyticsRun:
     return run
 
 
+def run_start(run: AnalyticsRun) -> bool:
+    """Start `run` if it is still waiting and no other run is under way: a task delivered
+    twice, or two workers, compute it once, and two runs never write at the same time (a
+    run left waiting is started by the next scheduled refresh)."""
+    running = AnalyticsRun.objects.filter(
+        status=RunStatus.RUNNING, started_at__gte=timezone.now() - RUN_ABANDONED_AFTER
+    ).exclude(pk=run.pk)
+    if running.exists():
+        return False
+    started = AnalyticsRun.objects.filter(pk=run.pk, status=RunStatus.PENDING).update(
+        status=RunStatus.RUNNING, started_at=timezone.now()
+    )
+    return started == 1
+
+
+def scores_refresh(*, today: dt.date | None = None) -> AnalyticsRun | None:
+    """The scheduled refresh: when the scores are out of date (see
+    `selectors.scores_out_of_date`), compute them now, in the run waiting or a new one;
+    nothing while another run is under way."""
+    today = today or timezone.localdate()
+    if not scores_out_of_date(today=today):
+        return None
+    run = scores_refresh_request()
+    if not run_start(run):
+        return None
+    return scores_recompute(as_of=today, run=run)
+
+
 def scores_recompute(
     *, as_of: dt.date | None = None, run: AnalyticsRun | None = None
 ) -> AnalyticsRun:
     """Recompute every customer's scores from all purchases, and make them current.
 
-    Rows are written in batches, each in its own transaction, under this run; the run
-    becomes the current one only at the end, so a crash leaves the previous run's scores in
-    place. Computed stages and levels are then copied to the customers whose fields no
-    person has set by hand.
+    Without `run`, the run waiting in the queue is done now (its task then finds it done),
+    or a new one. Rows are written in batches, each in its own transaction, under this run;
+    the run becomes the current one only at the end, so a crash leaves the previous run's
+    scores in place. Computed stages and levels are then copied to the customers whose
+    fields no person has set by hand.
     """
+    run = run or AnalyticsRun.objects.filter(status=RunStatus.PENDING).first()
     run = run or AnalyticsRun.objects.create()
     run.as_of = as_of or timezone.localdate()
-    run.status, run.started_at = RunStatus.RUNNING, timezone.now()
+    run.status, run.started_at = RunStatus.RUNNING, run.started_at or timezone.now()
     run.save(update_fields=["as_of", "status", "started_at"])
     try:
         # Rows of earlier runs that never finished: invisible, so safe to drop.
@@ -205,7 +247,12 @@ def _scores(transactions: pl.DataFrame, *, as_of: dt.date) -> ScoresResult | Non
     if transactions.filter(pl.col("date") <= as_of).is_empty():
         return None
     scorecard = scorecard_from_dict(scorecard_config())
-    return customer_scores(transactions, as_of=as_of, scorecard=scorecard)
+    return customer_scores(
+        transactions,
+        as_of=as_of,
+        scorecard=scorecard,
+        extra=feeds.paying_frame(today=as_of),
+    )
 
 
 def _money(value: float) -> Decimal:

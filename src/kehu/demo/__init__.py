@@ -20,9 +20,10 @@ def demo_load() -> str:
         return gettext("The demo company is already loaded.")
     team = organisation.organisation_load()
     created = customers.customers_load(team=team)
-    analytics_demo_load(Customer.objects.order_by("pk"))
     pipeline = sales.sales_load(team=team)
     sold = orders.orders_load(team=team)
+    # Last, so that the scores read the orders and the payments as they stand.
+    analytics_demo_load(Customer.objects.order_by("pk"))
     return gettext(
         "Demo company loaded: %(users)d users, %(customers)d customers, %(contacts)d contacts, "
         "%(leads)d leads, %(opportunities)d opportunities, %(orders)d orders, "

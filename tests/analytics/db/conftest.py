@@ -12,6 +12,8 @@ import pytest
 from kehu.analytics.models import Purchase
 from kehu.core.models import User
 from kehu.customers.models import Customer
+from kehu.orders import services as orders
+from kehu.orders.models import Order, OrderStatus
 
 AS_OF = dt.date(2024, 12, 31)
 
@@ -45,3 +47,39 @@ def hand_set(make_user: Callable[..., User], make_customer: Callable[..., Custom
     for name, history in HISTORIES.items():
         purchases_add(customers[name], history)
     return customers
+
+
+@pytest.fixture
+def finance(make_user: Callable[..., User]) -> User:
+    return make_user("huangmin", "finance")
+
+
+@pytest.fixture
+def sell(db: Any) -> Callable[..., Order]:
+    """An order of `amount` for `customer`, confirmed on `on` (its due date follows from the
+    customer's payment terms), and then, by `to`, cancelled or delivered and completed; or
+    left a draft."""
+    product = orders.product_create(
+        actor=None, sku="JY-500", name="特级酱油 500ml", unit="箱", list_price=Decimal("90.00")
+    )
+
+    def make(customer: Customer, amount: str, *, on: dt.date, to: str = "confirmed") -> Order:
+        order = orders.order_create(
+            actor=None,
+            customer=customer,
+            lines=[{"product": product, "quantity": "1", "unit_price": amount}],
+        )
+        if to == OrderStatus.DRAFT:
+            return order
+        order = orders.order_confirm(actor=None, order=order, today=on)
+        if to == OrderStatus.CANCELLED:
+            return orders.order_transition(actor=None, order=order, to_status=to)
+        if to == OrderStatus.COMPLETED:
+            line = order.lines.get()
+            orders.delivery_create(
+                actor=None, order=order, shipped_on=on, delivered_on=on, quantities={line.pk: "1"}
+            )
+            return orders.order_transition(actor=None, order=order, to_status=to)
+        return order
+
+    return make

@@ -128,7 +128,8 @@ def _matrix_post(**cells: str) -> dict[str, str]:
         "criteria-0-1": "2", "criteria-0-2": "3", "criteria-0-3": "2", "criteria-0-4": "1",
         "criteria-1-2": "2", "criteria-1-3": "1", "criteria-1-4": "1/2",
         "criteria-2-3": "1/2", "criteria-2-4": "1/3", "criteria-3-4": "1/2",
-        "value-0-1": "2", "loyalty-0-1": "1/2", "credit-0-1": "1",
+        "value-0-1": "2", "loyalty-0-1": "1/2",
+        "credit-0-1": "1", "credit-0-2": "1", "credit-1-2": "1",
         "satisfaction-0-1": "2", "potential-0-1": "3",
         "grade-A": "80", "grade-B": "60", "grade-C": "40", "normalisation": "percentile",
     }  # fmt: skip

@@ -57,8 +57,9 @@ DEFAULT_SCORECARD: Final[dict[str, Any]] = {
             "indicators": {
                 "on_time_payment_rate": {"column": "on_time_payment_rate"},
                 "overdue_days": {"column": "overdue_days", "higher_is_better": False},
+                "overdue_share": {"column": "overdue_share", "higher_is_better": False},
             },
-            "comparisons": [[1, 1], [1, 1]],
+            "comparisons": [[1, 1, 1], [1, 1, 1], [1, 1, 1]],
         },
         "satisfaction": {
             "indicators": {

@@ -43,9 +43,15 @@ class ScoresResult:
 
 
 def customer_scores(
-    transactions: pl.DataFrame, *, as_of: dt.date, scorecard: Scorecard
+    transactions: pl.DataFrame,
+    *,
+    as_of: dt.date,
+    scorecard: Scorecard,
+    extra: pl.DataFrame | None = None,
 ) -> ScoresResult:
-    """Score every customer with a purchase on or before `as_of`."""
+    """Score every customer with a purchase on or before `as_of`. `extra` holds more
+    per-customer columns the scorecard may read (customer_id and the columns: how they pay,
+    say); a customer without a row there has them unknown."""
     log = transactions.filter(pl.col("date") <= as_of)
     rfm = rfm_table(log, as_of=as_of)
     lifecycle = lifecycle_table(log, as_of=as_of).select(
@@ -58,8 +64,10 @@ def customer_scores(
         .join(clv, on=CUSTOMER, how="left")
         .join(churn, on=CUSTOMER, how="left")
     )
-    # Indicators whose data Kehu does not hold yet (margins, payments, surveys) score a
-    # neutral 50 for everyone, as a missing value does.
+    if extra is not None:
+        customers = customers.join(extra, on=CUSTOMER, how="left")
+    # Indicators whose data Kehu does not hold yet (margins, surveys) score a neutral 50 for
+    # everyone, as a missing value does.
     indicators = {i.column for c in scorecard.criteria for i in c.indicators}
     absent = sorted(indicators - set(customers.columns))
     data = customers.with_columns(pl.lit(None, dtype=pl.Float64).alias(name) for name in absent)

@@ -280,3 +280,20 @@ def _as_amount(frame: pl.DataFrame, name: str) -> pl.Expr:
     if frame.schema[name].is_numeric():
         return pl.col(name).cast(pl.Float64)
     return pl.col(name).cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False)
+
+
+def history_joined(orders: pl.DataFrame, imported: pl.DataFrame) -> pl.DataFrame:
+    """One purchase log from two sources that may overlap in time: a customer's `orders`
+    from the day of their first order on, and their `imported` history before that day.
+
+    Both are transaction frames. An imported row on or after the customer's first order
+    could be the same sale recorded twice, so it is left out; a customer without orders
+    keeps their whole imported history.
+    """
+    first_orders = orders.group_by(CUSTOMER).agg(pl.col("date").min().alias("first_order"))
+    earlier = (
+        imported.join(first_orders, on=CUSTOMER, how="left")
+        .filter(pl.col("first_order").is_null() | (pl.col("date") < pl.col("first_order")))
+        .drop("first_order")
+    )
+    return pl.concat([earlier, orders.select(earlier.columns)], how="vertical")

@@ -136,7 +136,7 @@ def orders_load(*, team: Team) -> Loaded:
     dealers = dealers_load(rng, team, customers)
     groups_load(team.admin, products, customers, dealers)
     customers = list(Customer.objects.select_related("owner", "dealer").order_by("pk"))
-    buyers, weights = buyers_of(rng, customers)
+    buyers, weights = buyers_of(rng, customers, timezone.localdate())
     on_sale = [p for p in products.values() if p.is_active]
     bulk_orders_write(rng, buyers, weights, on_sale, products["LH-003"], team.finance)
     _through_services(rng, team, products)

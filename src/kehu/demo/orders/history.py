@@ -6,6 +6,7 @@ do."""
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -13,7 +14,7 @@ from typing import Final
 
 from django.utils import timezone
 
-from kehu.analytics.demo import season
+from kehu.analytics.demo import Lifetime, lifetime, season
 from kehu.core.models import User
 from kehu.core.money import cents
 from kehu.customers.models import Customer, CustomerKind
@@ -56,6 +57,7 @@ class _Buyer:
     terms: BuyingTerms
     habit: str
     size: float
+    life: Lifetime  # when they buy: a dealer from first to last, others as customers do
 
 
 def working_hour(day: date, rng: random.Random) -> datetime:
@@ -68,10 +70,14 @@ def working_hour_after(start: datetime, rng: random.Random, least: int, most: in
     return at if at > start else start + timedelta(minutes=rng.randrange(20, 120))
 
 
-def buyers_of(rng: random.Random, customers: list[Customer]) -> tuple[list[_Buyer], list[float]]:
-    """Every customer as a buyer with its terms, prices and paying habit, and how often each
-    orders: dealers most, end customers of dealers and companies less, individuals least."""
+def buyers_of(
+    rng: random.Random, customers: list[Customer], today: date
+) -> tuple[list[_Buyer], list[float]]:
+    """Every customer as a buyer with its terms, prices, paying habit and lifetime, and how
+    often each orders while active: dealers most, end customers of dealers and companies
+    less, individuals least."""
     terms = buying_terms()
+    first_day = today - timedelta(days=HISTORY_DAYS)
     buyers, weights = [], []
     for customer in customers:
         if customer.kind == CustomerKind.DEALER:
@@ -86,12 +92,16 @@ def buyers_of(rng: random.Random, customers: list[Customer]) -> tuple[list[_Buye
         if customer.kind == CustomerKind.DEALER and habit == "bad":
             # A dealer that stops paying loses its credit; the demo's dealers are trusted.
             habit = "late"
+        life = lifetime(rng, first_day=first_day, end=today)
+        if customer.kind == CustomerKind.DEALER:
+            life = Lifetime("loyal", life.monthly, first_day, today)
         buyers.append(
             _Buyer(
                 customer=customer,
                 terms=terms.get(customer.pk, BuyingTerms()),
                 habit=habit,
                 size=size * rng.lognormvariate(0, 0.5),
+                life=life,
             )
         )
         weights.append(weight)
@@ -258,10 +268,25 @@ def bulk_orders_write(
 ) -> None:
     """ORDER_COUNT orders of the last two years, by the customers' salespeople, paid to
     finance."""
-    now = timezone.now()
-    days = _order_days(rng, timezone.localdate())
+    now, today = timezone.now(), timezone.localdate()
     past = [
         _History(rng, buyer, now, finance).order(day, products, gift_box)
-        for buyer, day in zip(rng.choices(buyers, weights=weights, k=len(days)), days, strict=True)
+        for day, buyer in _buyers_by_day(rng, buyers, weights, _order_days(rng, today))
     ]
     services.orders_write_past(orders=past)
+
+
+def _buyers_by_day(
+    rng: random.Random, buyers: list[_Buyer], weights: list[float], days: list[date]
+) -> list[tuple[date, _Buyer]]:
+    """Who placed the order of each day: one of the buyers active then, by their weights."""
+    placed: list[tuple[date, _Buyer]] = []
+    for day, orders in sorted(Counter(days).items()):
+        active = [
+            (buyer, weight)
+            for buyer, weight in zip(buyers, weights, strict=True)
+            if buyer.life.joined <= day <= buyer.life.last
+        ]
+        chosen = rng.choices([b for b, _w in active], weights=[w for _b, w in active], k=orders)
+        placed.extend((day, buyer) for buyer in chosen)
+    return placed
