@@ -6,6 +6,7 @@ from typing import Any
 
 from kehu.analytics.labels import reason_text
 from kehu.analytics.selectors import customer_score
+from kehu.analytics.selectors.churn_actions import customer_churn_actions
 from kehu.core.pages import UserRequest
 from kehu.core.registry import Panel
 from kehu.customers.models import Customer
@@ -25,4 +26,21 @@ customer_value = Panel(
     _customer_value,
     permission="analytics.view_customerscore",
     order=10,
+)
+
+
+def _churn_actions(request: UserRequest, *, customer: Customer) -> dict[str, Any]:
+    score = customer_score(user=request.user, customer=customer)
+    return {
+        "rows": customer_churn_actions(user=request.user, customer=customer),
+        "at_risk": score is not None and score.at_risk,
+        "customer": customer,
+    }
+
+
+churn_actions = Panel(
+    "analytics/_churn_actions.html",
+    _churn_actions,
+    permission="analytics.view_churnaction",
+    order=11,
 )

@@ -67,7 +67,7 @@ def test_a_salesperson_sees_only_their_customers_numbers(
     assert sum(item["value"] for item in _chart(response, "chart-segments")) == 3
     assert [row.customers for row in response.context["abc"]] == [1, 1, 1]
     assert sum(bin.customers for bin in response.context["histogram"]) <= 3
-    for score, _reasons in response.context["risks"]:
+    for score, _reasons, _actions in response.context["risks"]:
         assert score.customer.owner == mine
     assert "theirs" not in page and "champions" not in segments
 
