@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from kehu.analytics import selectors, services
 from kehu.analytics.forms import ChurnActionForm, ScorecardForm
-from kehu.analytics.labels import indicator_label, reason_text
+from kehu.analytics.labels import indicator_label, reason_texts
 from kehu.analytics.models import AbcClass, ChurnAction, Segment
 from kehu.analytics.selectors.churn_actions import actions_of_customers, churn_action_outcomes
 from kehu.analytics.services import churn_actions
@@ -48,7 +48,7 @@ def customer_value(request: UserRequest) -> HttpResponse:
     risks = [
         (
             score,
-            [reason_text(reason) for reason in score.churn_reasons],
+            reason_texts(score.churn_reasons),
             actions.get(score.customer_id, []),
         )
         for score in at_risk.riskiest

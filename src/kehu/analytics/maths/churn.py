@@ -32,8 +32,9 @@ construction; on RFM-type features the two rank about equally well.
 
 Reasons: customer i's contribution of feature j to the churn log-odds is β_j · z_ij, with z_ij
 the standardised (transformed) value. The largest positive contributions are the reasons,
-provided the value is on the same side of the typical one (and, for the interval features,
-was observed rather than imputed). Each is returned as data — a code such as
+provided the value, rounded as it is shown, is on the same side of the typical one (and, for
+the interval features, was observed rather than imputed; a growing gap must grow by at least a
+day): `reason_is_telling`. Each is returned as data — a code such as
 ``recency_days_high``, the customer's raw value and the typical value (median among the
 training customers who did buy again) — and rendered in English by `render_reason`.
 
@@ -87,6 +88,22 @@ PHRASES: Final[dict[str, str]] = {
     "tenure_days_low": "a customer for only {value:.0f} days (typical: {typical:.0f})",
     "tenure_days_high": "a customer for {value:.0f} days (typical: {typical:.0f})",
 }
+
+
+# The decimals a reason's numbers are shown with: money to the cent, days and counts whole.
+SHOWN_PLACES: Final[dict[str, int]] = {"monetary": 2}
+
+
+def reason_is_telling(code: str, value: float, typical: float) -> bool:
+    """Whether a reason, with its numbers as shown, says something true: the customer's value
+    is on the side of the typical one that the code names ("1 purchase day (typical: 1)"
+    explains nothing), and gaps said to grow do grow ("growing by 0 days" is not a reason)."""
+    feature, _, direction = code.rpartition("_")
+    places = SHOWN_PLACES.get(feature, 0)
+    shown, usual = round(float(value), places), round(float(typical), places)
+    apart = shown > usual if direction == "high" else shown < usual
+    grows = shown > 0 or code != "interval_trend_days_high"
+    return apart and grows
 
 
 class ChurnError(ValueError):
@@ -152,22 +169,25 @@ class ChurnModel:
         minimum = np.array([OBSERVED_FROM.get(name, 0) for name in self.features])
         purchases = features["frequency"].to_numpy()
         for row_z, row_c, row_raw, n in zip(z, contributions, raw, purchases, strict=True):
-            # A reason must raise the risk and also set the customer apart from the typical
-            # returning customer in the same direction; "1 purchase (typical: 1)" explains nothing.
-            apart = np.where(row_z > 0, row_raw > typical, row_raw < typical) & (n >= minimum)
-            candidates = [j for j in np.argsort(-row_c) if row_c[j] > 0 and apart[j]]
-            explained.append(
-                [
-                    Reason(
-                        code=f"{self.features[j]}_{'high' if row_z[j] > 0 else 'low'}",
-                        feature=self.features[j],
-                        value=float(row_raw[j]),
-                        typical=float(typical[j]),
-                        contribution=float(row_c[j]),
+            reasons = []
+            for j in np.argsort(-row_c):
+                code = f"{self.features[j]}_{'high' if row_z[j] > 0 else 'low'}"
+                # A reason must raise the risk, be observed rather than imputed, and read true.
+                if (
+                    row_c[j] > 0
+                    and n >= minimum[j]
+                    and reason_is_telling(code, row_raw[j], typical[j])
+                ):
+                    reasons.append(
+                        Reason(
+                            code=code,
+                            feature=self.features[j],
+                            value=float(row_raw[j]),
+                            typical=float(typical[j]),
+                            contribution=float(row_c[j]),
+                        )
                     )
-                    for j in candidates[:top]
-                ]
-            )
+            explained.append(reasons[:top])
         return explained
 
     def _standardised(self, features: pl.DataFrame) -> NDArray[np.float64]:
