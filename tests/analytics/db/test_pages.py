@@ -251,3 +251,41 @@ def test_the_value_page_explains_high_contribution_in_words(settings, make_user)
     )
     assert rules[0].high_share == 1
     assert profit_rules(user=make_user("outsider"))[0] == []
+
+
+def test_high_contribution_is_explained_by_what_a_manager_can_aim_at(settings, make_user):
+    """Here the big customers are the retailers, which finance also rated AAA, and only the
+    retailers' industry was recorded: the rules name the industry, never the rating nor
+    whether the industry is filled in."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from kehu.analytics.models import Purchase
+    from kehu.analytics.selectors import profit_rules
+    from kehu.customers.services import customer_create
+
+    settings.LANGUAGE_CODE = "en"
+    manager = make_user("aim-manager", "sales_manager")
+    owner = make_user("aim-sales", manager=manager)
+    for index in range(60):
+        retail = index % 3 == 0
+        customer = customer_create(
+            actor=owner,
+            owner=owner,
+            name=f"客户{index}",
+            industry="retail" if retail else ("" if index % 2 else "food"),
+            source_channel="trade_fair" if index % 4 else "referral",
+        )
+        Customer.objects.filter(pk=customer.pk).update(credit_rating="AAA" if retail else "C")
+        Purchase.objects.create(
+            customer=customer, date=dt.date(2024, 6, 1), amount=Decimal(5000 if retail else 100)
+        )
+    services.scores_recompute(as_of=dt.date(2024, 12, 31))
+
+    rules, _threshold = profit_rules(user=manager)
+
+    conditions = [text for rule in rules for text in rule.conditions]
+    assert "industry is Retail and supermarkets" in conditions or (
+        "industry is not Food and beverages" in conditions
+    )
+    assert not any("credit" in text or "filled" in text for text in conditions)

@@ -231,14 +231,16 @@ def _finite(value: object) -> object:
     return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
-# Attributes the profit tree may split on: what a salesperson knows before the first order.
+# Attributes the profit tree may split on: what a salesperson knows before the first order,
+# and so what a manager can aim at (which industries, regions, channels, sizes). Not the credit
+# rating: finance gives it, largely for how a customer has bought and paid, so it would explain
+# contribution by its own consequence.
 PROFIT_ATTRIBUTES = [
     "kind",
     "industry",
     "province",
     "business_mode",
     "source_channel",
-    "credit_rating",
     "employee_count",
 ]
 # A tree over more customers says nothing more, and the page must stay quick.
@@ -306,11 +308,7 @@ def _condition_text(field: Field[Any, Any], condition: Condition) -> str:
         if condition.operator == "<=":
             return _("%(field)s at most %(value)s") % {"field": label, "value": bound}
         return _("%(field)s over %(value)s") % {"field": label, "value": bound}
-    value = (
-        str(dict(field.flatchoices).get(condition.value, condition.value))
-        if condition.value != "(missing)"
-        else _("not filled in")
-    )
+    value = str(dict(field.flatchoices).get(condition.value, condition.value))
     if condition.operator == "==":
         return _("%(field)s is %(value)s") % {"field": label, "value": value}
     return _("%(field)s is not %(value)s") % {"field": label, "value": value}
