@@ -182,9 +182,10 @@ def kpis(request: UserRequest) -> HttpResponse:
     series = {name: [row[name] for row in rows] for name in (rows[0] if rows else {})}
     context = {
         "rows": rows,
+        "partial": next((row for row in rows if row["partial_through"]), None),
         "outcomes": churn_action_outcomes(user=request.user),
         "charts": {
-            "months": series.get("month", []),
+            "months": [_month_label(row) for row in rows],
             "counts": [
                 {
                     "name": _("Active customers"),
@@ -209,6 +210,13 @@ def kpis(request: UserRequest) -> HttpResponse:
         },
     }
     return render(request, "analytics/kpis.html", context)
+
+
+def _month_label(row: dict[str, Any]) -> str:
+    """A chart's month, saying so when it is not over yet."""
+    if row["partial_through"]:
+        return _("%(month)s (so far)") % {"month": row["month"]}
+    return str(row["month"])
 
 
 # KPI series drawn as percentages, with their chart names. The new-customer growth rate stays

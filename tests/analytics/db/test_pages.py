@@ -289,3 +289,40 @@ def test_high_contribution_is_explained_by_what_a_manager_can_aim_at(settings, m
         "industry is not Food and beverages" in conditions
     )
     assert not any("credit" in text or "filled" in text for text in conditions)
+
+
+def test_the_current_month_is_shown_as_partial_and_compared_like_with_like(
+    settings, make_user, make_customer, client_for
+):
+    import calendar
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from kehu.analytics.models import Purchase
+
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    owner = make_user("kpi-sales")
+    # Two customers joined on the 1st of last month and one on its 28th; one so far this month.
+    for index, day in enumerate([last_month, last_month, last_month.replace(day=28), this_month]):
+        customer = make_customer(owner, name=f"月度客户{index}")
+        Purchase.objects.create(customer=customer, date=day, amount=Decimal("100"))
+
+    response = client_for(owner).get(reverse("analytics:kpis"))
+    current = response.context["rows"][-1]
+
+    assert current["month"] == f"{today:%Y-%m}" and current["new_customers"] == 1
+    if today.day == calendar.monthrange(today.year, today.month)[1]:
+        assert current["partial_through"] is None  # the month is over by tonight
+        return
+    assert current["partial_through"] == today.isoformat()
+    same_days_before = 2 + (today.day >= 28)
+    assert current["new_customer_growth_rate"] == pytest.approx(
+        (1 - same_days_before) / same_days_before
+    )
+    page = response.content.decode()
+    assert 'data-testid="kpi-partial"' in page
+    assert f"{today:%Y-%m} is not over: its figures count up to {today.isoformat()}" in page

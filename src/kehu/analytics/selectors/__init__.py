@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 from django.db.models import Avg, Count, Field, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehu.analytics import feeds
@@ -223,7 +224,8 @@ def monthly_kpi_rows(*, user: User) -> list[dict[str, Any]]:
     purchases = feeds.purchases_frame(purchases=Purchase.objects.visible_to(user))
     if purchases.is_empty():
         return []
-    table = monthly_kpis(purchases, inactivity_days=CHURN_HORIZON_DAYS)
+    # Up to today: the current month is partial, and is marked and compared as such.
+    table = monthly_kpis(purchases, inactivity_days=CHURN_HORIZON_DAYS, as_of=timezone.localdate())
     return [{name: _finite(value) for name, value in row.items()} for row in table.to_dicts()]
 
 
