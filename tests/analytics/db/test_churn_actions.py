@@ -260,3 +260,50 @@ def test_the_kpi_page_counts_what_the_actions_did(
     manager = churn_action_outcomes(user=team.manager)
     assert (manager.given, manager.acted_on, manager.bought_again) == (3, 2, 1)
     assert manager.no_longer_at_risk == 1
+
+
+def test_only_managers_remove_an_action_and_the_history_keeps_it(
+    team: Team, api_client: Callable[[User], APIClient]
+) -> None:
+    action = churn_action_create(
+        actor=team.mine, customer=team.customers["c1"], description="送样品", due_date=_due()
+    )
+
+    assert api_client(team.mine).delete(f"/api/v1/churn-actions/{action.pk}/").status_code == 403
+    assert api_client(team.manager).delete(f"/api/v1/churn-actions/{action.pk}/").status_code == 204
+
+    assert not ChurnAction.objects.exists()
+    removed = Change.objects.get(target_type__model="churnaction", action="delete")
+    assert removed.customer_id == team.customers["c1"].pk
+    assert removed.changes["description"] == ["送样品", None]
+
+
+def test_a_manager_edits_the_teams_action_on_its_form(
+    team: Team, browser: Callable[[User], Client]
+) -> None:
+    action = churn_action_create(
+        actor=team.mine, customer=team.customers["c1"], description="送样品", due_date=_due()
+    )
+    client = browser(team.manager)
+    form = client.get(reverse("analytics:action-edit", args=[action.pk]))
+    assert form.status_code == 200 and form.context["form"].initial["done"] is False
+
+    sent = client.post(
+        reverse("analytics:action-edit", args=[action.pk]),
+        {
+            "description": "送样品并请客户试用",
+            "assignee": team.mine.pk,
+            "due_date": _due(3).isoformat(),
+            "done": "on",
+            "version": action.version,
+        },
+    )
+
+    assert sent.status_code == 302
+    action.refresh_from_db()
+    assert action.description == "送样品并请客户试用" and action.is_done
+    assert action.due_date == _due(3) and action.customer == team.customers["c1"]
+    change = Change.objects.get(
+        target_type__model="churnaction", target_id=action.pk, action="update"
+    )
+    assert set(change.changes) == {"description", "due_date", "done_at"}
