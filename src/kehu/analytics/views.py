@@ -252,6 +252,12 @@ churn_action_new, churn_action_edit = RecordPages(
 ).views(add="analytics.add_churnaction", change="analytics.change_churnaction")
 
 
+def _version_sent(request: UserRequest) -> int:
+    """The version the page showed; anything else is no version, refused as a stale one."""
+    sent = request.POST.get("version", "")
+    return int(sent) if sent.isdigit() else 0
+
+
 @page("analytics.change_churnaction", methods=WRITES, churn_action=ChurnAction)
 def churn_action_done(request: UserRequest, churn_action: ChurnAction) -> HttpResponse:
     """Mark an action done from the customer's page or the at-risk list, as read at the
@@ -260,7 +266,7 @@ def churn_action_done(request: UserRequest, churn_action: ChurnAction) -> HttpRe
         churn_actions.churn_action_update(
             actor=request.user,
             churn_action=churn_action,
-            version=int(request.POST.get("version") or 0),
+            version=_version_sent(request),
             done=True,
         )
     except REFUSALS as problem:

@@ -307,3 +307,23 @@ def test_a_manager_edits_the_teams_action_on_its_form(
         target_type__model="churnaction", target_id=action.pk, action="update"
     )
     assert set(change.changes) == {"description", "due_date", "done_at"}
+
+
+def test_marking_done_a_version_since_changed_tells_and_changes_nothing(
+    team: Team, browser: Callable[[User], Client]
+) -> None:
+    action = churn_action_create(
+        actor=team.mine, customer=team.customers["c1"], description="送样品", due_date=_due()
+    )
+    churn_action_update(
+        actor=team.manager, churn_action=action, version=action.version, description="送两箱样品"
+    )
+    client = browser(team.mine)
+
+    for version in ("1", "不是版本"):
+        sent = client.post(
+            reverse("analytics:action-done", args=[action.pk]), {"version": version}, follow=True
+        )
+        assert "Someone else changed this record" in sent.content.decode()
+    action.refresh_from_db()
+    assert not action.is_done

@@ -78,16 +78,18 @@ class ChurnActionOutcomes:
 def churn_action_outcomes(*, user: User) -> ChurnActionOutcomes:
     actions = ChurnAction.objects.visible_to(user)
     pending = actions.filter(done_at=None)
+    done = actions.exclude(done_at=None)
+    # Read in the database, as subqueries: the customers acted on may be many thousands.
+    acted_on = done.values("customer_id")
     first_done = dict(
-        actions.exclude(done_at=None)
-        .values("customer_id")
+        done.values("customer_id")
         .annotate(first=Min("done_at"))
         .values_list("customer_id", "first")
         .order_by()
     )
     last_purchase = dict(
         Purchase.objects.visible_to(user)
-        .filter(customer_id__in=list(first_done))
+        .filter(customer_id__in=acted_on)
         .values("customer_id")
         .annotate(last=Max("date"))
         .values_list("customer_id", "last")
@@ -95,14 +97,14 @@ def churn_action_outcomes(*, user: User) -> ChurnActionOutcomes:
     )
     bought_again = sum(
         1
-        for customer, done in first_done.items()
-        if customer in last_purchase and last_purchase[customer] >= timezone.localdate(done)
+        for customer, first in first_done.items()
+        if customer in last_purchase and last_purchase[customer] >= timezone.localdate(first)
     )
     no_longer_at_risk = (
         CustomerScore.objects.visible_to(user)
         .filter(
             run__is_current=True,
-            customer_id__in=list(first_done),
+            customer_id__in=acted_on,
             churn_probability__lt=CHURN_THRESHOLD,
         )
         .count()
