@@ -9,18 +9,15 @@ import polars as pl
 import pytest
 
 from kehu.analytics.maths.churn import (
-    PHRASES,
     ChurnError,
     ChurnReport,
-    Reason,
     calibration_table,
     churn_features,
     churn_labels,
     churn_report,
     precision_at_top,
-    reason_is_telling,
-    render_reason,
 )
+from kehu.analytics.maths.churn_reasons import PHRASES, Reason, reason_is_telling, render_reason
 from kehu.analytics.maths.transactions import validate_transactions
 
 from .conftest import Transactions

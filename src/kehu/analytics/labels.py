@@ -14,7 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kehu.analytics.maths.churn import reason_is_telling
+from kehu.analytics.maths.churn_reasons import reason_is_telling
 
 CRITERIA: dict[str, Promise] = {
     "value": _("Value"),

@@ -36,7 +36,8 @@ provided the value, rounded as it is shown, is on the same side of the typical o
 the interval features, was observed rather than imputed; a growing gap must grow by at least a
 day): `reason_is_telling`. Each is returned as data — a code such as
 ``recency_days_high``, the customer's raw value and the typical value (median among the
-training customers who did buy again) — and rendered in English by `render_reason`.
+training customers who did buy again) — and rendered in English by
+`churn_reasons.render_reason`.
 
 Evaluation: ROC AUC; precision in the top decile (share of churners among the ⌈n/10⌉
 customers with the highest predicted probability); a calibration table over ten equal-count
@@ -60,6 +61,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.preprocessing import StandardScaler
 
 from kehu.analytics.maths.bgnbd import fit_bgnbd
+from kehu.analytics.maths.churn_reasons import Reason, reason_is_telling
 from kehu.analytics.maths.transactions import CUSTOMER, customer_history, model_summary
 
 BEHAVIOUR: Final = (
@@ -75,48 +77,9 @@ BEHAVIOUR: Final = (
 # are never given as reasons: the minimum number of purchase days for each.
 OBSERVED_FROM: Final[dict[str, int]] = {"interval_mean_days": 2, "interval_trend_days": 3}
 
-PHRASES: Final[dict[str, str]] = {
-    "recency_days_high": "no purchase for {value:.0f} days (typical: {typical:.0f})",
-    "frequency_low": "only {value:.0f} purchase day(s) so far (typical: {typical:.0f})",
-    "monetary_low": "total spend {value:,.2f} (typical: {typical:,.2f})",
-    "interval_mean_days_high": (
-        "{value:.0f} days between purchases on average (typical: {typical:.0f})"
-    ),
-    "interval_trend_days_high": (
-        "gaps between purchases growing by {value:.0f} days each time (typical: {typical:.0f})"
-    ),
-    "tenure_days_low": "a customer for only {value:.0f} days (typical: {typical:.0f})",
-    "tenure_days_high": "a customer for {value:.0f} days (typical: {typical:.0f})",
-}
-
-
-# The decimals a reason's numbers are shown with: money to the cent, days and counts whole.
-SHOWN_PLACES: Final[dict[str, int]] = {"monetary": 2}
-
-
-def reason_is_telling(code: str, value: float, typical: float) -> bool:
-    """Whether a reason, with its numbers as shown, says something true: the customer's value
-    is on the side of the typical one that the code names ("1 purchase day (typical: 1)"
-    explains nothing), and gaps said to grow do grow ("growing by 0 days" is not a reason)."""
-    feature, _, direction = code.rpartition("_")
-    places = SHOWN_PLACES.get(feature, 0)
-    shown, usual = round(float(value), places), round(float(typical), places)
-    apart = shown > usual if direction == "high" else shown < usual
-    grows = shown > 0 or code != "interval_trend_days_high"
-    return apart and grows
-
 
 class ChurnError(ValueError):
     """The history cannot train or evaluate a churn model (the message says why)."""
-
-
-@dataclass(frozen=True)
-class Reason:
-    code: str  # feature + "_high" / "_low", the key of PHRASES
-    feature: str
-    value: float
-    typical: float
-    contribution: float  # to the churn log-odds
 
 
 @dataclass(frozen=True)
@@ -325,16 +288,6 @@ def churn_report(
             horizon_days=horizon_days,
         )
     return ChurnReport(model=model, evaluation=evaluation, at_risk=at_risk)
-
-
-def render_reason(reason: Reason) -> str:
-    """The reason as an English phrase."""
-    phrase = PHRASES.get(reason.code)
-    if phrase is None:
-        direction = "higher" if reason.code.endswith("_high") else "lower"
-        label = reason.feature.replace("_", " ")
-        phrase = f"{label} {direction} than usual: {{value:g}} (typical: {{typical:g}})"
-    return phrase.format(value=reason.value, typical=reason.typical)
 
 
 def precision_at_top(outcome: NDArray[np.bool_], score: NDArray[np.float64], share: float) -> float:
