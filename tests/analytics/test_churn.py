@@ -9,17 +9,15 @@ import polars as pl
 import pytest
 
 from kehu.analytics.maths.churn import (
-    PHRASES,
     ChurnError,
     ChurnReport,
-    Reason,
     calibration_table,
     churn_features,
     churn_labels,
     churn_report,
     precision_at_top,
-    render_reason,
 )
+from kehu.analytics.maths.churn_reasons import PHRASES, Reason, reason_is_telling, render_reason
 from kehu.analytics.maths.transactions import validate_transactions
 
 from .conftest import Transactions
@@ -153,6 +151,27 @@ def test_at_risk_customers_come_riskiest_first_with_their_reasons(
                 reason.code
                 == f"{reason.feature}_{'high' if reason.value > reason.typical else 'low'}"
             )
+            assert reason_is_telling(reason.code, reason.value, reason.typical)
+
+
+@pytest.mark.parametrize(
+    ("code", "value", "typical", "telling"),
+    [
+        ("recency_days_high", 210.0, 45.0, True),
+        ("recency_days_high", 45.4, 45.0, False),  # "45 days (typical: 45)"
+        ("frequency_low", 1.0, 1.2, False),  # "1 purchase day (typical: 1)"
+        ("frequency_low", 1.0, 3.0, True),
+        ("interval_trend_days_high", 0.4, 0.0, False),  # "growing by 0 days (typical: 0)"
+        ("interval_trend_days_high", -2.0, -6.0, False),  # shrinking gaps do not grow
+        ("interval_trend_days_high", 5.0, 0.0, True),
+        ("monetary_low", 99.99, 100.0, True),  # money is shown to the cent
+        ("monetary_low", 99.999, 100.0, False),
+    ],
+)
+def test_a_reason_is_given_only_when_it_reads_true(
+    code: str, value: float, typical: float, telling: bool
+) -> None:
+    assert reason_is_telling(code, value, typical) is telling
 
 
 def test_reasons_render_as_english() -> None:

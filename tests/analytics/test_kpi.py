@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 import pytest
 
@@ -50,6 +52,43 @@ def test_months_by_hand(log: pl.DataFrame) -> None:
     # a has two purchase days from January; b from March; c never.
     assert table["repeat_purchase_rate"].to_list()[:3] == pytest.approx([1.0, 0.5, 2 / 3])
     assert table["one_time_share"].to_list()[2] == pytest.approx(1 / 3)
+
+
+def test_a_partial_month_is_marked_and_compared_with_the_same_days(
+    transactions: Transactions,
+) -> None:
+    # Known up to 10 March: February had three new customers, two of them by the 10th; March
+    # has two so far.
+    log = transactions(
+        ("a", "2024-02-02", 1),
+        ("b", "2024-02-05", 1),
+        ("c", "2024-02-20", 1),
+        ("d", "2024-03-01", 1),
+        ("e", "2024-03-09", 1),
+    )
+
+    table = monthly_kpis(log, inactivity_days=60, as_of=dt.date(2024, 3, 10))
+
+    assert table["month"].to_list() == ["2024-02", "2024-03"]
+    assert table["partial_through"].to_list() == [None, "2024-03-10"]
+    assert table["new_customers"].to_list() == [3, 2]
+    # Not (2 − 3) / 3: March's first ten days against February's first ten.
+    assert table["new_customer_growth_rate"].to_list() == [None, 0.0]
+
+
+def test_the_month_of_the_data_end_counts_even_without_purchases(
+    transactions: Transactions,
+) -> None:
+    log = transactions(("a", "2024-01-05", 1), ("b", "2024-01-31", 1))
+
+    still_january = monthly_kpis(log, inactivity_days=60, as_of=dt.date(2024, 1, 31))
+    early_february = monthly_kpis(log, inactivity_days=60, as_of=dt.date(2024, 2, 3))
+
+    assert still_january["partial_through"].to_list() == [None]
+    assert early_february["month"].to_list() == ["2024-01", "2024-02"]
+    assert early_february["partial_through"].to_list() == [None, "2024-02-03"]
+    # Nobody new by 3 February, as nobody by 3 January: no growth to report, rather than −100%.
+    assert early_february["new_customer_growth_rate"].to_list() == [None, None]
 
 
 def test_optional_inputs_are_null_when_absent(log: pl.DataFrame) -> None:

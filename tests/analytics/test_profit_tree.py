@@ -57,6 +57,36 @@ def test_the_strongest_rule_is_the_planted_one() -> None:
     )
 
 
+def test_a_missing_value_is_never_a_rule() -> None:
+    """Here only customers whose industry was recorded contribute much; the tree may say
+    which industries go with high contribution, never "industry is (not) empty", which is
+    about the records rather than the customers."""
+    rng = np.random.default_rng(2)
+    n = 1000
+    industry = rng.choice(["retail", "wholesale", "online", None], n)
+    years = rng.integers(0, 12, n)
+    recorded = np.array([value is not None for value in industry])
+    data = pl.DataFrame(
+        {
+            "industry": industry.tolist(),
+            "years": years,
+            "contribution": 100 * (recorded & (years > 5)) + rng.normal(0, 5, n),
+        }
+    )
+
+    tree = profit_tree(data)
+
+    values = {c.value for rule in tree.rules for c in rule.conditions if c.attribute == "industry"}
+    assert values and values <= {"retail", "wholesale", "online"}
+
+
+def test_an_attribute_never_filled_in_cannot_grow_a_tree() -> None:
+    data = customers(100).select("customer_id", "contribution", industry=pl.lit(None, pl.String))
+
+    with pytest.raises(ProfitTreeError, match="no attribute has a value"):
+        profit_tree(data)
+
+
 def test_depth_is_at_most_three() -> None:
     tree = profit_tree(customers())
 

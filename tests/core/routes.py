@@ -334,6 +334,17 @@ def _approval(world: World) -> models.Model:
     return credit_approval_request(actor=world.owner, order=order, reason="老客户")
 
 
+def _churn_action(world: World) -> models.Model:
+    from kehu.analytics.services.churn_actions import churn_action_create
+
+    return churn_action_create(
+        actor=world.owner,
+        customer=world.get(_model("customers.Customer")),
+        description="上门回访",
+        due_date=timezone.localdate() + timedelta(days=7),
+    )
+
+
 def _model(label: str) -> type[models.Model]:
     return apps.get_model(label)
 
@@ -369,4 +380,5 @@ MAKERS: dict[str, Callable[[World], models.Model]] = {
     "orders.Delivery": _delivery,
     "orders.Payment": _payment,
     "orders.CreditApproval": _approval,
+    "analytics.ChurnAction": _churn_action,
 }

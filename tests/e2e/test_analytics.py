@@ -95,3 +95,49 @@ def test_the_analytics_pages(
     page.goto(f"/customers/{customer.pk}/")
     expect(page.get_by_test_id("customer-value")).to_be_visible()
     screenshot(f"analytics-customer-card-{language}")
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_salesperson_acts_on_a_customer_at_risk(
+    page: Any, screenshot: Any, scored_company: User, language: str
+) -> None:
+    """From the at-risk list to an action given and done, on a wide screen and a phone."""
+    code = LANGUAGES[language]
+    log_in(page, "zhaolei", PASSWORD)
+    if code != "zh-hans":
+        switch_language(page, code)
+
+    page.goto("/analytics/customers/?risk=1")
+    first = page.get_by_test_id("score-table").locator("tbody tr").first
+    name = first.locator("a.fw-semibold").inner_text()
+    first.get_by_test_id("give-action").click()
+    form = page.get_by_test_id("churn-action-form")
+    expect(form).to_be_visible()
+    page.fill("#id_description", "上门拜访，了解停购原因")
+    page.fill("#id_due_date", "2030-01-15")
+    form.locator("button[type=submit]").click()
+
+    panel = page.get_by_test_id("churn-actions")
+    expect(panel.get_by_test_id("churn-action")).to_contain_text("上门拜访，了解停购原因")
+    expect(page.locator("h2.page-title")).to_contain_text(name)
+    for width in (1400, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        panel.scroll_into_view_if_needed()
+        screenshot(f"analytics-churn-panel-{language}-{width}")
+
+    page.set_viewport_size({"width": 1400, "height": 900})
+    panel.get_by_test_id("mark-done").click()
+    expect(panel.get_by_test_id("churn-action")).to_contain_text(t("Done", code))
+
+    page.goto("/analytics/customers/?risk=1")
+    expect(page.get_by_test_id("at-risk-action").first).to_be_visible()
+    for width in (1400, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(f"analytics-at-risk-{language}-{width}")
+
+    page.goto("/analytics/kpis/")
+    expect(page.get_by_test_id("outcome-acted-on")).to_have_text("1")
+    _chart_drawn(page, "chart-kpi-counts")
+    for width in (1400, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(f"analytics-kpis-actions-{language}-{width}")

@@ -173,3 +173,33 @@ def test_a_project_deal_is_evaluated_and_planned(page, deals, screenshot, langua
     expect(page.get_by_test_id("decision-maker")).to_contain_text("周明")
     screenshot(f"sales-project-{language}")
     assert project.evaluation.decided_by == seller
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_home_page_shows_overdue_deals_apart_from_those_closing_soon(
+    page, screenshot, deals, make_customer, language
+) -> None:
+    code = LANGUAGES[language]
+    seller = deals["年度饮料供货"].owner
+    services.opportunity_create(
+        actor=seller,
+        customer=make_customer(seller, name="成都川味调料厂"),
+        name="上月就该签的调料合同",
+        business_mode="consumer_goods",
+        amount="60000",
+        expected_close_date=timezone.localdate() - timedelta(days=20),
+    )
+    log_in(page, "zhaolei", PASSWORD, then=None)
+    if code != "zh-hans":
+        switch_language(page, code)
+
+    overdue = page.get_by_test_id("closing-overdue")
+    upcoming = page.get_by_test_id("closing-upcoming")
+    expect(overdue).to_contain_text("上月就该签的调料合同")
+    expect(overdue).to_contain_text(t("overdue", code))
+    expect(upcoming).to_contain_text("年度饮料供货")
+    expect(upcoming).not_to_contain_text("上月就该签的调料合同")
+    expect(upcoming).not_to_contain_text("春节礼盒")  # 40 days away
+    for width in (1400, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(f"home-closing-{language}-{width}")

@@ -47,6 +47,29 @@ def test_the_home_page_flags_overdue_leads_and_sums_the_pipeline(
     assert "迟迟未跟进" not in client.get("/").content.decode()
 
 
+def test_deals_past_their_close_date_are_overdue_not_closing_soon(
+    team, client, make_opportunity, settings
+):
+    settings.LANGUAGE_CODE = "en"
+    today = timezone.localdate()
+    make_opportunity(
+        team["alice"], name="上月就该签", expected_close_date=today - timedelta(days=40)
+    )
+    make_opportunity(team["alice"], name="下周签约", expected_close_date=today + timedelta(days=7))
+    make_opportunity(team["alice"], name="明年再说", expected_close_date=today + timedelta(days=90))
+    client.force_login(team["alice"])
+    response = client.get("/")
+    page = response.content.decode()
+
+    upcoming = page.split('data-testid="closing-upcoming"')[1].split("</div>\n  </div>")[0]
+    overdue = page.split('data-testid="closing-overdue"')[1].split(
+        'data-testid="closing-upcoming"'
+    )[0]
+    assert "下周签约" in upcoming and "上月就该签" not in upcoming and "明年再说" not in upcoming
+    assert "上月就该签" in overdue and "下周签约" not in overdue
+    assert "Past their expected close date" in page
+
+
 def test_someone_elses_lead_and_opportunity_pages_are_not_found(
     team, client, make_lead, make_opportunity
 ):

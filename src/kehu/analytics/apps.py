@@ -11,16 +11,18 @@ class AnalyticsConfig(KehuApp):
     label = "analytics"
     verbose_name = _("Analytics")
     url_prefix = "analytics/"
+    api_urls = "api.urls"
     navigation = "analytics/_nav.html"
     navigation_order = 200  # after the apps that record what it measures
     role_grants = "roles.GRANTS"
     # The hourly check recomputes when the day changes or a customer with purchases has no
     # scores; changes to orders queue a recomputation themselves.
     periodic_tasks = {"tasks.scores_refresh_task": timedelta(hours=1)}
-    panels = {"customer": ("panels.customer_value",)}
+    panels = {"customer": ("panels.customer_value", "panels.churn_actions")}
     customer_references = (
         "analytics.Purchase.customer",
         "analytics.StageOverride.customer",
+        "analytics.ChurnAction.customer",
     )
     # A score is one run's view of one customer, and the survivor of a merge may have its
     # own in the same run (one per run and customer): the other's scores go with it, and

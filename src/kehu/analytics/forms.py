@@ -1,4 +1,5 @@
-"""The scorecard editor's form: each comparison matrix's upper triangle, and grade cut-offs."""
+"""The scorecard editor's form: each comparison matrix's upper triangle, and grade cut-offs;
+and the form of an action to keep a customer at risk."""
 
 from __future__ import annotations
 
@@ -10,12 +11,17 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kehu.analytics.labels import criterion_label, indicator_label
 from kehu.analytics.maths.ahp import AHPResult, Entry, ahp_weights
-from kehu.analytics.models import Scorecard
+from kehu.analytics.models import ChurnAction, Scorecard
+from kehu.analytics.services.churn_actions import CHURN_ACTION_FIELDS
 from kehu.core.forms import RecordForm
 from kehu.core.models import User
+from kehu.customers import selectors as customer_selectors
+from kehu.customers.pickers import CustomerChoiceField
+from kehu.sales.forms.choices import DATE, people
 
 TOP = "criteria"
 SCALE = (Fraction(1, 9), Fraction(9))  # Saaty's 1–9 scale and its reciprocals
@@ -232,3 +238,40 @@ class ScorecardForm(RecordForm):
             self.lowest_grade: 0,
         }
         return config
+
+
+class ChurnActionForm(RecordForm):
+    """An action to keep a customer at risk: who does what by when, and whether it is done."""
+
+    customer = CustomerChoiceField(label=gettext_lazy("customer"))
+    done = forms.BooleanField(label=gettext_lazy("done"), required=False)
+    layout = (
+        (
+            (
+                gettext_lazy("Action"),
+                (
+                    ("customer", "col-12"),
+                    ("description", "col-12"),
+                    ("assignee", "col-md-6"),
+                    ("due_date", "col-md-6"),
+                    ("done", "col-12"),
+                ),
+            ),
+        ),
+    )
+
+    class Meta:
+        model = ChurnAction
+        fields = ["customer", *CHURN_ACTION_FIELDS]
+        widgets = {"due_date": DATE}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        people(self.fields["assignee"], user)
+        customer: Any = self.fields["customer"]
+        customer.queryset = customer_selectors.customer_queryset(user=user).order_by("name")
+        if self.instance.pk:
+            customer.disabled = True
+            self.initial["done"] = self.instance.is_done
+        else:
+            self.initial.setdefault("assignee", user.pk)

@@ -6,13 +6,15 @@ language.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from kehu.analytics.maths.churn_reasons import reason_is_telling
 
 CRITERIA: dict[str, Promise] = {
     "value": _("Value"),
@@ -87,3 +89,13 @@ def reason_text(reason: Mapping[str, Any]) -> str:
     else:
         template = gettext("%(feature)s lower than usual: %(value)s (typical: %(typical)s)")
     return template % {"feature": reason["feature"], **numbers}
+
+
+def reason_texts(reasons: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The stored churn reasons that say something true as shown, as sentences; a run from
+    before that rule may have stored others."""
+    return [
+        reason_text(reason)
+        for reason in reasons
+        if reason_is_telling(reason["code"], reason["value"], reason["typical"])
+    ]

@@ -13,10 +13,11 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kehu.analytics.maths.parameters import CHURN_THRESHOLD
-from kehu.core.models import KehuModel, Versioned
+from kehu.core.models import KehuModel, Record, Versioned
 from kehu.core.scopes import Everyone, Visibility
 from kehu.customers.models import Customer, LifecycleStage, RelationshipLevel
 
@@ -187,6 +188,53 @@ class CustomerScore(KehuModel):
     def at_risk(self) -> bool:
         """Likely enough to churn to be warned about."""
         return self.churn_probability is not None and self.churn_probability >= CHURN_THRESHOLD
+
+
+class ChurnAction(Record):
+    """What someone is to do to keep a customer at risk of churning, by when, and whether it
+    was done.
+
+    `churn_probability` is the customer's risk when the action was given, so that what was
+    done can later be read against how likely the customer then was to leave.
+    """
+
+    # A customer's actions are seen by whoever sees the customer; who may change one is the
+    # services' rule (its assignee, or those who see the assignee's work).
+    visibility: ClassVar[Visibility] = Visibility("customer__owner")
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="churn_actions"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.PROTECT,
+        related_name="churn_actions",
+    )
+    description = models.CharField(_("what"), max_length=200)
+    due_date = models.DateField(_("by when"))
+    done_at = models.DateTimeField(_("done on"), null=True, blank=True, editable=False)
+    churn_probability = models.FloatField(
+        _("churn risk when given"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("churn action")
+        verbose_name_plural = _("churn actions")
+        indexes = [models.Index(fields=["customer", "due_date"])]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        """Not done, and its day has passed."""
+        return not self.is_done and self.due_date < timezone.localdate()
 
 
 class StageOverride(KehuModel):

@@ -1,10 +1,13 @@
 """What the built-in roles get of the analytics' permissions: every role that reads customers
-reads their scores."""
+reads their scores and the actions taken to keep them; those who sell give and carry out
+those actions, and managers may also remove them."""
+
+_READ = ["analytics.view_customerscore", "analytics.view_churnaction"]
+_ACT = [*_READ, "analytics.add_churnaction", "analytics.change_churnaction"]
 
 GRANTS = {
-    "admin": ["analytics.view_customerscore", "analytics.change_scorecard"],
-    **{
-        code: ["analytics.view_customerscore"]
-        for code in ("sales_manager", "sales", "service", "marketing", "finance", "analyst")
-    },
+    "admin": [*_ACT, "analytics.delete_churnaction", "analytics.change_scorecard"],
+    "sales_manager": [*_ACT, "analytics.delete_churnaction"],
+    "sales": _ACT,
+    **{code: _READ for code in ("service", "marketing", "finance", "analyst")},
 }

@@ -12,4 +12,7 @@ urlpatterns = [
     path("scorecard/", views.scorecard_edit, name="scorecard"),
     path("scorecard/check/", views.scorecard_check, name="scorecard-check"),
     path("kpis/", views.kpis, name="kpis"),
+    path("actions/new/", views.churn_action_new, name="action-new"),
+    path("actions/<int:churn_action>/", views.churn_action_edit, name="action-edit"),
+    path("actions/<int:churn_action>/done/", views.churn_action_done, name="action-done"),
 ]

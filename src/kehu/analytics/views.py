@@ -11,16 +11,19 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from kehu.analytics import selectors, services
-from kehu.analytics.forms import ScorecardForm
-from kehu.analytics.labels import indicator_label, reason_text
-from kehu.analytics.models import AbcClass, Segment
+from kehu.analytics.forms import ChurnActionForm, ScorecardForm
+from kehu.analytics.labels import indicator_label, reason_texts
+from kehu.analytics.models import AbcClass, ChurnAction, Segment
+from kehu.analytics.selectors.churn_actions import actions_of_customers, churn_action_outcomes
+from kehu.analytics.services import churn_actions
 from kehu.core.htmx import is_htmx
-from kehu.core.pages import EDITS, PAGE_SIZE, WRITES, UserRequest, page
-from kehu.core.records import REFUSALS
+from kehu.core.pages import EDITS, PAGE_SIZE, WRITES, RecordPages, UserRequest, page, problem_text
+from kehu.core.records import REFUSALS, Writes
 
 VIEW = "analytics.view_customerscore"
 MANAGE = "analytics.change_scorecard"
@@ -41,8 +44,13 @@ def customer_value(request: UserRequest) -> HttpResponse:
     abc = selectors.abc_summary(user=user)
     histogram = selectors.clv_histogram(user=user)
     at_risk = selectors.at_risk(user=user, shown=AT_RISK_SHOWN)
+    actions = actions_of_customers(user=user, customers=[s.customer_id for s in at_risk.riskiest])
     risks = [
-        (score, [reason_text(reason) for reason in score.churn_reasons])
+        (
+            score,
+            reason_texts(score.churn_reasons),
+            actions.get(score.customer_id, []),
+        )
         for score in at_risk.riskiest
     ]
     class_a = abc[0]
@@ -108,8 +116,15 @@ def score_list(request: UserRequest) -> HttpResponse:
     scores = selectors.score_list(
         user=request.user, segment=segment, abc_class=abc_class, at_risk=at_risk
     )
+    shown = Paginator(scores, PAGE_SIZE).get_page(request.GET.get("page"))
+    actions = (
+        actions_of_customers(user=request.user, customers=[s.customer_id for s in shown])
+        if at_risk
+        else {}
+    )
     context = {
-        "page": Paginator(scores, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": shown,
+        "rows": [(score, actions.get(score.customer_id, [])) for score in shown],
         "segment_label": dict(Segment.choices).get(segment),
         "abc_class": abc_class,
         "at_risk": at_risk,
@@ -167,8 +182,10 @@ def kpis(request: UserRequest) -> HttpResponse:
     series = {name: [row[name] for row in rows] for name in (rows[0] if rows else {})}
     context = {
         "rows": rows,
+        "partial": next((row for row in rows if row["partial_through"]), None),
+        "outcomes": churn_action_outcomes(user=request.user),
         "charts": {
-            "months": series.get("month", []),
+            "months": [_month_label(row) for row in rows],
             "counts": [
                 {
                     "name": _("Active customers"),
@@ -195,6 +212,13 @@ def kpis(request: UserRequest) -> HttpResponse:
     return render(request, "analytics/kpis.html", context)
 
 
+def _month_label(row: dict[str, Any]) -> str:
+    """A chart's month, saying so when it is not over yet."""
+    if row["partial_through"]:
+        return _("%(month)s (so far)") % {"month": row["month"]}
+    return str(row["month"])
+
+
 # KPI series drawn as percentages, with their chart names. The new-customer growth rate stays
 # in the table: it swings by hundreds of percent and would flatten the other lines.
 RATE_SERIES = [
@@ -207,3 +231,46 @@ RATE_SERIES = [
 
 def _percent(values: list[float | None]) -> list[float | None]:
     return [None if value is None else round(100 * value, 1) for value in values]
+
+
+churn_action_new, churn_action_edit = RecordPages(
+    form=ChurnActionForm,
+    writes=Writes.named(churn_actions, "churn_action"),
+    template="analytics/churn_action_form.html",
+    titles=(gettext_lazy("New churn action"), gettext_lazy("Edit churn action")),
+    saved=gettext_lazy("Action “%(name)s” saved."),
+    done=lambda action: reverse("customers:detail", args=[action.customer_id]),
+    back=lambda action: (
+        reverse("customers:detail", args=[action.customer_id])
+        if action
+        else reverse("analytics:customers") + "?risk=1"
+    ),
+    record="churn_action",
+    loader=ChurnAction,
+    # A new action for the customer whose page or row it was started from.
+    initial=lambda request: {"customer": request.GET.get("customer")},
+).views(add="analytics.add_churnaction", change="analytics.change_churnaction")
+
+
+def _version_sent(request: UserRequest) -> int:
+    """The version the page showed; anything else is no version, refused as a stale one."""
+    sent = request.POST.get("version", "")
+    return int(sent) if sent.isdigit() else 0
+
+
+@page("analytics.change_churnaction", methods=WRITES, churn_action=ChurnAction)
+def churn_action_done(request: UserRequest, churn_action: ChurnAction) -> HttpResponse:
+    """Mark an action done from the customer's page or the at-risk list, as read at the
+    version the page showed."""
+    try:
+        churn_actions.churn_action_update(
+            actor=request.user,
+            churn_action=churn_action,
+            version=_version_sent(request),
+            done=True,
+        )
+    except REFUSALS as problem:
+        messages.error(request, problem_text(problem))
+    else:
+        messages.success(request, _("Action “%(name)s” done.") % {"name": churn_action})
+    return redirect("customers:detail", churn_action.customer_id)

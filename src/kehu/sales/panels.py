@@ -1,5 +1,6 @@
 """The cards sales adds to the home page: the open pipeline weighted by probability, leads
-waiting too long for a follow-up (a manager sees the team's), and deals closing soon."""
+waiting too long for a follow-up (a manager sees the team's), and deals closing soon, with
+those past their expected close date apart, as overdue."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ def _overdue_leads(request: UserRequest) -> dict[str, Any]:
 def _closing(request: UserRequest) -> dict[str, Any]:
     return {
         "closing": list(selectors.closing_soon(user=request.user, days=CLOSING_DAYS)[:20]),
+        "overdue": list(selectors.closing_overdue(user=request.user)[:20]),
         "closing_days": CLOSING_DAYS,
     }
 

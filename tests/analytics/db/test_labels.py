@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from kehu.analytics.labels import REASONS, reason_text
+from kehu.analytics.labels import REASONS, reason_text, reason_texts
 from kehu.analytics.maths.churn import BEHAVIOUR
 
 
@@ -22,3 +22,18 @@ def test_a_reason_reads_with_its_numbers() -> None:
     extra = {"code": "complaints_high", "feature": "complaints", "value": 4, "typical": 0}
     with translation.override("en"):
         assert reason_text(extra) == "complaints higher than usual: 4 (typical: 0)"
+
+
+def test_stored_reasons_that_say_nothing_are_not_shown() -> None:
+    stored = [
+        {
+            "code": "interval_trend_days_high",
+            "feature": "interval_trend_days",
+            "value": 0.2,
+            "typical": 0.0,
+        },
+        {"code": "recency_days_high", "feature": "recency_days", "value": 210, "typical": 45},
+        {"code": "frequency_low", "feature": "frequency", "value": 1, "typical": 1.4},
+    ]
+    with translation.override("en"):
+        assert reason_texts(stored) == ["no purchase for 210 days (typical: 45)"]

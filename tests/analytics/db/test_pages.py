@@ -67,7 +67,7 @@ def test_a_salesperson_sees_only_their_customers_numbers(
     assert sum(item["value"] for item in _chart(response, "chart-segments")) == 3
     assert [row.customers for row in response.context["abc"]] == [1, 1, 1]
     assert sum(bin.customers for bin in response.context["histogram"]) <= 3
-    for score, _reasons in response.context["risks"]:
+    for score, _reasons, _actions in response.context["risks"]:
         assert score.customer.owner == mine
     assert "theirs" not in page and "champions" not in segments
 
@@ -252,3 +252,78 @@ def test_the_value_page_explains_high_contribution_in_words(settings, make_user)
     )
     assert rules[0].high_share == 1
     assert profit_rules(user=make_user("outsider"))[0] == []
+
+
+def test_high_contribution_is_explained_by_what_a_manager_can_aim_at(settings, make_user):
+    """Here the big customers are the retailers, which finance also rated AAA, and only the
+    retailers' industry was recorded: the rules name the industry, never the rating nor
+    whether the industry is filled in."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from kehu.analytics.models import Purchase
+    from kehu.analytics.selectors import profit_rules
+    from kehu.customers.services import customer_create
+
+    settings.LANGUAGE_CODE = "en"
+    manager = make_user("aim-manager", "sales_manager")
+    owner = make_user("aim-sales", manager=manager)
+    for index in range(60):
+        retail = index % 3 == 0
+        customer = customer_create(
+            actor=owner,
+            owner=owner,
+            name=f"客户{index}",
+            industry="retail" if retail else ("" if index % 2 else "food"),
+            source_channel="trade_fair" if index % 4 else "referral",
+        )
+        Customer.objects.filter(pk=customer.pk).update(credit_rating="AAA" if retail else "C")
+        Purchase.objects.create(
+            customer=customer, date=dt.date(2024, 6, 1), amount=Decimal(5000 if retail else 100)
+        )
+    services.scores_recompute(as_of=dt.date(2024, 12, 31))
+
+    rules, _threshold = profit_rules(user=manager)
+
+    conditions = [text for rule in rules for text in rule.conditions]
+    assert "industry is Retail and supermarkets" in conditions or (
+        "industry is not Food and beverages" in conditions
+    )
+    assert not any("credit" in text or "filled" in text for text in conditions)
+
+
+def test_the_current_month_is_shown_as_partial_and_compared_like_with_like(
+    settings, make_user, make_customer, client_for
+):
+    import calendar
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from kehu.analytics.models import Purchase
+
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    owner = make_user("kpi-sales")
+    # Two customers joined on the 1st of last month and one on its 28th; one so far this month.
+    for index, day in enumerate([last_month, last_month, last_month.replace(day=28), this_month]):
+        customer = make_customer(owner, name=f"月度客户{index}")
+        Purchase.objects.create(customer=customer, date=day, amount=Decimal("100"))
+
+    response = client_for(owner).get(reverse("analytics:kpis"))
+    current = response.context["rows"][-1]
+
+    assert current["month"] == f"{today:%Y-%m}" and current["new_customers"] == 1
+    if today.day == calendar.monthrange(today.year, today.month)[1]:
+        assert current["partial_through"] is None  # the month is over by tonight
+        return
+    assert current["partial_through"] == today.isoformat()
+    same_days_before = 2 + (today.day >= 28)
+    assert current["new_customer_growth_rate"] == pytest.approx(
+        (1 - same_days_before) / same_days_before
+    )
+    page = response.content.decode()
+    assert 'data-testid="kpi-partial"' in page
+    assert f"{today:%Y-%m} is not over: its figures count up to {today.isoformat()}" in page

@@ -184,7 +184,8 @@ def _clv(args: argparse.Namespace) -> int:
 @user_errors()
 def _churn(args: argparse.Namespace) -> int:
     # scikit-learn takes a second to import: only the command that needs it pays for it.
-    from kehu.analytics.maths.churn import churn_report, render_reason
+    from kehu.analytics.maths.churn import churn_report
+    from kehu.analytics.maths.churn_reasons import render_reason
 
     transactions = _transactions(args)
     extra = _read_features(args.features) if args.features else None

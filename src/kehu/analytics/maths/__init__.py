@@ -9,7 +9,8 @@ it (`kehu.analytics`) reads the database into its frames and stores what it retu
 - `pareto`: ABC (Pareto) classes and the 80/20 check
 - `mle`, `errors`: maximum-likelihood fitting shared by the models, and its error
 - `bgnbd`, `gamma_gamma`, `clv`: the BG/NBD and Gamma-Gamma models and lifetime value
-- `churn`: the churn model, its evaluation against a BG/NBD baseline, and its reasons
+- `churn`, `churn_reasons`: the churn model, its evaluation against a BG/NBD baseline, and
+  its reasons (which may be given, and their English)
 - `lifecycle`: lifecycle stage and relationship level
 - `ahp`, `scorecard`: AHP weights and consistency; the weighted scorecard
 - `profit_tree`: a shallow decision tree of the high-contribution customers

@@ -32,10 +32,12 @@ construction; on RFM-type features the two rank about equally well.
 
 Reasons: customer i's contribution of feature j to the churn log-odds is β_j · z_ij, with z_ij
 the standardised (transformed) value. The largest positive contributions are the reasons,
-provided the value is on the same side of the typical one (and, for the interval features,
-was observed rather than imputed). Each is returned as data — a code such as
+provided the value, rounded as it is shown, is on the same side of the typical one (and, for
+the interval features, was observed rather than imputed; a growing gap must grow by at least a
+day): `reason_is_telling`. Each is returned as data — a code such as
 ``recency_days_high``, the customer's raw value and the typical value (median among the
-training customers who did buy again) — and rendered in English by `render_reason`.
+training customers who did buy again) — and rendered in English by
+`churn_reasons.render_reason`.
 
 Evaluation: ROC AUC; precision in the top decile (share of churners among the ⌈n/10⌉
 customers with the highest predicted probability); a calibration table over ten equal-count
@@ -59,6 +61,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.preprocessing import StandardScaler
 
 from kehu.analytics.maths.bgnbd import fit_bgnbd
+from kehu.analytics.maths.churn_reasons import Reason, reason_is_telling
 from kehu.analytics.maths.transactions import CUSTOMER, customer_history, model_summary
 
 BEHAVIOUR: Final = (
@@ -74,32 +77,9 @@ BEHAVIOUR: Final = (
 # are never given as reasons: the minimum number of purchase days for each.
 OBSERVED_FROM: Final[dict[str, int]] = {"interval_mean_days": 2, "interval_trend_days": 3}
 
-PHRASES: Final[dict[str, str]] = {
-    "recency_days_high": "no purchase for {value:.0f} days (typical: {typical:.0f})",
-    "frequency_low": "only {value:.0f} purchase day(s) so far (typical: {typical:.0f})",
-    "monetary_low": "total spend {value:,.2f} (typical: {typical:,.2f})",
-    "interval_mean_days_high": (
-        "{value:.0f} days between purchases on average (typical: {typical:.0f})"
-    ),
-    "interval_trend_days_high": (
-        "gaps between purchases growing by {value:.0f} days each time (typical: {typical:.0f})"
-    ),
-    "tenure_days_low": "a customer for only {value:.0f} days (typical: {typical:.0f})",
-    "tenure_days_high": "a customer for {value:.0f} days (typical: {typical:.0f})",
-}
-
 
 class ChurnError(ValueError):
     """The history cannot train or evaluate a churn model (the message says why)."""
-
-
-@dataclass(frozen=True)
-class Reason:
-    code: str  # feature + "_high" / "_low", the key of PHRASES
-    feature: str
-    value: float
-    typical: float
-    contribution: float  # to the churn log-odds
 
 
 @dataclass(frozen=True)
@@ -152,22 +132,25 @@ class ChurnModel:
         minimum = np.array([OBSERVED_FROM.get(name, 0) for name in self.features])
         purchases = features["frequency"].to_numpy()
         for row_z, row_c, row_raw, n in zip(z, contributions, raw, purchases, strict=True):
-            # A reason must raise the risk and also set the customer apart from the typical
-            # returning customer in the same direction; "1 purchase (typical: 1)" explains nothing.
-            apart = np.where(row_z > 0, row_raw > typical, row_raw < typical) & (n >= minimum)
-            candidates = [j for j in np.argsort(-row_c) if row_c[j] > 0 and apart[j]]
-            explained.append(
-                [
-                    Reason(
-                        code=f"{self.features[j]}_{'high' if row_z[j] > 0 else 'low'}",
-                        feature=self.features[j],
-                        value=float(row_raw[j]),
-                        typical=float(typical[j]),
-                        contribution=float(row_c[j]),
+            reasons = []
+            for j in np.argsort(-row_c):
+                code = f"{self.features[j]}_{'high' if row_z[j] > 0 else 'low'}"
+                # A reason must raise the risk, be observed rather than imputed, and read true.
+                if (
+                    row_c[j] > 0
+                    and n >= minimum[j]
+                    and reason_is_telling(code, row_raw[j], typical[j])
+                ):
+                    reasons.append(
+                        Reason(
+                            code=code,
+                            feature=self.features[j],
+                            value=float(row_raw[j]),
+                            typical=float(typical[j]),
+                            contribution=float(row_c[j]),
+                        )
                     )
-                    for j in candidates[:top]
-                ]
-            )
+            explained.append(reasons[:top])
         return explained
 
     def _standardised(self, features: pl.DataFrame) -> NDArray[np.float64]:
@@ -305,16 +288,6 @@ def churn_report(
             horizon_days=horizon_days,
         )
     return ChurnReport(model=model, evaluation=evaluation, at_risk=at_risk)
-
-
-def render_reason(reason: Reason) -> str:
-    """The reason as an English phrase."""
-    phrase = PHRASES.get(reason.code)
-    if phrase is None:
-        direction = "higher" if reason.code.endswith("_high") else "lower"
-        label = reason.feature.replace("_", " ")
-        phrase = f"{label} {direction} than usual: {{value:g}} (typical: {{typical:g}})"
-    return phrase.format(value=reason.value, typical=reason.typical)
 
 
 def precision_at_top(outcome: NDArray[np.bool_], score: NDArray[np.float64], share: float) -> float:

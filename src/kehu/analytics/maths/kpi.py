@@ -1,13 +1,16 @@
 """Customer-relationship KPIs by calendar month, from the purchase log.
 
 Purchases are purchase days (a customer's transactions on one day count once). The months run
-from the month of the first purchase to the month of the last one (the data end, E). With an
+from the month of the first purchase to the month of the data end E: the day the log is
+complete up to (`as_of`, today for a live log; by default the last purchase day). With an
 inactivity window of W days (default 180):
 
 * active_customers(m): customers with at least one purchase in m.
 * new_customers(m): customers whose first purchase is in m.
 * new_customer_growth_rate(m) = (new(m) − new(m−1)) / new(m−1); null for the first month or
-  when new(m−1) = 0.
+  when new(m−1) = 0. The month of E is partial unless E is its last day (`partial_through` is
+  then E): its new customers are compared with those of the same days of m−1 (up to E's day
+  of the month), like with like, not with the whole of m−1.
 * churned_customers(m): churn events in m. A purchase on day d followed by no purchase in
   (d, d+W] is a churn event on day d+W, counted in the month of d+W and only when d+W ≤ E
   (the window must have closed within the data). A customer who comes back later can churn
@@ -29,6 +32,7 @@ survey responses, complaint_resolution_hours = the mean resolution time as given
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -56,6 +60,7 @@ def monthly_kpis(
     *,
     inactivity_days: int = 180,
     inputs: MonthlyInputs | None = None,
+    as_of: dt.date | None = None,
 ) -> pl.DataFrame:
     """One row per month with the KPIs defined in the module docstring."""
     if inactivity_days < MIN_INACTIVITY_DAYS:
@@ -64,7 +69,10 @@ def monthly_kpis(
             "customer cannot join and churn within one month"
         )
     window = pl.duration(days=inactivity_days)
-    end: dt.date = transactions["date"].max()  # type: ignore[assignment]
+    last: dt.date = transactions["date"].max()  # type: ignore[assignment]
+    end = max(as_of or last, last)
+    end_month = end.replace(day=1)
+    partial = end.day < calendar.monthrange(end.year, end.month)[1]
     # One sort by customer and date lets every row see its neighbours without a window
     # function, which is what keeps this fast on tens of millions of purchases.
     customer, date = pl.col(CUSTOMER), pl.col("date")
@@ -81,6 +89,8 @@ def monthly_kpis(
             month=_month(date),
             new_month=~(same_before & (_month(date) == _month(date.shift(1)))),
             first=~same_before,
+            # For comparing a partial last month with the same days of the month before.
+            first_by_day=~same_before & (date.dt.day() <= end.day),
             second=same_before & ~same_two_before,
             reactivated=date > previous + window,
             churn_month=pl.when((following.is_null() | (following > lapse)) & (lapse <= end)).then(
@@ -95,6 +105,7 @@ def monthly_kpis(
         .agg(
             active_customers=pl.col("new_month").sum(),
             new_customers=pl.col("first").sum(),
+            new_by_day=pl.col("first_by_day").sum(),
             reactivated=pl.col("reactivated").sum(),
             second_purchases=pl.col("second").sum(),
         )
@@ -105,11 +116,9 @@ def monthly_kpis(
         .group_by(month=pl.col("churn_month"))
         .agg(churned_customers=pl.len())
     )
-    first_month, last_month = events.select(
-        first=pl.col("month").min(), last=pl.col("month").max()
-    ).row(0)
+    first_month: dt.date = events["month"].min()  # type: ignore[assignment]
     table = (
-        pl.LazyFrame({"month": pl.date_range(first_month, last_month, interval="1mo", eager=True)})
+        pl.LazyFrame({"month": pl.date_range(first_month, end_month, interval="1mo", eager=True)})
         .join(by_month, on="month", how="left", maintain_order="left")
         .join(churns, on="month", how="left", maintain_order="left")
         # Signed counts: the differences below must not wrap around.
@@ -120,8 +129,14 @@ def monthly_kpis(
     started = (pl.col("new_customers") + pl.col("reactivated")).cum_sum()
     alive_at_start = (started - pl.col("churned_customers").cum_sum()).shift(1, fill_value=0)
     ever = pl.col("new_customers").cum_sum()
-    previous_new = pl.col("new_customers").shift(1)
+    is_partial = (pl.col("month") == end_month) & partial
+    previous_new = (
+        pl.when(is_partial)
+        .then(pl.col("new_by_day").shift(1))
+        .otherwise(pl.col("new_customers").shift(1))
+    )
     table = table.with_columns(
+        partial_through=pl.when(is_partial).then(pl.lit(end)),
         new_customer_growth_rate=pl.when(previous_new > 0).then(
             (pl.col("new_customers") - previous_new) / previous_new
         ),
@@ -135,6 +150,7 @@ def monthly_kpis(
     table = table.with_columns(retention_rate=1 - pl.col("churn_rate"))
     return _with_inputs(table, inputs or MonthlyInputs()).select(
         pl.col("month").dt.strftime("%Y-%m"),
+        pl.col("partial_through").dt.strftime("%Y-%m-%d"),
         "active_customers",
         "new_customers",
         "new_customer_growth_rate",

@@ -5,7 +5,9 @@ A customer is *high-contribution* when their profit contribution is at or above 
 DecisionTreeClassifier (Gini, max_depth 3, at least max(5, 2 % of the customers) per leaf,
 random_state 0) learns that label from the attributes: numeric columns as they are (missing
 values allowed), text and boolean columns one-hot encoded, so that a split reads
-"industry is retail" or "industry is not retail" (a missing category is "(missing)").
+"industry is retail" or "industry is not retail". A missing value is no category of its own:
+"industry is filled in" says something about the records, not about the customers, and is
+nothing a manager can act on.
 
 Each leaf becomes a rule: the conditions on its path from the root, with several thresholds on
 one attribute merged into the tightest bounds; the share of high-contribution customers among
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Literal
 
 import numpy as np
 import polars as pl
@@ -26,7 +28,6 @@ from sklearn.tree import DecisionTreeClassifier
 
 from kehu.analytics.maths.transactions import CUSTOMER
 
-MISSING: Final = "(missing)"
 Operator = Literal["<=", ">", "==", "!="]
 
 
@@ -145,10 +146,12 @@ def _encode(
             columns.append((name, None))
             blocks.append(series.cast(pl.Float64).fill_null(np.nan).to_numpy()[:, None])
         else:
-            text = series.cast(pl.String).fill_null(MISSING)
-            categories = sorted(text.unique().to_list())
+            text = series.cast(pl.String)
+            categories = sorted(text.drop_nulls().unique().to_list())
             columns.extend((name, category) for category in categories)
-            blocks.append(np.column_stack([(text == c).to_numpy() for c in categories]))
+            blocks.extend((text == c).fill_null(False).to_numpy()[:, None] for c in categories)
+    if not blocks:
+        raise ProfitTreeError("no attribute has a value to split on")
     return columns, np.hstack(blocks).astype(np.float64)
 
 

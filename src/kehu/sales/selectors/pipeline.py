@@ -159,12 +159,26 @@ def open_opportunities(*, user: User) -> QuerySet[Opportunity]:
 
 
 def closing_soon(*, user: User, days: int = 30, today: date | None = None) -> QuerySet[Opportunity]:
+    """Open opportunities expected to close from `today` to `days` days on, soonest first;
+    those whose day has passed are `closing_overdue`'s."""
     today = today or timezone.localdate()
-    return (
-        open_opportunities(user=user)
-        .filter(expected_close_date__lte=today + timedelta(days=days))
-        .select_related("customer", "stage", "owner")
-        .order_by("expected_close_date", "pk")
+    return _by_close_date(
+        open_opportunities(user=user).filter(
+            expected_close_date__gte=today, expected_close_date__lte=today + timedelta(days=days)
+        )
+    )
+
+
+def closing_overdue(*, user: User, today: date | None = None) -> QuerySet[Opportunity]:
+    """Open opportunities still open after the day they were expected to close, the longest
+    overdue first."""
+    today = today or timezone.localdate()
+    return _by_close_date(open_opportunities(user=user).filter(expected_close_date__lt=today))
+
+
+def _by_close_date(opportunities: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
+    return opportunities.select_related("customer", "stage", "owner").order_by(
+        "expected_close_date", "pk"
     )
 
 

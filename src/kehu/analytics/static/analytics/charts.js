@@ -43,7 +43,8 @@
         tooltip: { trigger: "axis" },
         legend: { top: 0 },
         grid: { left: 50, right: 10, top: 40, bottom: 30 },
-        xAxis: { type: "category", data: data.months },
+        // The last month's label may say it is not over yet: kept inside the chart.
+        xAxis: { type: "category", data: data.months, axisLabel: { alignMaxLabel: "right" } },
         yAxis: { type: "value", minInterval: 1 },
         series: data.counts
       };
@@ -53,7 +54,8 @@
         tooltip: { trigger: "axis", valueFormatter: percent },
         legend: { top: 0 },
         grid: { left: 50, right: 10, top: 40, bottom: 30 },
-        xAxis: { type: "category", data: data.months },
+        // The last month's label may say it is not over yet: kept inside the chart.
+        xAxis: { type: "category", data: data.months, axisLabel: { alignMaxLabel: "right" } },
         yAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
         series: data.rates.map(function (s) {
           return { name: s.name, type: "line", data: s.data, connectNulls: false, showSymbol: false };

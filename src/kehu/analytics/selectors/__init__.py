@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 from django.db.models import Avg, Count, Exists, Field, OuterRef, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehu.analytics import feeds
@@ -251,7 +252,8 @@ def monthly_kpi_rows(*, user: User) -> list[dict[str, Any]]:
     purchases = feeds.purchases_frame(user=user)
     if purchases.is_empty():
         return []
-    table = monthly_kpis(purchases, inactivity_days=CHURN_HORIZON_DAYS)
+    # Up to today: the current month is partial, and is marked and compared as such.
+    table = monthly_kpis(purchases, inactivity_days=CHURN_HORIZON_DAYS, as_of=timezone.localdate())
     return [{name: _finite(value) for name, value in row.items()} for row in table.to_dicts()]
 
 
@@ -259,14 +261,16 @@ def _finite(value: object) -> object:
     return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
-# Attributes the profit tree may split on: what a salesperson knows before the first order.
+# Attributes the profit tree may split on: what a salesperson knows before the first order,
+# and so what a manager can aim at (which industries, regions, channels, sizes). Not the credit
+# rating: finance gives it, largely for how a customer has bought and paid, so it would explain
+# contribution by its own consequence.
 PROFIT_ATTRIBUTES = [
     "kind",
     "industry",
     "province",
     "business_mode",
     "source_channel",
-    "credit_rating",
     "employee_count",
 ]
 # A tree over more customers says nothing more, and the page must stay quick.
@@ -334,11 +338,7 @@ def _condition_text(field: Field[Any, Any], condition: Condition) -> str:
         if condition.operator == "<=":
             return _("%(field)s at most %(value)s") % {"field": label, "value": bound}
         return _("%(field)s over %(value)s") % {"field": label, "value": bound}
-    value = (
-        str(dict(field.flatchoices).get(condition.value, condition.value))
-        if condition.value != "(missing)"
-        else _("not filled in")
-    )
+    value = str(dict(field.flatchoices).get(condition.value, condition.value))
     if condition.operator == "==":
         return _("%(field)s is %(value)s") % {"field": label, "value": value}
     return _("%(field)s is not %(value)s") % {"field": label, "value": value}
