@@ -15,7 +15,7 @@ from types import ModuleType
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from kehu.core.exceptions import Refused
@@ -29,6 +29,35 @@ class FieldsRefused(PermissionDenied):
     def __init__(self, fields: Mapping[str, str]) -> None:
         super().__init__(" ".join(fields.values()))
         self.fields = dict(fields)
+
+
+class StillReferenced(Refused):
+    """A record others still rest on through a protected relation (a customer's orders)."""
+
+
+def delete_unreferenced(record: models.Model) -> None:
+    """Delete `record`, or refuse, naming what still rests on it: a customer with orders is
+    kept, and the user is told why instead of meeting a server error."""
+    try:
+        with transaction.atomic():
+            record.delete()
+    except (models.ProtectedError, models.RestrictedError) as error:
+        blocking = (
+            error.protected_objects
+            if isinstance(error, models.ProtectedError)
+            else error.restricted_objects
+        )
+        counts: dict[str, int] = {}
+        for other in blocking:
+            kind = str(other._meta.verbose_name_plural)
+            counts[kind] = counts.get(kind, 0) + 1
+        raise StillReferenced(
+            _("“%(record)s” cannot be deleted while these rest on it: %(kinds)s.")
+            % {
+                "record": record,
+                "kinds": _(", ").join(f"{kind} ({n})" for kind, n in sorted(counts.items())),
+            }
+        ) from None
 
 
 # What a service raises to refuse a write: a field's validation, a field the role may not

@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from kehu.core.exceptions import VersionConflict
+from kehu.core.exceptions import Refused, VersionConflict
 from kehu.core.records import FieldsRefused
 
 
@@ -22,13 +22,16 @@ def validation_error(error: DjangoValidationError) -> ValidationError:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """409 for a stale version, 403 naming each field the caller's role may not change, 400
-    naming each field a service refused; DRF's own answers for the rest."""
+    """409 for a stale version and for a write a business rule refused (a customer that
+    still has orders), 403 naming each field the caller's role may not change, 400 naming
+    each field a service refused; DRF's own answers for the rest."""
     if isinstance(exc, VersionConflict):
         return Response(
             {"detail": str(exc), "current_version": exc.current_version},
             status=status.HTTP_409_CONFLICT,
         )
+    if isinstance(exc, Refused):
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, FieldsRefused):
         body: dict[str, Any] = {"detail": str(exc)}
         body.update({name: [reason] for name, reason in exc.fields.items()})

@@ -21,7 +21,7 @@ from kehu.core.history import (
 )
 from kehu.core.locking import save_versioned
 from kehu.core.models import User
-from kehu.core.records import check_assignable, fields_assign
+from kehu.core.records import check_assignable, delete_unreferenced, fields_assign
 from kehu.core.scopes import scoped
 from kehu.customers.models import Contact, Customer, CustomerKind, Tag
 from kehu.customers.text import joined_grams, name_grams
@@ -126,9 +126,11 @@ def customer_update(
 
 
 @transaction.atomic
+@transaction.atomic
 def customer_delete(*, actor: User | None, customer: Customer) -> None:
+    """Delete the customer, unless orders or quotes rest on it (StillReferenced)."""
     record_deletion(actor=actor, target=customer, fields=CUSTOMER_HISTORY, customer_id=customer.pk)
-    customer.delete()
+    delete_unreferenced(customer)
 
 
 def locked(customer_id: int) -> QuerySet[Customer]:

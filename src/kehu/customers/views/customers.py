@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kehu.core import regions
+from kehu.core.exceptions import Refused
 from kehu.core.history import history_entries
 from kehu.core.htmx import is_htmx
-from kehu.core.pages import EDITS, LOGGED_IN, PAGE_SIZE, WRITES, UserRequest, page
+from kehu.core.pages import EDITS, LOGGED_IN, PAGE_SIZE, WRITES, UserRequest, page, problem_text
 from kehu.core.pagination import CappedPaginator
 from kehu.core.records import Writes
 from kehu.core.registry import panels_render
@@ -138,7 +139,11 @@ def customer_credit(request: UserRequest, customer: Customer) -> HttpResponse:
 
 @page("customers.delete_customer", methods=WRITES, customer=Customer)
 def customer_delete(request: UserRequest, customer: Customer) -> HttpResponse:
-    services.customer_delete(actor=request.user, customer=customer)
+    try:
+        services.customer_delete(actor=request.user, customer=customer)
+    except Refused as refused:
+        messages.error(request, problem_text(refused))
+        return redirect("customers:detail", customer=customer.pk)
     messages.success(request, _("Customer “%(name)s” deleted.") % {"name": customer.name})
     return redirect("customers:list")
 
