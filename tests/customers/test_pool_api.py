@@ -47,6 +47,20 @@ def test_transfer_by_ids_or_by_user(team, api_client, make_customer):
     assert second.pk in [c.pk for c in Customer.objects.filter(owner=team["bob"])]
 
 
+def test_a_salesperson_cannot_hand_over_someone_elses_customers(team, api_client, make_customer):
+    bobs = make_customer(team["bob"], name="乙")
+    alice = api_client(team["alice"])
+    for asked in ({"ids": [bobs.pk]}, {"from_user": "bob"}, {"ids": [bobs.pk + 1000]}):
+        response = alice.post(
+            "/api/v1/customers/transfer/",
+            {**asked, "to_user": "alice", "reason": "想要"},
+            format="json",
+        )
+        assert response.status_code == 403
+        assert set(asked) <= set(response.json())
+    assert Customer.objects.get(pk=bobs.pk).owner == team["bob"]
+
+
 def test_transfer_needs_a_target_and_a_reason(team, api_client):
     response = api_client(team["manager"]).post(
         "/api/v1/customers/transfer/", {"from_user": "alice"}, format="json"

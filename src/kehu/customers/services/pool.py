@@ -17,7 +17,8 @@ from django.utils.translation import ngettext
 from kehu.core.exceptions import VersionConflict
 from kehu.core.history import change_record, change_records_bulk
 from kehu.core.models import Department, User
-from kehu.core.records import check_assignable
+from kehu.core.records import FieldsRefused, check_assignable
+from kehu.core.scopes import ScopedQuerySet
 from kehu.customers.models import Customer, PoolAction
 from kehu.customers.selectors import owned_count
 
@@ -134,6 +135,15 @@ def pool_sweep(*, now: datetime | None = None) -> int:
     return released
 
 
+def _check_all_visible(actor: User, customers: ScopedQuerySet, ids: list[int] | None) -> None:
+    """A handover names only customers the actor may see: naming others' (or ones that do
+    not exist, which must read the same) is refused rather than quietly moving none."""
+    asked = set(customers.values_list("pk", flat=True)) if ids is None else set(ids)
+    if asked - set(customers.visible_to(actor).values_list("pk", flat=True)):
+        field = "from_user" if ids is None else "ids"
+        raise FieldsRefused({field: _("You may hand over only customers you can see.")})
+
+
 @transaction.atomic
 def customers_transfer(
     *,
@@ -148,11 +158,13 @@ def customers_transfer(
     if ids is None and from_user is None:
         raise ValidationError({"ids": _("Name the customers, or the user whose customers move.")})
     check_assignable(actor=actor, owner=to_user)
+    ids = None if ids is None else list(ids)
     customers = Customer.objects.select_related("owner")
-    if actor is not None:
-        customers = customers.visible_to(actor)
     customers = customers.filter(owner=from_user) if ids is None else customers.filter(pk__in=ids)
-    moving = [c for c in customers.select_for_update(of=("self",)) if c.owner_id != to_user.pk]
+    customers = customers.select_for_update(of=("self",))
+    if actor is not None:
+        _check_all_visible(actor, customers, ids)
+    moving = [c for c in customers if c.owner_id != to_user.pk]
     _check_customer_limit(to_user, adding=len(moving))
     now = timezone.now()
     Customer.objects.filter(pk__in=[c.pk for c in moving]).update(
