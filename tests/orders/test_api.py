@@ -5,7 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from kehu.core.models import Change
+from kehu.customers.models import Customer
 from kehu.orders import services
 from kehu.orders.models import Order, Payment, Quote
 from tests.orders.conftest import in_days
@@ -116,6 +119,7 @@ def test_credit_block_409_then_approval_then_confirmation(
     assert confirmed.data["due_date"] == in_days(30).isoformat()
     again = alice.post(f"/api/v1/orders/{order.pk}/confirm/")
     assert again.status_code == 409
+    assert again.json()["detail"] == f"This order is already confirmed (on {timezone.localdate()})."
 
 
 def test_confirming_a_cancelled_order_is_refused(team, make_customer, make_order, api_client):
@@ -129,6 +133,24 @@ def test_confirming_a_cancelled_order_is_refused(team, make_customer, make_order
     assert response.status_code == 400
     assert "status" in response.data
     assert Order.objects.get(pk=order.pk).status == "cancelled"
+
+
+def test_a_customer_with_orders_is_kept_and_the_reason_given(
+    team, make_customer, make_order, api_client, client, english
+):
+    customer = make_customer(team["alice"], name="宏达")
+    make_order(team["alice"], customer)
+    response = api_client(team["admin"]).delete(f"/api/v1/customers/{customer.pk}/")
+    assert response.status_code == 409
+    assert response.json()["detail"] == (
+        "“宏达” cannot be deleted while these rest on it: orders (1)."
+    )
+    client.force_login(team["admin"])
+    page = client.post(f"/customers/{customer.pk}/delete/", follow=True)
+    assert page.redirect_chain[-1][0] == f"/customers/{customer.pk}/"
+    assert "cannot be deleted while these rest on it: orders (1)" in page.content.decode()
+    assert Customer.objects.filter(pk=customer.pk).exists()
+    assert not Change.objects.filter(customer_id=customer.pk, action="delete").exists()
 
 
 def test_an_order_with_specs_is_created_shipped_and_paid(

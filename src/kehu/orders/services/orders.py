@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kehu.core.exceptions import VersionConflict
+from kehu.core.exceptions import Refused, VersionConflict
 from kehu.core.history import actor_or_none, record_creation, record_update, snapshot
 from kehu.core.locking import save_versioned
 from kehu.core.models import User
@@ -285,8 +285,12 @@ def order_confirm(*, actor: User | None, order: Order, today: date | None = None
     Customer.objects.select_for_update().filter(pk=order.customer_id).first()
     current = Order.objects.select_for_update().select_related("customer").get(pk=order.pk)
     if not current.is_draft:
-        if current.status == OrderStatus.CONFIRMED:
+        if current.status == OrderStatus.CONFIRMED and order.status == OrderStatus.DRAFT:
             raise _confirmed_first()
+        if current.status == OrderStatus.CONFIRMED:
+            raise Refused(
+                _("This order is already confirmed (on %(date)s).") % {"date": current.confirmed_on}
+            )
         refuse_move(current, OrderStatus.CONFIRMED)
     check = credit_check(order=current)
     if not check.within_limit and not approved_for(current):
