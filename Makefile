@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 KEHU := $(BIN)/kehu
+DATA_DIR := $(or $(KEHU_DATA_DIR),var)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/kehu
@@ -25,6 +26,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
+# The installation's own secret key, made once and kept with its data (see settings.py).
+$(DATA_DIR)/secret_key:
+	mkdir -p $(DATA_DIR)
+	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
@@ -32,9 +38,9 @@ node_modules/.package-lock.json: package-lock.json
 messages: | $(BIN)/python
 	cd src/kehu && ../../$(KEHU) manage compilemessages -v0
 
-install: $(VENV)/.installed node_modules/.package-lock.json messages
+install: $(VENV)/.installed node_modules/.package-lock.json $(DATA_DIR)/secret_key messages
 
-install-test: $(VENV)/.installed-test node_modules/.package-lock.json messages
+install-test: $(VENV)/.installed-test node_modules/.package-lock.json $(DATA_DIR)/secret_key messages
 
 # Debian packages the browser tests and Chinese screenshots need; installed when missing and root.
 system-packages:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -22,8 +23,19 @@ def _flag(name: str, default: bool = False) -> bool:
 
 
 DEBUG = _flag("KEHU_DEBUG")
-_INSECURE_KEY = "kehu-insecure-development-key-change-me-in-production-0123456789"
-SECRET_KEY = os.environ.get("KEHU_SECRET_KEY", _INSECURE_KEY)
+# Each installation has its own key: KEHU_SECRET_KEY, or the file `make install` writes into
+# the data directory. Only a debugging run may fall back to a key everybody can read here.
+_KEY_FILE = DATA_DIR / "secret_key"
+SECRET_KEY = os.environ.get("KEHU_SECRET_KEY", "").strip() or (
+    _KEY_FILE.read_text(encoding="utf-8").strip() if _KEY_FILE.exists() else ""
+)
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            f"No secret key: set KEHU_SECRET_KEY, or write one into {_KEY_FILE} "
+            "(`make install` does), or set KEHU_DEBUG=true on a development machine."
+        )
+    SECRET_KEY = "kehu-insecure-development-key-for-debugging-only-0123456789"
 ALLOWED_HOSTS = os.environ.get("KEHU_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("KEHU_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()

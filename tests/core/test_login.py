@@ -72,3 +72,23 @@ def test_the_deployment_check_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def _settings_loaded(**env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k != "KEHU_SECRET_KEY"}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**environment, "DJANGO_SETTINGS_MODULE": "kehu.settings", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_without_a_secret_key_kehu_refuses_to_start_unless_debugging(tmp_path):
+    refused = _settings_loaded(KEHU_DEBUG="false", KEHU_DATA_DIR=str(tmp_path))
+    assert refused.returncode != 0
+    assert "No secret key: set KEHU_SECRET_KEY" in refused.stderr
+    assert _settings_loaded(KEHU_DEBUG="true", KEHU_DATA_DIR=str(tmp_path)).returncode == 0
+    (tmp_path / "secret_key").write_text("an-installation-key-of-its-own-" + "x" * 30)
+    assert _settings_loaded(KEHU_DEBUG="false", KEHU_DATA_DIR=str(tmp_path)).returncode == 0
