@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import hypothesis
 import pytest
 from rest_framework.test import APIClient
 
@@ -14,6 +15,13 @@ from kehu.customers import services as customer_services
 from kehu.customers.models import Customer
 
 PASSWORD = "correct-horse-battery"
+
+# Property tests judge the code, never the machine: on a loaded two-core machine generating
+# inputs is slow, and Hypothesis would fail a correct test for it, or for a slow example.
+hypothesis.settings.register_profile(
+    "kehu", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile("kehu")
 
 
 @pytest.fixture(autouse=True)
