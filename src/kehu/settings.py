@@ -107,6 +107,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'kehu.sqlite3'}"),
         conn_max_age=int(os.environ.get("KEHU_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before a request or a worker's round reuses it, so a
+        # restarted PostgreSQL costs a reconnection, not an error.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -248,3 +248,18 @@ class Change(models.Model):
         from kehu.core.registry import history_action_labels
 
         return str(history_action_labels().get(self.action, self.action))
+
+
+class WorkerBeat(models.Model):
+    """A background worker's sign of life, renewed every few seconds while it runs: the
+    pages that hand it work, and the readiness check, tell when none was seen lately."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return self.worker_id

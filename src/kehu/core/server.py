@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import atexit
 import gc
+import logging
 import subprocess
 import sys
+import threading
+import time
 from typing import Any
 
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
 from gunicorn.app.base import BaseApplication
+
+logger = logging.getLogger(__name__)
 
 
 class _Gunicorn(BaseApplication):
@@ -38,11 +43,51 @@ def _settle() -> None:
     gc.freeze()
 
 
+class Supervised:
+    """A process kept running: when it ends (killed, or out after losing its database) it
+    is started again, after a pause that doubles with each quick failure, up to a minute."""
+
+    QUICK = 60.0  # a run shorter than this counts as a failure to start
+    LONGEST_PAUSE = 60.0
+
+    def __init__(self, command: list[str]) -> None:
+        self.command = command
+        self.stopping = threading.Event()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        threading.Thread(target=self._keep_running, name="kehu-supervisor", daemon=True).start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+
+    def _keep_running(self) -> None:
+        pause = 1.0
+        while not self.stopping.is_set():
+            started = time.monotonic()
+            self.process = subprocess.Popen(self.command)
+            code = self.process.wait()
+            if self.stopping.is_set():
+                return
+            pause = 1.0 if time.monotonic() - started > self.QUICK else pause
+            logger.warning(
+                "%s ended (exit code %s); starting it again in %.0f s",
+                " ".join(self.command[-1:]),
+                code,
+                pause,
+            )
+            self.stopping.wait(pause)
+            pause = min(pause * 2, self.LONGEST_PAUSE)
+
+
 def serve(*, host: str, port: int, workers: int, background_worker: bool = True) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
     if background_worker:
-        worker = subprocess.Popen([sys.executable, "-m", "kehu.cli", "worker"])
-        atexit.register(worker.terminate)
+        worker = Supervised([sys.executable, "-m", "kehu.cli", "worker"])
+        worker.start()
+        atexit.register(worker.stop)
     _Gunicorn(
         {
             "bind": f"{host}:{port}",

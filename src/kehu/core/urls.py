@@ -16,6 +16,8 @@ urlpatterns = [
         ),
         name="login",
     ),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("logout/", page(PUBLIC, methods=WRITES)(auth_views.LogoutView.as_view()), name="logout"),
     path("i18n/setlang/", page(PUBLIC, methods=WRITES)(set_language), name="set-language"),
     path("organisation/users/", views.user_list, name="users"),

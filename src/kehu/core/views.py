@@ -9,8 +9,8 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.http import HttpResponse, HttpResponseBase
+from django.db import DatabaseError, connection, models
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from kehu.core import selectors, services
 from kehu.core.forms import DepartmentForm, RoleForm, UserForm
 from kehu.core.models import Department, Role, User
-from kehu.core.pages import EDITS, LOGGED_IN, UserRequest, page
+from kehu.core.pages import EDITS, LOGGED_IN, PUBLIC, UserRequest, page
 from kehu.core.registry import panels_render
 from kehu.core.roles import MANAGE_ORGANISATION
 
@@ -120,3 +120,28 @@ role_new, role_edit = _pages(
         "core:roles",
     ),
 )
+
+
+@page(PUBLIC)
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers. It reads nothing, so a database outage does not get
+    healthy web processes restarted."""
+    return JsonResponse({"status": "ok"})
+
+
+@page(PUBLIC)
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness: the database answers and a background worker was seen lately; 503 naming
+    what is not ready otherwise."""
+    problems = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        if selectors.worker_missing():
+            silent = int(selectors.WORKER_SILENT_AFTER.total_seconds())
+            problems["worker"] = f"no background worker seen in the last {silent} seconds"
+    except DatabaseError as error:
+        problems["database"] = str(error).strip() or type(error).__name__
+    if problems:
+        return JsonResponse({"status": "unavailable", **problems}, status=503)
+    return JsonResponse({"status": "ok"})

@@ -7,6 +7,8 @@ a larger one runs `kehu worker` on its own machines.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 from collections.abc import Callable
 from datetime import timedelta
@@ -16,16 +18,18 @@ from django.db import close_old_connections
 from django.utils.module_loading import import_string
 
 from kehu.core.registry import periodic_tasks
+from kehu.core.selectors import WORKER_BEAT_SECONDS
+from kehu.core.services import worker_beat, worker_gone
 
 logger = logging.getLogger(__name__)
 
 
-def _enqueue_periodically(stop: threading.Event, every: Callable[[], None], seconds: float) -> None:
+def _repeat(stop: threading.Event, every: Callable[[], None], seconds: float) -> None:
     while not stop.is_set():
         try:
             every()
-        except Exception:  # a failed enqueue must not end the loop; it is logged and retried
-            logger.exception("could not enqueue periodic tasks")
+        except Exception:  # a failure (a lost connection) must not end the loop; it is retried
+            logger.exception("%s failed", threading.current_thread().name)
         finally:
             close_old_connections()
         stop.wait(seconds)
@@ -38,17 +42,20 @@ def periodic_tasks_enqueue() -> None:
         import_string(path).enqueue()
 
 
+def _in_background(
+    stop: threading.Event, every: Callable[[], None], seconds: float, name: str
+) -> None:
+    threading.Thread(target=_repeat, args=(stop, every, seconds), name=name, daemon=True).start()
+
+
 def run_worker() -> None:
     stop = threading.Event()
+    worker_id = f"{socket.gethostname()}:{os.getpid()}"
     shortest = min(periodic_tasks().values(), default=timedelta(hours=1)).total_seconds()
-    scheduler = threading.Thread(
-        target=_enqueue_periodically,
-        args=(stop, periodic_tasks_enqueue, shortest),
-        name="kehu-periodic",
-        daemon=True,
-    )
-    scheduler.start()
+    _in_background(stop, periodic_tasks_enqueue, shortest, "kehu-periodic")
+    _in_background(stop, lambda: worker_beat(worker_id=worker_id), WORKER_BEAT_SECONDS, "kehu-beat")
     try:
         call_command("db_worker", "--queue-name", "*", "--no-reload", verbosity=1)
     finally:
         stop.set()
+        worker_gone(worker_id=worker_id)

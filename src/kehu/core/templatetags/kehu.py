@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from kehu.core import selectors
 from kehu.core.contact_details import email_mask, phone_display, phone_mask
 from kehu.core.models import User
 from kehu.core.roles import VIEW_CONTACT_DETAILS
@@ -44,3 +45,9 @@ def field_class(bound_field: Any) -> str:
 @register.simple_tag
 def render_widget(bound_field: Any) -> str:
     return bound_field.as_widget(attrs={"class": field_class(bound_field)})
+
+
+@register.inclusion_tag("core/_worker_notice.html")
+def worker_notice() -> dict[str, bool]:
+    """A warning, on a page that hands work to the background, that no worker is running."""
+    return {"missing": selectors.worker_missing()}
