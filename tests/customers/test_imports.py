@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import tracemalloc
+import zipfile
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
@@ -229,6 +230,21 @@ def test_a_file_that_is_not_csv_or_xlsx_is_refused_by_name(alice):
         run(alice, b"\xd0\xcf\x11\xe0", name="客户.xls")
     with pytest.raises(ImportFileError, match="not a valid Excel workbook"):
         run(alice, b"PK but not really", name="客户.xlsx")
+
+
+def test_a_workbook_that_would_unpack_to_a_gigabyte_is_refused_unread(alice):
+    """A zip bomb: 65 MiB of zeros packs into ~64 KB, a ratio no spreadsheet has."""
+    packed = io.BytesIO()
+    with (
+        zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/worksheets/sheet1.xml", "w") as part,
+    ):
+        for _ in range(65):
+            part.write(bytes(1 << 20))
+    assert len(packed.getvalue()) < 1 << 20
+    with pytest.raises(ImportFileError, match="would unpack to 65 MB"):
+        run(alice, packed.getvalue(), name="客户.xlsx")
+    assert not Customer.objects.exists()
 
 
 def test_errors_are_in_the_readers_language(alice):

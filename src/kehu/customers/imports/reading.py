@@ -119,9 +119,36 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+# An .xlsx is a zip archive. Its parts are unpacked to be read, so one that unpacks far
+# beyond any spreadsheet of customers (a "zip bomb": 1 MB that unpacks to 1 GiB) is refused
+# from its directory, before a byte of it is inflated. Spreadsheet XML packs ~5-20 to 1.
+XLSX_UNPACKED_LIMIT = 1 << 30
+XLSX_RATIO_LIMIT = 100
+XLSX_RATIO_FROM = 64 << 20  # small parts may pack tighter; ratios matter from this size
+
+
+def _check_unpacked_size(stream: IO[bytes]) -> None:
+    with zipfile.ZipFile(stream) as archive:
+        parts = archive.infolist()
+    unpacked = sum(part.file_size for part in parts)
+    packed = max(sum(part.compress_size for part in parts), 1)
+    if unpacked > XLSX_UNPACKED_LIMIT or (
+        unpacked > XLSX_RATIO_FROM and unpacked / packed > XLSX_RATIO_LIMIT
+    ):
+        raise ImportFileError(
+            _(
+                "The workbook would unpack to %(size)d MB, more than a spreadsheet of customers "
+                "holds; it was not read. Save it again from Excel, or split it."
+            )
+            % {"size": unpacked >> 20}
+        )
+    stream.seek(0)
+
+
 @contextmanager
 def _xlsx_rows(stream: IO[bytes]) -> Iterator[Iterator[list[str]]]:
     try:
+        _check_unpacked_size(stream)
         book = load_workbook(stream, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise ImportFileError(_("The file is not a valid Excel workbook (.xlsx).")) from error
