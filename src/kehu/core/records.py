@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from kehu.core.exceptions import Refused
 from kehu.core.models import User, Versioned
 from kehu.core.scopes import visible_users
+from kehu.core.text import without_bidi_controls
 
 
 class FieldsRefused(PermissionDenied):
@@ -127,7 +128,7 @@ def fields_assign(
     if refused:
         raise FieldsRefused(refused)
     for name, value in fields.items():
-        setattr(instance, name, value)
+        setattr(instance, name, without_bidi_controls(value) if isinstance(value, str) else value)
 
 
 def check_assignable(*, actor: User | None, owner: User | None, field: str = "owner") -> None:

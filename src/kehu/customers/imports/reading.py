@@ -17,6 +17,7 @@ from typing import IO
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from kehu.core.text import without_bidi_controls
 from kehu.customers.imports.columns import detect_columns
 
 # A title row or two ("客户清单") above the header is common in Chinese spreadsheets.
@@ -195,7 +196,8 @@ def open_sheet(
     """Open a .csv or .xlsx file (`name` tells which) at `header_row`, or at the first of its
     first non-empty rows that has a customer-name column."""
     with _records(stream, name=name, encoding=encoding) as (codec, records):
-        numbered = enumerate(records, start=1)
+        cleaned = ([without_bidi_controls(cell) for cell in cells] for cells in records)
+        numbered = enumerate(cleaned, start=1)
         leading: list[tuple[int, list[str]]] = []
         for number, cells in numbered:
             if (header_row and number == header_row) or (not header_row and filled(cells)):
