@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the session and the user, whose language and page frame its refusals use.
+    "kehu.core.request_guard.RequestGuard",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     # Last, so that it sees the view each request resolved to.
@@ -181,6 +183,8 @@ TASKS = {
     }
 }
 MEDIA_ROOT = DATA_DIR / "media"
+# The largest file an upload may carry (an import's spreadsheet); larger requests get 413.
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -190,6 +194,11 @@ REST_FRAMEWORK = {
     # Closed by default: a route that needs less than its model's permissions says so.
     "DEFAULT_PERMISSION_CLASSES": ["kehu.core.api.permissions.ModelPermissions"],
     "DEFAULT_PAGINATION_CLASS": "kehu.core.pagination.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "kehu.core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",

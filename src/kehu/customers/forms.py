@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -201,7 +202,6 @@ class HandoverForm(forms.Form):
 
 # Imports ---------------------------------------------------------------------------------
 
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 ENCODINGS = [
     ("", _("Detect automatically")),
     ("utf-8", "UTF-8"),
@@ -247,10 +247,10 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
+        if upload.size > settings.MAX_UPLOAD_BYTES:
             raise ValidationError(
                 _("The file is larger than %(size)d MB.")
-                % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+                % {"size": settings.MAX_UPLOAD_BYTES // (1024 * 1024)}
             )
         return upload
 
