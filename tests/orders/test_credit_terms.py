@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
 from kehu.core.models import Change, Role, User
@@ -16,6 +17,7 @@ from kehu.customers import services as customer_services
 from kehu.customers.imports import import_prepare, import_run, import_start
 from kehu.customers.models import Customer
 from kehu.orders import services
+from kehu.orders.exceptions import CreditBlocked
 from kehu.orders.models import ApprovalStatus, CustomerGroup, OrderStatus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -139,9 +141,7 @@ def test_an_import_by_a_salesperson_refuses_rows_that_set_credit_terms(team):
     assert list(job.problems.values_list("row", "column", "message")) == [
         (2, "信用额度", "Your role may not change the credit limit.")
     ]
-    assert list(Customer.objects.values_list("name", "credit_limit")) == [
-        ("华阴粮站", Decimal("0.00"))
-    ]
+    assert list(Customer.objects.values_list("name", "credit_limit")) == [("华阴粮站", None)]
 
 
 def test_an_import_that_updates_a_customer_cannot_raise_its_limit(team, limited):
@@ -268,3 +268,48 @@ def test_a_new_group_by_someone_without_the_credit_permission_keeps_the_default_
     created = CustomerGroup.objects.get(name="大客户")
     assert posted.status_code == 302
     assert created.payment_terms_days == 30
+
+
+# What a limit of nothing and a limit of 0 mean --------------------------------------------
+
+
+def test_a_limit_of_zero_is_no_credit_and_an_unset_limit_follows_the_company_policy(
+    team, make_customer, make_order
+):
+    unset = make_customer(team["alice"], name="未设额度")
+    zero = make_customer(team["alice"], name="零额度", credit_limit=Decimal("0"))
+    assert unset.credit_limit is None
+    with pytest.raises(CreditBlocked, match=r"over its credit limit of 0\.00"):
+        services.order_confirm(actor=team["alice"], order=make_order(team["alice"], zero))
+    first = services.order_confirm(actor=team["alice"], order=make_order(team["alice"], unset))
+    assert first.status == OrderStatus.CONFIRMED
+
+    services.credit_policy_set(actor=team["finance"], unlimited_need_approval=True)
+    big = make_order(team["alice"], unset, "198000.00")
+    with pytest.raises(CreditBlocked, match="has no credit limit set"):
+        services.order_confirm(actor=team["alice"], order=big)
+    approval = services.credit_approval_request(actor=team["alice"], order=big, reason="大客户")
+    assert approval.credit_limit is None
+    services.credit_approval_decide(actor=team["finance"], approval=approval, approve=True)
+    assert services.order_confirm(actor=team["alice"], order=big).status == OrderStatus.CONFIRMED
+
+
+def test_only_finance_sets_the_credit_policy_and_the_order_page_shows_it(
+    team, make_customer, make_order, client
+):
+    with pytest.raises(PermissionDenied):
+        services.credit_policy_set(actor=team["alice"], unlimited_need_approval=True)
+    client.force_login(team["alice"])
+    assert client.get("/orders/credit-policy/").status_code == 403
+    order = make_order(team["alice"], make_customer(team["alice"]))
+    page = client.get(f"/orders/{order.pk}/").content.decode()
+    assert "not set: by the company's policy no credit check" in page
+
+    client.force_login(team["finance"])
+    saved = client.post("/orders/credit-policy/", {"unlimited": "approve"}, follow=True)
+    assert "Credit policy saved." in saved.content.decode()
+    client.force_login(team["alice"])
+    page = client.get(f"/orders/{order.pk}/").content.decode()
+    assert "each order needs finance's approval" in page
+    assert 'data-testid="credit-block"' in page
+    assert Change.objects.filter(changes__unlimited_need_approval=[False, True]).exists()

@@ -218,6 +218,12 @@ def _company_name(rng: random.Random, city: str, industry: str) -> str:
     return f"{short_city}{rng.choice(BRANDS)}{rng.choice(TRADES[industry])}{rng.choice(SUFFIXES)}"
 
 
+def _credit_limit(rng: random.Random) -> Decimal | None:
+    """A limit, or none set (a sixth of the customers): the company's policy applies."""
+    limit = rng.choice([None, 20_000, 50_000, 100_000, 300_000, 1_000_000])
+    return None if limit is None else Decimal(limit)
+
+
 def customers_load(*, team: Team) -> Created:
     rng = random.Random(SEED)
     created = Created()
@@ -251,7 +257,7 @@ def customers_load(*, team: Team) -> Created:
             business_mode=rng.choice(BusinessMode.values),
             source_channel=rng.choice(SourceChannel.values),
             credit_rating=rng.choice(CreditRating.values),
-            credit_limit=Decimal(rng.choice([0, 20_000, 50_000, 100_000, 300_000, 1_000_000])),
+            credit_limit=_credit_limit(rng),
             relationship_level=rng.choice(RelationshipLevel.values),
             lifecycle_stage=rng.choice(LifecycleStage.values),
             tags=rng.sample(

@@ -17,9 +17,10 @@ class CreditCheck:
 
     customer: str
     currency: str
-    credit_limit: Decimal
+    credit_limit: Decimal | None  # None: no limit set, and the company's policy decides
     open_receivables: Decimal
     amount: Decimal
+    unlimited_need_approval: bool = False
 
     @property
     def exposure(self) -> Decimal:
@@ -27,13 +28,19 @@ class CreditCheck:
 
     @property
     def within_limit(self) -> bool:
-        # A limit of zero means none was set: no check.
-        return not self.credit_limit or self.exposure <= self.credit_limit
+        if self.credit_limit is None:
+            return not self.unlimited_need_approval
+        return self.exposure <= self.credit_limit
 
     def message(self) -> str:
         def money(value: Decimal) -> str:
             return f"{money_text(value)} {self.currency}"
 
+        if self.credit_limit is None:
+            return _(
+                "%(customer)s has no credit limit set, and the company's credit policy asks "
+                "finance to approve each order of such customers before it is confirmed."
+            ) % {"customer": self.customer}
         return _(
             "Confirming this order would take %(customer)s over its credit limit of %(limit)s: "
             "open receivables %(open)s plus this order %(amount)s make %(exposure)s. "

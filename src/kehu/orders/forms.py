@@ -218,3 +218,17 @@ class DeliveryForm(RecordForm):
             "shipped_on": _date_input(),
             "delivered_on": _date_input(),
         }
+
+
+class CreditPolicyForm(forms.Form):
+    unlimited = forms.ChoiceField(
+        label=gettext_lazy("Customers without a credit limit"),
+        choices=[
+            (
+                "unchecked",
+                gettext_lazy("No credit check: their orders are confirmed without approval"),
+            ),
+            ("approve", gettext_lazy("Each of their orders needs finance's approval")),
+        ],
+        widget=forms.RadioSelect,
+    )

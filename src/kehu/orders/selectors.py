@@ -34,6 +34,7 @@ from kehu.orders.models import (
     RECEIVABLE_STATUSES,
     ApprovalStatus,
     CreditApproval,
+    CreditPolicy,
     CustomerGroup,
     Delivery,
     GroupMembership,
@@ -432,3 +433,9 @@ def dealer_open_receivables(*, user: User, dealer: Customer) -> Decimal:
 
 def customer_recent_orders(*, user: User, customer: Customer, limit: int = 5) -> list[Order]:
     return list(order_list(user=user, customer=customer)[:limit])
+
+
+def credit_policy() -> CreditPolicy:
+    """The company's credit policy; the default (no check without a limit) until finance
+    sets one."""
+    return CreditPolicy.objects.filter(pk=1).first() or CreditPolicy(pk=1)

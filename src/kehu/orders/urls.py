@@ -53,6 +53,7 @@ urlpatterns = [
     path("quotes/<int:quote>/accept/", quotes.quote_accept, name="quote-accept"),
     path("quotes/<int:quote>/pdf/", quotes.quote_pdf, name="quote-pdf"),
     path("approvals/", reports.approval_list, name="approvals"),
+    path("credit-policy/", reports.credit_policy, name="credit-policy"),
     path("approvals/<int:approval>/decide/", reports.approval_decide, name="approval-decide"),
     path("receivables/", reports.receivables, name="receivables"),
     path("dealers/<int:dealer>/", reports.dealer_detail, name="dealer"),

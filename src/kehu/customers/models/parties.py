@@ -164,12 +164,16 @@ class Customer(Record, Party):
     credit_rating = models.CharField(
         _("credit rating"), max_length=3, choices=CreditRating.choices, blank=True
     )
+    # Empty: no limit set, and the company's credit policy decides (orders.CreditPolicy);
+    # 0: no credit at all, every order needs finance's approval.
     credit_limit = models.DecimalField(
         _("credit limit"),
         max_digits=14,
         decimal_places=2,
-        default=Decimal("0"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Empty: none set, the company's credit policy applies. 0: no credit."),
     )
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
     annual_revenue = models.DecimalField(

@@ -112,7 +112,7 @@ def _awaiting_approval(rng: random.Random, products: dict[str, Product]) -> None
         .order_by("pk")[:4]
     )
     for customer in customers:
-        room = customer.credit_limit - services.open_receivables(customer.pk)
+        room = (customer.credit_limit or Decimal(0)) - services.open_receivables(customer.pk)
         # The lowest group price is 80 % of the list price: this many always go over.
         quantity = max(0, int(room / (gift_box.list_price * Decimal("0.8")))) + rng.randrange(
             20, 200

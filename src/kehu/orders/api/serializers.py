@@ -181,7 +181,7 @@ class DeliverySerializer(serializers.ModelSerializer):
 
 class CreditBlockedSerializer(serializers.Serializer):
     detail = serializers.CharField()
-    credit_limit = serializers.DecimalField(max_digits=14, decimal_places=2)
+    credit_limit = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
     open_receivables = serializers.DecimalField(max_digits=14, decimal_places=2)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
     currency = serializers.CharField()

@@ -120,7 +120,7 @@ class OrderViewSet(RecordViewSet):
             return Response(
                 {
                     "detail": str(blocked),
-                    "credit_limit": str(check.credit_limit),
+                    "credit_limit": None if check.credit_limit is None else str(check.credit_limit),
                     "open_receivables": str(check.open_receivables),
                     "amount": str(check.amount),
                     "currency": check.currency,

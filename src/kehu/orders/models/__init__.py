@@ -30,6 +30,7 @@ from kehu.orders.models.fields import DEFAULT_PAYMENT_TERMS_DAYS, HUNDRED, ZERO
 from kehu.orders.models.fulfilment import (
     ApprovalStatus,
     CreditApproval,
+    CreditPolicy,
     Delivery,
     DeliveryLine,
     Payment,
@@ -46,6 +47,7 @@ __all__ = [
     "ZERO",
     "ApprovalStatus",
     "CreditApproval",
+    "CreditPolicy",
     "CustomerGroup",
     "Delivery",
     "DeliveryLine",

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kehu.core.models import Authored, KehuModel, Versioned
-from kehu.core.scopes import Visibility
+from kehu.core.scopes import Everyone, Visibility
 from kehu.orders.models.documents import Order, OrderLine
 from kehu.orders.models.fields import money_field, quantity_field
 
@@ -130,7 +130,9 @@ class CreditApproval(KehuModel):
     )
     amount = money_field(_("order amount"), editable=False)
     open_receivables = money_field(_("open receivables"), editable=False)
-    credit_limit = money_field(_("credit limit"), editable=False)
+    credit_limit = models.DecimalField(
+        _("credit limit"), max_digits=14, decimal_places=2, null=True, editable=False
+    )
     reason = models.CharField(_("reason"), max_length=500)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -177,3 +179,25 @@ class CreditApproval(KehuModel):
     def lets_through(self) -> bool:
         """Approved for at least what the order costs now: it may be confirmed."""
         return self.status == ApprovalStatus.APPROVED and self.amount >= self.order.total
+
+
+class CreditPolicy(KehuModel):
+    """The company's rule for customers with no credit limit set, chosen by finance: one row."""
+
+    visibility: ClassVar[Everyone] = Everyone()
+
+    unlimited_need_approval = models.BooleanField(
+        _("orders of customers without a credit limit need finance's approval"),
+        default=False,
+        help_text=_(
+            "Off: a customer with no limit set is not checked. On: each of its orders needs an "
+            "approval before it is confirmed."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("credit policy")
+        verbose_name_plural = _("credit policies")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

@@ -7,6 +7,7 @@ from kehu.orders.services.credit import (
     credit_approval_decide,
     credit_approval_request,
     credit_check,
+    credit_policy_set,
     open_receivables,
 )
 from kehu.orders.services.deliveries import delivery_create, delivery_mark_delivered
@@ -51,6 +52,7 @@ __all__ = [
     "credit_approval_decide",
     "credit_approval_request",
     "credit_check",
+    "credit_policy_set",
     "customer_group_add",
     "customer_group_remove",
     "customer_group_save",

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from kehu.core.exceptions import VersionConflict
 from kehu.core.history import ChangeAction, actor_or_none, change_record
 from kehu.core.models import User
+from kehu.customers.models import CHANGE_CREDIT
 from kehu.orders.exceptions import CreditCheck
-from kehu.orders.models import ApprovalStatus, CreditApproval, Order
-from kehu.orders.selectors import open_amount
+from kehu.orders.models import ApprovalStatus, CreditApproval, CreditPolicy, Order
+from kehu.orders.selectors import credit_policy, open_amount
 from kehu.orders.services._common import APPROVE_CREDIT, require_permission
 
 
@@ -31,7 +32,29 @@ def credit_check(*, order: Order) -> CreditCheck:
         credit_limit=customer.credit_limit,
         open_receivables=open_receivables(customer.pk),
         amount=order.total,
+        unlimited_need_approval=credit_policy().unlimited_need_approval,
     )
+
+
+@transaction.atomic
+def credit_policy_set(*, actor: User | None, unlimited_need_approval: bool) -> CreditPolicy:
+    """Finance's choice for customers with no credit limit: check none, or approve each order."""
+    require_permission(
+        actor, CHANGE_CREDIT, _("Only finance may change the company's credit policy.")
+    )
+    policy = CreditPolicy.objects.select_for_update().filter(pk=1).first() or CreditPolicy(pk=1)
+    before = policy.unlimited_need_approval
+    policy.unlimited_need_approval = unlimited_need_approval
+    policy.save()
+    if before != unlimited_need_approval:
+        change_record(
+            actor=actor,
+            target=policy,
+            action=ChangeAction.UPDATE,
+            changes={"unlimited_need_approval": [before, unlimited_need_approval]},
+            customer_id=None,
+        )
+    return policy
 
 
 def approved_for(order: Order) -> bool:

@@ -55,6 +55,7 @@ def _order_context(request: UserRequest, order: Order) -> dict[str, Any]:
         "payments": selectors.order_payments(order=order),
         "approvals": selectors.order_approvals(order=order),
         "blocked": blocked,
+        "credit_policy": selectors.credit_policy(),
         "payment_form": PaymentForm(initial={"received_on": today}, user=request.user),
         "delivery_form": DeliveryForm(initial={"shipped_on": today}, user=request.user),
     }

@@ -9,11 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kehu.core.pages import PAGE_SIZE, WRITES, Loader, UserRequest, page, problem_text
+from kehu.core.pages import EDITS, PAGE_SIZE, WRITES, Loader, UserRequest, page, problem_text
 from kehu.core.pagination import CappedPaginator, SliceByIds
 from kehu.core.records import REFUSALS
-from kehu.customers.models import Customer
+from kehu.customers.models import CHANGE_CREDIT, Customer
 from kehu.orders import selectors, services
+from kehu.orders.forms import CreditPolicyForm
 from kehu.orders.models import CreditApproval
 
 
@@ -90,3 +91,19 @@ def dealer_detail(request: UserRequest, dealer: Customer) -> HttpResponse:
         "orders": selectors.dealer_orders(user=request.user, dealer=dealer)[:20],
     }
     return render(request, "orders/dealer_detail.html", context)
+
+
+@page(CHANGE_CREDIT, methods=EDITS)
+def credit_policy(request: UserRequest) -> HttpResponse:
+    """Finance's choice for customers with no credit limit set."""
+    current = selectors.credit_policy().unlimited_need_approval
+    form = CreditPolicyForm(
+        request.POST or None, initial={"unlimited": "approve" if current else "unchecked"}
+    )
+    if form.is_valid():
+        services.credit_policy_set(
+            actor=request.user, unlimited_need_approval=form.cleaned_data["unlimited"] == "approve"
+        )
+        messages.success(request, _("Credit policy saved."))
+        return redirect("orders:credit-policy")
+    return render(request, "orders/credit_policy.html", {"form": form})
