@@ -681,6 +681,11 @@ def test_the_wizard_uploads_maps_checks_and_imports(
     download = client.get(reverse("customers:import-problems", args=[job.pk]))
     text = b"".join(download.streaming_content).decode("utf-8-sig")
     assert text.splitlines()[1] == f"3,电话,123,{problems(job)[0][3]}"
+    chinese = client.get(
+        reverse("customers:import-problems", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    header = b"".join(chinese.streaming_content).decode("utf-8-sig").splitlines()[0]
+    assert header == "行,列,值,问题"
 
 
 def test_the_progress_card_polls_while_running_and_reloads_when_done(alice, client):

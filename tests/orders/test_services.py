@@ -10,9 +10,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kehu.core.exceptions import VersionConflict
+from kehu.core.history import change_lines
 from kehu.core.models import Change
 from kehu.orders import services
 from kehu.orders.exceptions import CreditBlocked
@@ -329,6 +330,14 @@ def test_deliveries_ship_then_deliver_the_order(team, make_customer, make_quote)
     services.order_transition(actor=team["alice"], order=order, to_status="completed")
     statuses = [s.to_status for s in order.status_changes.all()]
     assert statuses == ["draft", "confirmed", "shipped", "delivered", "completed"]
+    with translation.override("zh-hans"):
+        lines = [
+            line
+            for change in Change.objects.filter(customer_id=order.customer_id)
+            for line in change_lines(change, reveal_contact_details=True)
+        ]
+    assert {"delivery", "delivered_on"} <= {line.field for line in lines}
+    assert [line.label for line in lines if line.label == line.field] == []
 
 
 def test_specifications_are_kept_per_line_and_recorded(team, make_customer, products):

@@ -230,6 +230,8 @@ def change_rows_write(rows: Sequence[Mapping[str, Any]]) -> None:
 
 
 # Entries in `changes` that are not model fields: why something happened.
+# Names of what a change records beyond the target's own fields; a model adds its own in
+# `history_labels` (an order notes its deliveries' dates and its credit approvals).
 _NOTE_LABELS = {
     "reason": gettext_lazy("reason"),
     "merged_from": gettext_lazy("merged from"),
@@ -292,7 +294,8 @@ def change_lines(change: Change, *, reveal_contact_details: bool) -> list[FieldC
                 field = model._meta.get_field(name)
             except FieldDoesNotExist:
                 field = None
-        label = str(_label(field) or _NOTE_LABELS.get(name, name))
+        notes = {**_NOTE_LABELS, **getattr(model, "history_labels", {})}
+        label = str(_label(field) or notes.get(name, name))
         shown = [_display(field, value, reveal_contact_details) for value in (old, new)]
         lines.append(FieldChange(name, label, *shown))
     return lines

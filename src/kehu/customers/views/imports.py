@@ -15,6 +15,7 @@ from django.http import FileResponse, HttpResponse, HttpResponseBase, StreamingH
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kehu.core.pages import EDITS, WRITES, UserRequest, page
 from kehu.core.roles import VIEW_CONTACT_DETAILS
@@ -130,7 +131,7 @@ def import_resume(request: UserRequest, job: ImportJob) -> HttpResponse:
 
 @page("customers.add_customer", job=ImportJob)
 def import_problems(request: UserRequest, job: ImportJob) -> HttpResponseBase:
-    header = [_("Row"), _("Column"), _("Value"), _("Problem")]
+    header = [_("Row"), _("Column"), pgettext("a cell's content", "Value"), _("Problem")]
     rows = job.problems.values_list("row", "column", "value", "message").iterator()
     return _streamed_csv(exports.csv_chunks([header, *rows]), f"problems-{job.pk}.csv")
 

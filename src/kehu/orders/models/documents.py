@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -165,6 +165,11 @@ class Order(Record):
     visibility: ClassVar[Visibility] = Visibility("customer_owner")
     # An order keeps the payment terms it was entered on; they are credit terms, finance's.
     restricted_fields: ClassVar[dict[str, str]] = {"payment_terms_days": CHANGE_CREDIT}
+    history_labels: ClassVar[dict[str, Any]] = {
+        "delivery": _("delivery"),
+        "delivered_on": _("delivered on"),
+        "credit_approval": _("credit approval"),
+    }
 
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders"
