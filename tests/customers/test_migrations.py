@@ -1,7 +1,10 @@
-"""Upgrading a database made before follow-ups had a generic link and before the permission
-to see contact details moved to the kernel: nothing is lost on the way (migration 0012)."""
+"""Upgrading an older database loses nothing on the way: follow-ups' generic link and the
+kernel's permission to see contact details (migration 0012), credit limits that meant "none
+set" (0014), and the pool's reasons worded in one language (0015)."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -10,18 +13,26 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from kehu.core.models import Role
-from kehu.customers.models import Activity
+from kehu.core.models import Change, Role
+from kehu.customers.models import Activity, Customer
 from kehu.sales.models import Lead, LeadSource
 
 BEFORE = ("customers", "0011_credit_permission")
 AFTER = ("customers", "0012_activity_regarding")
 
 
-def _migrate(target: tuple[str, str]) -> None:
+def _migrate(*targets: tuple[str, str]) -> None:
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    executor.migrate([target])
+    executor.migrate(list(targets) or executor.loader.graph.leaf_nodes())
+
+
+@pytest.fixture(autouse=True)
+def _latest_schema_after():
+    """Going back unapplies every later migration of every app; the tests after these need
+    the whole schema again."""
+    yield
+    _migrate()
 
 
 def _columns() -> list[str]:
@@ -67,3 +78,37 @@ def test_an_older_database_keeps_its_leads_follow_ups_and_who_sees_contact_detai
     assert "core.view_contact_details" in finance.granted_defaults
     assert "customers.view_contact_details" not in finance.granted_defaults
     assert not Permission.objects.filter(pk=old.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_older_database_keeps_its_credit_limits_meaning_and_words_its_sweep_reasons(
+    make_user, make_customer
+):
+    alice = make_user("alice")
+    unset, limited = make_customer(alice, name="未设"), make_customer(alice, name="已设")
+    _migrate(("customers", "0013_kernel_bases"))
+    Customer.objects.filter(pk=unset.pk).update(credit_limit=0)
+    Customer.objects.filter(pk=limited.pk).update(credit_limit=5000)
+    for worded in ("30 天未跟进", "No follow-up for 45 days", "客户要求"):
+        Change.objects.create(
+            target_type=ContentType.objects.get_for_model(Customer),
+            target_id=unset.pk,
+            target_repr=unset.name,
+            customer_id=unset.pk,
+            action="release",
+            changes={"owner": ["alice", None], "reason": [None, worded]},
+        )
+
+    _migrate()
+
+    limits = dict(Customer.objects.values_list("name", "credit_limit"))
+    assert limits == {"未设": None, "已设": Decimal("5000.00")}
+    reasons = [c.changes["reason"][1] for c in Change.objects.filter(action="release")]
+    assert sorted(reasons, key=str) == sorted(
+        [
+            {"code": "no_follow_up", "days": 30},
+            {"code": "no_follow_up", "days": 45},
+            "客户要求",
+        ],
+        key=str,
+    )

@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kehu.core.exceptions import VersionConflict
+from kehu.core.history import change_lines
 from kehu.core.models import Change, Role
 from kehu.core.services import user_save
 from kehu.customers import services
@@ -119,7 +120,12 @@ def test_the_sweep_returns_customers_nobody_followed_up(team, make_customer, mak
     assert Customer.objects.get(pk=stale.pk).owner is None
     assert Customer.objects.get(pk=followed.pk).owner == team["alice"]
     assert Customer.objects.get(pk=fresh.pk).owner == team["bob"]
-    assert "30" in Change.objects.get(action="release").changes["reason"][1]
+    release = Change.objects.get(action="release")
+    assert release.changes["reason"][1] == {"code": "no_follow_up", "days": 30}
+    for language, reason in (("en", "No follow-up for 30 days"), ("zh-hans", "30 天未跟进")):
+        with translation.override(language):
+            lines = change_lines(release, reveal_contact_details=False)
+        assert [line.new for line in lines if line.field == "reason"] == [reason]
 
 
 def test_each_department_sets_its_own_pool_deadline(team, make_customer):

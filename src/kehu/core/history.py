@@ -246,9 +246,23 @@ class FieldChange:
     new: str
 
 
-def _display(field: models.Field[Any, Any] | None, value: Any, reveal: bool) -> str:
+def coded(code: str, **values: Any) -> dict[str, Any]:
+    """A note Kehu itself writes (a sweep's reason), kept as a code and its values so that
+    each reader reads it in their own language: the target's model names the wording in
+    `history_messages`."""
+    return {"code": code, **values}
+
+
+def _display(
+    field: models.Field[Any, Any] | None,
+    value: Any,
+    reveal: bool,
+    messages: Mapping[str, Any] | None = None,
+) -> str:
     if value is None or value == "" or value == []:
         return "—"
+    if isinstance(value, dict) and messages and value.get("code") in messages:
+        return str(messages[value["code"]]) % value
     if field is not None and field.name == "phone":
         return phone_display(value) if reveal else phone_mask(value)
     if field is not None and field.name == "email":
@@ -296,7 +310,8 @@ def change_lines(change: Change, *, reveal_contact_details: bool) -> list[FieldC
                 field = None
         notes = {**_NOTE_LABELS, **getattr(model, "history_labels", {})}
         label = str(_label(field) or notes.get(name, name))
-        shown = [_display(field, value, reveal_contact_details) for value in (old, new)]
+        wording = getattr(model, "history_messages", {})
+        shown = [_display(field, value, reveal_contact_details, wording) for value in (old, new)]
         lines.append(FieldChange(name, label, *shown))
     return lines
 
@@ -312,6 +327,7 @@ __all__ = [
     "change_row",
     "change_rows_write",
     "changes_recorded",
+    "coded",
     "creation_changes",
     "deletion_changes",
     "diff",

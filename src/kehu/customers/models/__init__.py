@@ -18,6 +18,7 @@ from kehu.customers.models.choices import (
 from kehu.customers.models.imports import IMPORT_STALLED_AFTER, ImportJob, ImportProblem
 from kehu.customers.models.parties import (
     CHANGE_CREDIT,
+    NO_FOLLOW_UP,
     Contact,
     Customer,
     GramsContain,
@@ -29,6 +30,7 @@ from kehu.customers.models.parties import (
 __all__ = [
     "CHANGE_CREDIT",
     "IMPORT_STALLED_AFTER",
+    "NO_FOLLOW_UP",
     "Activity",
     "ActivityKind",
     "BusinessMode",

@@ -116,12 +116,19 @@ class Party(KehuModel):
 CHANGE_CREDIT = "customers.change_credit"
 
 
+NO_FOLLOW_UP = "no_follow_up"
+
+
 class Customer(Record, Party):
     visibility: ClassVar[Visibility] = Visibility("owner")
     # Credit terms are finance's to set; everyone else sees them read-only.
     restricted_fields: ClassVar[dict[str, str]] = {
         "credit_rating": CHANGE_CREDIT,
         "credit_limit": CHANGE_CREDIT,
+    }
+    # What the pool's sweep notes, worded in each reader's language (core.history.coded).
+    history_messages: ClassVar[dict[str, Any]] = {
+        NO_FOLLOW_UP: _("No follow-up for %(days)d days"),
     }
 
     name = models.CharField(_("name"), max_length=200)

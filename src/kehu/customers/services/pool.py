@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kehu.core.exceptions import VersionConflict
-from kehu.core.history import change_record, change_records_bulk
+from kehu.core.history import change_record, change_records_bulk, coded
 from kehu.core.models import Department, User
 from kehu.core.records import FieldsRefused, check_assignable
 from kehu.core.scopes import ScopedQuerySet
-from kehu.customers.models import Customer, PoolAction
+from kehu.customers.models import NO_FOLLOW_UP, Customer, PoolAction
 from kehu.customers.selectors import owned_count
 
 DEFAULT_POOL_DAYS = Department._meta.get_field("pool_after_days").default
@@ -122,7 +122,7 @@ def pool_sweep(*, now: datetime | None = None) -> int:
         Customer.objects.filter(pk__in=[c.pk for c in stale]).update(
             owner=None, released_at=now, version=F("version") + 1
         )
-        reason = _("No follow-up for %(days)d days") % {"days": days}
+        reason = coded(NO_FOLLOW_UP, days=days)
         change_records_bulk(
             actor=None,
             action=PoolAction.RELEASE,
