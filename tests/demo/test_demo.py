@@ -36,7 +36,8 @@ from kehu.orders.models import (
     Quote,
     QuoteStatus,
 )
-from kehu.orders.selectors import purchase_orders, receivable_orders, receivables_ageing
+from kehu.orders.selectors import receivable_orders, receivables_ageing
+from kehu.orders.selectors.paying import purchase_orders
 from kehu.sales.models import (
     Decision,
     Lead,

@@ -24,7 +24,7 @@ from django.utils import timezone
 from kehu.analytics.models import Purchase
 from kehu.analytics.services import scores_recompute
 from kehu.customers.models import Customer, CustomerKind
-from kehu.orders.selectors import purchase_orders
+from kehu.orders.selectors.paying import purchase_orders
 
 SEED: Final = 20261123
 HISTORY_DAYS: Final = 730

@@ -1,6 +1,6 @@
 """Reading the database into the Polars frames the analytics mathematics works on.
 
-The purchases are Kehu's own orders (`kehu.orders.selectors.purchase_orders`: confirmed and
+The purchases are Kehu's own orders (`kehu.orders.selectors.paying.purchase_orders`: confirmed and
 not cancelled, on the day of their confirmation, for their total) and, for each customer's
 time before their first order, the purchases imported from earlier systems
 (`kehu.analytics.maths.transactions.history_joined`). Querysets are read in chunks of plain
@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from kehu.analytics.maths.transactions import CUSTOMER, history_joined
 from kehu.analytics.models import Purchase
 from kehu.core.models import User
-from kehu.orders.selectors import paying_records, purchase_orders
+from kehu.orders.selectors.paying import paying_records, purchase_orders
 
 CHUNK: Final = 50_000
 SCHEMA: Final = {CUSTOMER: pl.String, "date": pl.Date, "amount": pl.Float64}

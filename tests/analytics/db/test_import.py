@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from kehu.analytics.models import Purchase
-from kehu.analytics.services import purchases_import
+from kehu.analytics.services.purchases import purchases_import
 from kehu.cli import main
 from kehu.core.models import User
 from kehu.customers.models import Customer

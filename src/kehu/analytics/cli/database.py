@@ -34,7 +34,7 @@ def _import_purchases(args: argparse.Namespace) -> int:
     """Exit status 0 when every row was imported, 1 when some were reported instead."""
     from django.core.exceptions import ValidationError
 
-    from kehu.analytics.services import purchases_import
+    from kehu.analytics.services.purchases import purchases_import
     from kehu.core.commands import CommandError
 
     try:

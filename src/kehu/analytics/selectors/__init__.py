@@ -33,7 +33,7 @@ from kehu.analytics.models import (
 )
 from kehu.core.models import User
 from kehu.customers.models import Customer
-from kehu.orders.selectors import purchase_orders
+from kehu.orders.selectors.paying import purchase_orders
 
 if TYPE_CHECKING:
     from kehu.analytics.maths.profit_tree import Condition

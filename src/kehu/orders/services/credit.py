@@ -16,7 +16,8 @@ from kehu.core.models import User
 from kehu.customers.models import CHANGE_CREDIT
 from kehu.orders.exceptions import CreditCheck
 from kehu.orders.models import ApprovalStatus, CreditApproval, CreditPolicy, Order
-from kehu.orders.selectors import credit_policy, open_amount
+from kehu.orders.selectors import open_amount
+from kehu.orders.selectors.paying import credit_policy
 from kehu.orders.services._common import APPROVE_CREDIT, require_permission
 
 

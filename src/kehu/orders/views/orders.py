@@ -26,6 +26,7 @@ from kehu.orders.forms import (
     spec_rows,
 )
 from kehu.orders.models import Delivery, Order, OrderLine
+from kehu.orders.selectors import paying
 from kehu.orders.views._common import document_entry, done_on, pdf_response, rows_of
 
 # The order page reads its customer and dealer along with the order.
@@ -55,7 +56,7 @@ def _order_context(request: UserRequest, order: Order) -> dict[str, Any]:
         "payments": selectors.order_payments(order=order),
         "approvals": selectors.order_approvals(order=order),
         "blocked": blocked,
-        "credit_policy": selectors.credit_policy(),
+        "credit_policy": paying.credit_policy(),
         "payment_form": PaymentForm(initial={"received_on": today}, user=request.user),
         "delivery_form": DeliveryForm(initial={"shipped_on": today}, user=request.user),
     }

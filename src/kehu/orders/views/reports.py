@@ -16,6 +16,7 @@ from kehu.customers.models import CHANGE_CREDIT, Customer
 from kehu.orders import selectors, services
 from kehu.orders.forms import CreditPolicyForm
 from kehu.orders.models import CreditApproval
+from kehu.orders.selectors import paying
 
 
 @page("orders.view_creditapproval")
@@ -96,7 +97,7 @@ def dealer_detail(request: UserRequest, dealer: Customer) -> HttpResponse:
 @page(CHANGE_CREDIT, methods=EDITS)
 def credit_policy(request: UserRequest) -> HttpResponse:
     """Finance's choice for customers with no credit limit set."""
-    current = selectors.credit_policy().unlimited_need_approval
+    current = paying.credit_policy().unlimited_need_approval
     form = CreditPolicyForm(
         request.POST or None, initial={"unlimited": "approve" if current else "unchecked"}
     )

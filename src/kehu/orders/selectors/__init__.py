@@ -15,7 +15,6 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
-    Min,
     Q,
     QuerySet,
     Sum,
@@ -34,7 +33,6 @@ from kehu.orders.models import (
     RECEIVABLE_STATUSES,
     ApprovalStatus,
     CreditApproval,
-    CreditPolicy,
     CustomerGroup,
     Delivery,
     GroupMembership,
@@ -317,74 +315,6 @@ def overdue_orders(*, user: User, today: date | None = None) -> QuerySet[Order]:
     return receivable_orders(user=user).filter(due_date__lt=today).order_by("due_date", "pk")
 
 
-# Purchases and paying records ------------------------------------------------------------
-
-
-def purchase_orders(*, user: User | None = None) -> QuerySet[Order]:
-    """The orders that are purchases: confirmed and not cancelled, whatever became of their
-    delivery and payment since; all of them, or those `user` may see."""
-    orders = Order.objects.all() if user is None else order_queryset(user=user)
-    return orders.filter(status__in=RECEIVABLE_STATUSES)
-
-
-@dataclass(frozen=True)
-class PayingRecord:
-    """How a customer has paid, as of a day: of the money that fell due before it, how much
-    was paid by its due date; what is owed, and how much of that is past due, since when."""
-
-    customer_id: int
-    fell_due: Decimal
-    paid_on_time: Decimal
-    outstanding: Decimal
-    overdue: Decimal
-    oldest_due_date: date | None  # of an order still owing past its due date
-
-
-def paying_records(*, today: date | None = None) -> list[PayingRecord]:
-    """The paying record of every customer with a confirmed order, in two grouped queries.
-
-    Past due means what the receivables ageing counts as overdue: owed after the due date.
-    A payment is on time when received on or before its order's due date.
-    """
-    today = today or timezone.localdate()
-    orders = purchase_orders()
-    on_time = dict(
-        Payment.objects.filter(
-            order__in=orders,
-            order__due_date__lt=today,
-            received_on__lte=F("order__due_date"),
-        )
-        .values("order__customer")
-        .annotate(amount=Sum("amount"))
-        .values_list("order__customer", "amount")
-    )
-    outstanding = _outstanding()
-    past_due = Q(due_date__lt=today, paid__lt=F("total"))
-    totals = (
-        orders.values("customer")
-        .annotate(
-            fell_due=Coalesce(
-                Sum("total", filter=Q(due_date__lt=today)), Value(ZERO), output_field=_MONEY
-            ),
-            owed=Sum(outstanding, output_field=_MONEY),
-            overdue=Coalesce(Sum(outstanding, filter=past_due), Value(ZERO), output_field=_MONEY),
-            oldest_due_date=Min("due_date", filter=past_due),
-        )
-        .order_by("customer")
-    )
-    return [
-        PayingRecord(
-            customer_id=row["customer"],
-            fell_due=cents(row["fell_due"]),
-            paid_on_time=cents(on_time.get(row["customer"], ZERO)),
-            outstanding=cents(row["owed"]),
-            overdue=cents(row["overdue"]),
-            oldest_due_date=row["oldest_due_date"],
-        )
-        for row in totals
-    ]
-
-
 # Dealers --------------------------------------------------------------------------------
 
 
@@ -433,9 +363,3 @@ def dealer_open_receivables(*, user: User, dealer: Customer) -> Decimal:
 
 def customer_recent_orders(*, user: User, customer: Customer, limit: int = 5) -> list[Order]:
     return list(order_list(user=user, customer=customer)[:limit])
-
-
-def credit_policy() -> CreditPolicy:
-    """The company's credit policy; the default (no check without a limit) until finance
-    sets one."""
-    return CreditPolicy.objects.filter(pk=1).first() or CreditPolicy(pk=1)
