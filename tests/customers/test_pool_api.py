@@ -111,3 +111,23 @@ def test_follow_ups_are_recorded_and_scoped(team, api_client, make_customer):
     assert Activity.objects.count() == 1
     mine.refresh_from_db()
     assert mine.last_activity_at is not None
+
+
+def test_creating_a_likely_duplicate_over_the_api_is_a_409_until_insisted(
+    team, api_client, make_customer
+):
+    own = make_customer(team["alice"], name="西安宏达食品有限公司")
+    make_customer(team["bob"], name="乙方", phone="13812345678")
+    alice = api_client(team["alice"])
+    asked = {"name": "西安宏达食品", "phone": "138 1234 5678"}
+    refused = alice.post("/api/v1/customers/", asked, format="json")
+    assert refused.status_code == 409
+    assert refused.json()["candidates"] == [
+        {"id": own.pk, "name": "西安宏达食品有限公司", "owner": "alice"},
+        {"id": None, "name": None, "owner": None},
+    ]
+    assert Customer.objects.count() == 2
+    created = alice.post("/api/v1/customers/?allow_duplicate=true", asked, format="json")
+    assert created.status_code == 201 and Customer.objects.count() == 3
+    fresh = alice.post("/api/v1/customers/", {"name": "全新客户"}, format="json")
+    assert fresh.status_code == 201

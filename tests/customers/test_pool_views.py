@@ -85,8 +85,10 @@ def test_creating_a_likely_duplicate_asks_first(team, make_customer, client):
         "currency": "CNY",
         "owner": team["alice"].pk,
     }
-    warned = client.post("/customers/new/", form)
-    assert 'data-testid="duplicate-warning"' in warned.content.decode()
+    warned = client.post("/customers/new/", form).content.decode()
+    assert 'data-testid="duplicate-warning"' in warned
+    # Bob's customer is outside Alice's scope: she learns that it exists, not its name.
+    assert "西安宏达食品有限公司" not in warned and "bob" not in warned
     assert Customer.objects.count() == 1
     created = client.post("/customers/new/", {**form, "confirm_duplicate": "1"})
     assert created.status_code == 302 and Customer.objects.count() == 2

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kehu.core.exceptions import VersionConflict
 from kehu.core.models import Change
@@ -151,6 +151,11 @@ def test_a_lead_like_an_existing_customer_is_linked_not_duplicated(team, make_le
     with pytest.raises(ValidationError) as error:
         services.lead_convert(actor=team["alice"], lead=lead, version=lead.version)
     assert "杭州云帆科技股份有限公司" in error.value.message_dict["customer"][0]
+    bobs = make_lead(team["bob"], company="杭州云帆科技")
+    with pytest.raises(ValidationError) as hidden, translation.override("en"):
+        services.lead_convert(actor=team["bob"], lead=bobs, version=bobs.version)
+    assert "杭州云帆科技股份有限公司" not in hidden.value.message_dict["customer"][0]
+    assert "1 you cannot see" in hidden.value.message_dict["customer"][0]
     assert Customer.objects.count() == 1
     lead.refresh_from_db()
     assert lead.status == "new"

@@ -12,8 +12,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
+from kehu.core.contact_details import phone_normalise
+from kehu.core.models import User
 from kehu.customers.models import Customer
 from kehu.customers.text import company_key
 
@@ -68,3 +71,39 @@ def customer_duplicates(customer: Customer) -> list[Customer]:
     """Other customers that look like this one."""
     keys = DuplicateKeys(customer.name_key, customer.phone, customer.email)
     return [c for c in find_duplicates([keys])[0] if c.pk != customer.pk]
+
+
+def duplicates_of(*, name: str, phone: str = "", email: str = "") -> list[Customer]:
+    """Existing customers a new one with these raw values would duplicate (a phone that is
+    not a phone number matches nothing: the write itself will refuse it)."""
+    try:
+        phone = phone_normalise(phone)
+    except ValidationError:
+        phone = ""
+    return find_duplicates([DuplicateKeys.of(name=name, phone=phone, email=email)])[0]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible duplicate as the asker may know it. One outside the asker's scope is only
+    said to exist: its name and owner are another team's business."""
+
+    id: int | None
+    name: str | None
+    owner: str | None
+
+    @property
+    def visible(self) -> bool:
+        return self.id is not None
+
+
+def candidates_as_seen(duplicates: Sequence[Customer], *, user: User) -> list[Candidate]:
+    ids = [c.pk for c in duplicates]
+    seen = set(Customer.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return [
+        # The pool's customers are open to everyone allowed to claim them.
+        Candidate(c.pk, c.name, c.owner.display_name if c.owner else "")
+        if c.pk in seen or c.owner_id is None
+        else Candidate(None, None, None)
+        for c in duplicates
+    ]

@@ -88,6 +88,19 @@ class TransferResultSerializer(serializers.Serializer):
     transferred = serializers.IntegerField()
 
 
+class CandidateSerializer(serializers.Serializer):
+    """A possible duplicate; id, name and owner are null for one the caller may not see."""
+
+    id = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField(allow_null=True)
+    owner = serializers.CharField(allow_null=True, allow_blank=True)
+
+
+class DuplicatesSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    candidates = CandidateSerializer(many=True)
+
+
 class ActivitySerializer(serializers.ModelSerializer):
     customer = visible_customer_field()
     author: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import asdict
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
@@ -22,11 +24,13 @@ from kehu.customers.api.serializers import (
     CreditSerializer,
     CustomerFilter,
     CustomerSerializer,
+    DuplicatesSerializer,
     MergeSerializer,
     ReasonSerializer,
     TransferResultSerializer,
     TransferSerializer,
 )
+from kehu.customers.dedup import candidates_as_seen, duplicates_of
 from kehu.customers.models import CHANGE_CREDIT, Activity, Contact, Customer
 
 
@@ -43,6 +47,39 @@ class CustomerViewSet(RecordViewSet):
                 user=self.user, search=self.request.query_params.get("search", "")
             )
         )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "allow_duplicate",
+                bool,
+                description="Create the customer even when it looks like an existing one.",
+            )
+        ],
+        responses={201: CustomerSerializer, 409: DuplicatesSerializer},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Create a customer: 409 listing the existing customers it looks like (by name,
+        phone or e-mail) unless `allow_duplicate=true`, as the form asks before it saves.
+        One the caller may not see is listed without its id, name and owner."""
+        data = request.data if isinstance(request.data, Mapping) else {}
+        if request.query_params.get("allow_duplicate", "").lower() not in {"true", "1"}:
+            found = duplicates_of(
+                name=str(data.get("name", "")),
+                phone=str(data.get("phone", "")),
+                email=str(data.get("email", "")),
+            )
+            if found:
+                candidates = candidates_as_seen(found, user=self.user)
+                body = {
+                    "detail": _(
+                        "A customer like this already exists. Send allow_duplicate=true to "
+                        "create it anyway."
+                    ),
+                    "candidates": [asdict(candidate) for candidate in candidates],
+                }
+                return Response(body, status=status.HTTP_409_CONFLICT)
+        return super().create(request, *args, **kwargs)
 
     def _customer_response(self, customer: Customer) -> Response:
         return Response(self.get_serializer(customer).data)

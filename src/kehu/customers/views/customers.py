@@ -21,7 +21,13 @@ from kehu.core.pagination import CappedPaginator
 from kehu.core.records import Writes
 from kehu.core.registry import panels_render
 from kehu.customers import pickers, selectors, services
-from kehu.customers.dedup import DuplicateKeys, customer_duplicates, find_duplicates
+from kehu.customers.dedup import (
+    Candidate,
+    DuplicateKeys,
+    candidates_as_seen,
+    customer_duplicates,
+    find_duplicates,
+)
 from kehu.customers.forms import CreditForm, CustomerFilterForm, CustomerForm
 from kehu.customers.models import CHANGE_CREDIT, Customer
 from kehu.customers.views.contacts import activities_context
@@ -95,12 +101,12 @@ def customer_history(request: UserRequest, customer: Customer) -> HttpResponse:
 
 def _customer_form(request: UserRequest, customer: Customer | None) -> HttpResponse:
     form = CustomerForm(request.POST or None, instance=customer, user=request.user)
-    duplicates: list[Customer] = []
+    duplicates: list[Candidate] = []
     if request.method == "POST" and form.is_valid() and customer is None:
         # Warn before a second record of the same company is born; the user may insist.
         keys = DuplicateKeys(form.instance.name_key, form.instance.phone, form.instance.email)
         if not request.POST.get("confirm_duplicate"):
-            duplicates = find_duplicates([keys])[0]
+            duplicates = candidates_as_seen(find_duplicates([keys])[0], user=request.user)
     saved = None if duplicates else form.record_saved(CUSTOMER_WRITES)
     if saved is not None:
         messages.success(request, _("Customer “%(name)s” saved.") % {"name": saved.name})

@@ -17,7 +17,7 @@ from kehu.core.history import actor_or_none, record_update
 from kehu.core.locking import save_versioned
 from kehu.core.models import Change, User
 from kehu.customers import services as customer_services
-from kehu.customers.dedup import DuplicateKeys, find_duplicates
+from kehu.customers.dedup import Candidate, DuplicateKeys, candidates_as_seen, find_duplicates
 from kehu.customers.models import Contact, Customer, CustomerKind
 from kehu.sales.models import Lead, LeadStatus, Opportunity
 from kehu.sales.services.leads import lead_state, refuse_converted
@@ -36,15 +36,23 @@ class Conversion:
     customer_created: bool
 
 
-def _duplicate_error(duplicates: list[Customer]) -> ValidationError:
-    names = "、".join(c.name for c in duplicates[:5])
+def _duplicate_error(duplicates: list[Customer], actor: User | None) -> ValidationError:
+    seen = (
+        candidates_as_seen(duplicates, user=actor)
+        if actor is not None
+        else [Candidate(c.pk, c.name, None) for c in duplicates]
+    )
+    names = [str(c.name) for c in seen if c.visible][:5]
+    hidden = sum(not c.visible for c in seen)
+    if hidden:
+        names.append(_("%(count)d you cannot see") % {"count": hidden})
     return ValidationError(
         {
             "customer": _(
                 "A customer like this already exists: %(names)s. Link the lead to it, or "
                 "confirm that it is a different customer."
             )
-            % {"names": names}
+            % {"names": "、".join(names)}
         }
     )
 
@@ -129,7 +137,7 @@ def lead_convert(
         )
         duplicates = find_duplicates([keys])[0]
         if duplicates and not allow_duplicate:
-            raise _duplicate_error(duplicates)
+            raise _duplicate_error(duplicates, actor)
         mode = (opportunity or {}).get("business_mode", "")
         customer = _new_customer(actor=actor, lead=current, business_mode=mode)
     elif not customer.source_channel:
