@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from kehu.core.models import Department
+from kehu.core.models import Department, Role
 from kehu.core.services import department_save, token_for_username, user_create, user_save
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +70,28 @@ def test_a_token_is_stable_for_a_user(make_user):
     assert token_for_username(username="api") == token_for_username(username="api")
     with pytest.raises(LookupError):
         token_for_username(username="nobody")
+
+
+def test_the_pool_limits_are_edited_on_the_organisation_pages(make_user, make_department, client):
+    client.force_login(make_user("boss", "admin"))
+    north = make_department("华北")
+    saved = client.post(
+        f"/organisation/departments/{north.pk}/",
+        {"name": "华北", "parent": "", "pool_after_days": "45"},
+    )
+    assert saved.status_code == 302
+    north.refresh_from_db()
+    assert north.pool_after_days == 45
+    sales = Role.objects.get(code="sales")
+    form = {
+        "code": "sales",
+        "name": sales.name,
+        "data_scope": sales.data_scope,
+        "customer_limit": "50",
+        "permissions": list(sales.permissions.values_list("pk", flat=True)),
+    }
+    assert client.post(f"/organisation/roles/{sales.pk}/", form).status_code == 302
+    sales.refresh_from_db()
+    assert sales.customer_limit == 50
+    listed = client.get("/organisation/roles/").content.decode()
+    assert "<td>50</td>" in listed

@@ -131,3 +131,19 @@ def test_creating_a_likely_duplicate_over_the_api_is_a_409_until_insisted(
     assert created.status_code == 201 and Customer.objects.count() == 3
     fresh = alice.post("/api/v1/customers/", {"name": "全新客户"}, format="json")
     assert fresh.status_code == 201
+
+
+@pytest.mark.parametrize("at", ["9999-12-31T10:00:00+08:00", "1900-01-01T10:00:00+08:00"])
+def test_a_follow_up_dated_implausibly_is_refused_and_keeps_no_one_out_of_the_pool(
+    team, api_client, make_customer, english, at
+):
+    customer = make_customer(team["alice"])
+    response = api_client(team["alice"]).post(
+        "/api/v1/activities/",
+        {"customer": customer.pk, "kind": "call", "subject": "回访", "at": at},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["at"][0].startswith("A follow-up is dated when it happened")
+    customer.refresh_from_db()
+    assert customer.last_activity_at is None and not Activity.objects.exists()

@@ -106,7 +106,7 @@ class RecordForm(forms.ModelForm):
 class DepartmentForm(forms.ModelForm):
     class Meta:
         model = Department
-        fields = ["name", "parent"]
+        fields = ["name", "parent", "pool_after_days"]
 
 
 class UserForm(forms.ModelForm):
@@ -187,7 +187,7 @@ class RoleForm(forms.ModelForm):
 
     class Meta:
         model = Role
-        fields = ["code", "name", "data_scope", "permissions"]
+        fields = ["code", "name", "data_scope", "customer_limit", "permissions"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

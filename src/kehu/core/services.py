@@ -23,10 +23,18 @@ def _department_path(department: Department) -> str:
 
 @transaction.atomic
 def department_save(
-    *, department: Department | None = None, name: str, parent: Department | None
+    *,
+    department: Department | None = None,
+    name: str,
+    parent: Department | None,
+    pool_after_days: int | None = None,
 ) -> Department:
-    """Create or rename/move a department, keeping the paths of its whole subtree right."""
+    """Create or rename/move a department, keeping the paths of its whole subtree right;
+    `pool_after_days`, when given, is how long its members' customers may go without a
+    follow-up before they return to the pool."""
     department = department or Department()
+    if pool_after_days is not None:
+        department.pool_after_days = pool_after_days
     if department.pk and parent is not None and parent.path.startswith(department.path):
         raise ValidationError(
             {"parent": _("A department cannot be placed under itself or its sub-departments.")}
@@ -149,11 +157,15 @@ def role_save(
     name: str,
     data_scope: str,
     permissions: list[Permission] | Any,
+    customer_limit: int | None,
 ) -> Role:
+    """Create or change a role; `customer_limit` caps how many customers each of its people
+    may own through the pool and handovers (None: no cap)."""
     role = role or Role()
     role.code = code
     role.name = name
     role.data_scope = data_scope
+    role.customer_limit = customer_limit
     role.full_clean()
     role.save()
     role.permissions.set(permissions)

@@ -3,12 +3,15 @@ of another app (a sales lead, say) before it has a customer."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -16,6 +19,9 @@ from kehu.core.models import Created, KehuModel
 from kehu.core.scopes import Visibility
 from kehu.customers.models.choices import ActivityKind
 from kehu.customers.models.parties import Customer
+
+FOLLOW_UPS_FROM = datetime(1990, 1, 1, tzinfo=UTC)
+FOLLOW_UP_AHEAD = timedelta(days=1)
 
 
 class Activity(KehuModel, Created):
@@ -76,3 +82,18 @@ class Activity(KehuModel, Created):
 
     def __str__(self) -> str:
         return self.subject
+
+    def clean(self) -> None:
+        # A follow-up is dated when it happened. A day ahead allows for clocks and time
+        # zones; one dated in 9999 would keep its customer out of the pool for ever.
+        if self.at is not None and not (
+            FOLLOW_UPS_FROM <= self.at <= timezone.now() + FOLLOW_UP_AHEAD
+        ):
+            raise ValidationError(
+                {
+                    "at": _(
+                        "A follow-up is dated when it happened: from 1990 up to today, not %(at)s."
+                    )
+                    % {"at": timezone.localtime(self.at).strftime("%Y-%m-%d %H:%M")}
+                }
+            )
