@@ -10,4 +10,4 @@ class PrivacyConfig(KehuApp):
     verbose_name = _("Privacy")
     role_grants = "roles.GRANTS"
     history_actions = "models.PrivacyAction"
-    customer_references = ("privacy.Consent.customer",)
+    customer_references = ("privacy.Consent.customer", "privacy.ErasureRequest.customer")

@@ -15,7 +15,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kehu.core.models import KehuModel
-from kehu.core.scopes import Visibility
+from kehu.core.scopes import Everyone, Visibility
+
+ERASE = "privacy.erase_person"
 
 
 class Purpose(models.TextChoices):
@@ -36,6 +38,7 @@ class ConsentChannel(models.TextChoices):
 class PrivacyAction(models.TextChoices):
     CONSENT_GRANT = "consent", _("Consent granted")
     CONSENT_WITHDRAW = "withdraw", _("Consent withdrawn")
+    ERASE = "erase", _("Personal data erased")
 
 
 class Consent(KehuModel):
@@ -102,3 +105,55 @@ class Consent(KehuModel):
     @property
     def is_standing(self) -> bool:
         return self.withdrawn_at is None
+
+
+class ErasureStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    EXECUTED = "executed", _("Executed")
+
+
+class ErasureRequest(KehuModel):
+    """A customer's request to have its personal data erased: who recorded it, who carried
+    it out, and when. It names the customer by id only, so it outlives what it erased."""
+
+    visibility: ClassVar[Visibility] = Everyone()
+
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ErasureStatus.choices, default=ErasureStatus.REQUESTED
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    executed_at = models.DateTimeField(_("executed"), null=True, blank=True)
+    executed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("executed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        permissions = [("erase_person", _("Can erase a person's personal data"))]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+    @property
+    def is_executed(self) -> bool:
+        return self.status == ErasureStatus.EXECUTED
