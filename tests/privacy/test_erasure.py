@@ -18,8 +18,8 @@ from kehu.customers.services import (
     contact_delete,
     customer_update,
 )
-from kehu.privacy.erasure import erasure_execute, erasure_request
 from kehu.privacy.models import ErasureStatus
+from kehu.privacy.services import erasure_execute, erasure_request
 
 pytestmark = pytest.mark.django_db
 
