@@ -19,6 +19,8 @@ from kehu.customers.services import (
     customer_update,
 )
 from kehu.privacy.models import ErasureStatus
+from kehu.sales.models import LeadSource
+from kehu.sales.services import lead_convert, lead_create
 from kehu.privacy.services import erasure_execute, erasure_request
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +59,15 @@ def person(make_customer: Callable[..., Customer], make_user: Callable[..., User
     gone = contact_create(actor=seller, customer=customer, name="李娜娜")
     contact_delete(actor=seller, contact=gone)
     activity_create(actor=seller, customer=customer, kind="call", subject="给张伟回电话")
+    lead = lead_create(
+        actor=seller,
+        owner=seller,
+        person="张伟",
+        phone="13912345678",
+        source=LeadSource.objects.get(channel="trade_fair"),
+    )
+    lead_convert(actor=seller, lead=lead, version=lead.version, customer=customer)
+    customer.refresh_from_db()
     return customer
 
 
@@ -72,7 +83,8 @@ def test_erasure_leaves_no_trace_of_the_person_in_any_table(admin: User, person:
 
     assert {secret: _tables_holding(secret) for secret in SECRETS} == {s: [] for s in SECRETS}
     kept = Customer.objects.get(pk=person.pk)
-    assert kept.contacts.count() == 1 and kept.activities.count() == 1
+    assert kept.contacts.count() == 2 and kept.activities.count() == 1
+    assert kept.leads.count() == 1
 
 
 def test_the_request_records_who_asked_who_carried_it_out_and_when(
