@@ -19,9 +19,9 @@ from kehu.customers.services import (
     customer_update,
 )
 from kehu.privacy.models import ErasureStatus
+from kehu.privacy.services import erasure_execute, erasure_request
 from kehu.sales.models import LeadSource
 from kehu.sales.services import lead_convert, lead_create
-from kehu.privacy.services import erasure_execute, erasure_request
 
 pytestmark = pytest.mark.django_db
 
