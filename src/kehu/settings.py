@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kehu.analytics",
     "kehu.sales",
     "kehu.orders",
+    "kehu.privacy",
     # Last, so that Kehu's own form widget templates come first (FORM_RENDERER).
     "django.forms",
 ]

@@ -12,7 +12,9 @@ asked for, after every model is loaded):
 - `history_actions`: the TextChoices of the history actions it records beyond the kernel's;
 - `customer_references`: its foreign keys to customers, which a merge moves to the survivor;
   `customer_derived`: those of records computed from a customer's own (one run's scores),
-  which a merge leaves to go with the merged customer, to be computed again.
+  which a merge leaves to go with the merged customer, to be computed again;
+- `personal_data`: where its tables hold a person's personal information (`PersonalData`),
+  which an erasure replaces and a data-subject export gathers.
 """
 
 from __future__ import annotations
@@ -35,6 +37,18 @@ if TYPE_CHECKING:
     from kehu.core.pages import UserRequest
 
 
+@dataclass(frozen=True)
+class PersonalData:
+    """The columns of one table that hold personal information about a customer or its
+    contacts. `customer` is the lookup from a row to its customer ("pk" for the customer
+    itself, "customer" for a contact); `fields` are the text columns to replace, derived ones
+    (search keys) included, since they spell the name too."""
+
+    model: str
+    customer: str
+    fields: tuple[str, ...]
+
+
 class KehuApp(AppConfig):
     url_prefix: str | None = None
     api_urls: str | None = None
@@ -46,6 +60,7 @@ class KehuApp(AppConfig):
     history_actions: str | None = None
     customer_references: tuple[str, ...] = ()
     customer_derived: tuple[str, ...] = ()
+    personal_data: tuple[PersonalData, ...] = ()
 
     def resolve(self, path: str) -> Any:
         """The object at `path` inside this app ("roles.GRANTS" → kehu.<app>.roles.GRANTS)."""
@@ -142,3 +157,12 @@ def customer_references() -> list[ForeignKey[Any, Any]]:
 def customer_derived() -> list[ForeignKey[Any, Any]]:
     """The foreign keys to customers of records a merge leaves to be computed again."""
     return [field for app in kehu_apps() for field in _fields(app.customer_derived)]
+
+
+def personal_data() -> list[tuple[type[models.Model], PersonalData]]:
+    """Every app's tables of personal information, each with its model."""
+    return [
+        (apps.get_model(declared.model), declared)
+        for app in kehu_apps()
+        for declared in app.personal_data
+    ]

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.utils.translation import gettext_lazy as _
 
-from kehu.core.registry import KehuApp
+from kehu.core.registry import KehuApp, PersonalData
 
 
 class CustomersConfig(KehuApp):
@@ -23,4 +23,36 @@ class CustomersConfig(KehuApp):
         "customers.Customer.dealer",
         "customers.Contact.customer",
         "customers.Activity.customer",
+    )
+    personal_data = (
+        PersonalData(
+            "customers.Customer",
+            customer="pk",
+            fields=(
+                "name",
+                "phone",
+                "email",
+                "address",
+                "notes",
+                "name_pinyin",
+                "name_initials",
+                "name_grams",
+                "name_key",
+            ),
+        ),
+        PersonalData(
+            "customers.Contact",
+            customer="customer",
+            fields=(
+                "name",
+                "title",
+                "phone",
+                "email",
+                "notes",
+                "name_pinyin",
+                "name_initials",
+                "name_grams",
+            ),
+        ),
+        PersonalData("customers.Activity", customer="customer", fields=("subject", "notes")),
     )

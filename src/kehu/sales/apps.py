@@ -1,6 +1,6 @@
 from django.utils.translation import pgettext_lazy
 
-from kehu.core.registry import KehuApp
+from kehu.core.registry import KehuApp, PersonalData
 
 
 class SalesConfig(KehuApp):
@@ -19,6 +19,13 @@ class SalesConfig(KehuApp):
         "sales.Lead.customer",
         "sales.Lead.referred_by_customer",
         "sales.Opportunity.customer",
+    )
+    personal_data = (
+        PersonalData(
+            "sales.Lead",
+            customer="customer",
+            fields=("company", "person", "phone", "email", "notes", "disqualified_reason"),
+        ),
     )
 
     def ready(self) -> None:
