@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from kehu.core.models import User
@@ -106,3 +106,13 @@ def test_a_request_is_carried_out_once(admin: User, person: Customer) -> None:
 
     with pytest.raises(ValidationError):
         erasure_execute(actor=admin, request=request)
+
+
+def test_only_an_administrator_carries_out_an_erasure(
+    admin: User, person: Customer, make_user: Callable[..., User]
+) -> None:
+    request = erasure_request(actor=admin, customer=person)
+    with pytest.raises(PermissionDenied):
+        erasure_execute(actor=make_user("li", "sales_manager"), request=request)
+    request.refresh_from_db()
+    assert request.status == ErasureStatus.REQUESTED

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from kehu.core.history import actor_or_none, change_record
 from kehu.core.models import Change, User
 from kehu.core.registry import personal_data
 from kehu.customers.models import Customer
-from kehu.privacy.models import ErasureRequest, ErasureStatus, PrivacyAction
+from kehu.privacy.models import ERASE, ErasureRequest, ErasureStatus, PrivacyAction
 
 
 def erasure_request(*, actor: User | None, customer: Customer) -> ErasureRequest:
@@ -46,7 +46,10 @@ def _scrubbed(value: Any, traces: list[str], word: str) -> Any:
 
 @transaction.atomic
 def erasure_execute(*, actor: User | None, request: ErasureRequest) -> ErasureRequest:
-    """Replace the customer's personal data in every declared table and in its history."""
+    """Replace the customer's personal data in every declared table and in its history;
+    only those who may erase (administrators) may carry it out."""
+    if actor is not None and not actor.has_perm(ERASE):
+        raise PermissionDenied(_("Only an administrator may erase a person's data."))
     if request.is_executed:
         raise ValidationError({"status": _("This request has already been carried out.")})
     customer_id = request.customer_id
