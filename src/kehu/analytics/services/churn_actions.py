@@ -21,8 +21,7 @@ from kehu.core.history import (
     actor_or_none,
     record_creation,
     record_deletion,
-    record_update,
-    snapshot,
+    recording_update,
 )
 from kehu.core.locking import save_versioned
 from kehu.core.models import User
@@ -102,21 +101,16 @@ def churn_action_update(
     VersionConflict and changes nothing."""
     action = churn_action
     _check_may_change(actor, action, [*fields, *(["done"] if done is not None else [])])
-    before = snapshot(action, _HISTORY)
     previous_assignee = action.assignee_id
-    fields_assign(action, fields, CHURN_ACTION_FIELDS, actor=actor)
-    if action.assignee_id != previous_assignee:
-        check_assignable(actor=actor, owner=action.assignee, field="assignee")
-    _mark(action, done)
-    action.full_clean()
-    save_versioned(action, expected_version=version, fields=_WRITTEN)
-    record_update(
-        actor=actor,
-        target=action,
-        before=before,
-        after=snapshot(action, _HISTORY),
-        customer_id=action.customer_id,
-    )
+    with recording_update(
+        actor=actor, target=action, fields=_HISTORY, customer_id=action.customer_id
+    ):
+        fields_assign(action, fields, CHURN_ACTION_FIELDS, actor=actor)
+        if action.assignee_id != previous_assignee:
+            check_assignable(actor=actor, owner=action.assignee, field="assignee")
+        _mark(action, done)
+        action.full_clean()
+        save_versioned(action, expected_version=version, fields=_WRITTEN)
     return action
 
 
