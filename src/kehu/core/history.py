@@ -300,6 +300,8 @@ def change_lines(change: Change, *, reveal_contact_details: bool) -> list[FieldC
     Phone numbers and e-mail addresses are masked unless the reader may see them in full.
     """
     model = change.target_type.model_class()
+    notes = {**_NOTE_LABELS, **getattr(model, "history_labels", {})}
+    wording = getattr(model, "history_messages", {})
     lines = []
     for name, (old, new) in change.changes.items():
         field: Any = None
@@ -308,9 +310,7 @@ def change_lines(change: Change, *, reveal_contact_details: bool) -> list[FieldC
                 field = model._meta.get_field(name)
             except FieldDoesNotExist:
                 field = None
-        notes = {**_NOTE_LABELS, **getattr(model, "history_labels", {})}
         label = str(_label(field) or notes.get(name, name))
-        wording = getattr(model, "history_messages", {})
         shown = [_display(field, value, reveal_contact_details, wording) for value in (old, new)]
         lines.append(FieldChange(name, label, *shown))
     return lines
