@@ -14,12 +14,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 
-def _is_api(request: HttpRequest) -> bool:
+def from_api_client(request: HttpRequest) -> bool:
+    """Whether the request is the API's (answered in JSON) rather than a person's page."""
     return request.path.startswith("/api/")
 
 
 def _refusal(request: HttpRequest, status: int, message: str, field: str | None) -> HttpResponse:
-    if _is_api(request):
+    if from_api_client(request):
         body: dict[str, object] = {"detail": message}
         if field is not None:
             body[field] = [message]
