@@ -97,9 +97,14 @@ class Candidate:
         return self.id is not None
 
 
-def candidates_as_seen(duplicates: Sequence[Customer], *, user: User) -> list[Candidate]:
+def candidates_as_seen(duplicates: Sequence[Customer], *, user: User | None) -> list[Candidate]:
+    """The duplicates as `user` may know them; Kehu itself (no user) knows them all."""
     ids = [c.pk for c in duplicates]
-    seen = set(Customer.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    seen = (
+        set(ids)
+        if user is None
+        else set(Customer.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    )
     return [
         # The pool's customers are open to everyone allowed to claim them.
         Candidate(c.pk, c.name, c.owner.display_name if c.owner else "")

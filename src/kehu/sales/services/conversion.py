@@ -17,7 +17,7 @@ from kehu.core.history import actor_or_none, record_update
 from kehu.core.locking import save_versioned
 from kehu.core.models import Change, User
 from kehu.customers import services as customer_services
-from kehu.customers.dedup import Candidate, DuplicateKeys, candidates_as_seen, find_duplicates
+from kehu.customers.dedup import DuplicateKeys, candidates_as_seen, find_duplicates
 from kehu.customers.models import Contact, Customer, CustomerKind
 from kehu.sales.models import Lead, LeadStatus, Opportunity
 from kehu.sales.services.leads import lead_state, refuse_converted
@@ -37,11 +37,7 @@ class Conversion:
 
 
 def _duplicate_error(duplicates: list[Customer], actor: User | None) -> ValidationError:
-    seen = (
-        candidates_as_seen(duplicates, user=actor)
-        if actor is not None
-        else [Candidate(c.pk, c.name, None) for c in duplicates]
-    )
+    seen = candidates_as_seen(duplicates, user=actor)
     names = [str(c.name) for c in seen if c.visible][:5]
     hidden = sum(not c.visible for c in seen)
     if hidden:
