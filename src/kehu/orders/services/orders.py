@@ -285,9 +285,9 @@ def order_confirm(*, actor: User | None, order: Order, today: date | None = None
     Customer.objects.select_for_update().filter(pk=order.customer_id).first()
     current = Order.objects.select_for_update().select_related("customer").get(pk=order.pk)
     if not current.is_draft:
-        if current.status == OrderStatus.CONFIRMED and order.status == OrderStatus.DRAFT:
-            raise _confirmed_first()
         if current.status == OrderStatus.CONFIRMED:
+            if order.is_draft:  # read as a draft: another confirmed it since
+                raise _confirmed_first()
             raise Refused(
                 _("This order is already confirmed (on %(date)s).") % {"date": current.confirmed_on}
             )
