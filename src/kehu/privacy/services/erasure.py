@@ -24,12 +24,11 @@ def erasure_request(*, actor: User | None, customer: Customer) -> ErasureRequest
     return ErasureRequest.objects.create(customer=customer, requested_by=actor_or_none(actor))
 
 
-def _replacement(field: Any, value: str) -> str:
+def _replacement(field: Any, value: str, word: str) -> str:
     # Search keys and e-mail addresses are left empty; a name becomes a word that says why.
     if not value or not field.editable or isinstance(field, models.EmailField):
         return ""
-    with translation.override(settings.LANGUAGE_CODE):
-        return _("Erased")[: field.max_length or None]
+    return word[: field.max_length or None]
 
 
 def _scrubbed(value: Any, traces: list[str], word: str) -> Any:
@@ -53,6 +52,9 @@ def erasure_execute(*, actor: User | None, request: ErasureRequest) -> ErasureRe
     if request.is_executed:
         raise ValidationError({"status": _("This request has already been carried out.")})
     customer_id = request.customer_id
+    # In the company's language: the word stays in the records for every reader.
+    with translation.override(settings.LANGUAGE_CODE):
+        word = _("Erased")
     traces: set[str] = set()
     personal_fields: set[str] = set()
     for model, declared in personal_data():
@@ -63,7 +65,7 @@ def erasure_execute(*, actor: User | None, request: ErasureRequest) -> ErasureRe
                 value = getattr(row, name)
                 if value:
                     traces.add(value)
-                setattr(row, name, _replacement(field, value))
+                setattr(row, name, _replacement(field, value, word))
             row.save(update_fields=list(declared.fields))
     history = list(Change.objects.filter(customer_id=customer_id))
     for change in history:
@@ -71,8 +73,6 @@ def erasure_execute(*, actor: User | None, request: ErasureRequest) -> ErasureRe
             traces.update(str(value) for value in change.changes[name] if value)
     # Longest first, so that a name is replaced whole before a part of it could be.
     ordered = sorted((t for t in traces if len(t) > 1), key=len, reverse=True)
-    with translation.override(settings.LANGUAGE_CODE):
-        word = _("Erased")
     for change in history:
         change.changes = _scrubbed(change.changes, ordered, word)
         change.target_repr = _scrubbed(change.target_repr, ordered, word)
