@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kehu.core.content_policy.ContentSecurityPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -245,6 +246,20 @@ if not DEBUG and _flag("KEHU_HTTPS", default=False):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Everything a page loads is Kehu's own; images may also be the data: URIs of Tabler's icons.
+_SELF = "'self'"
+SECURE_CSP = {
+    "default-src": [_SELF],
+    "script-src": [_SELF],
+    "style-src": [_SELF],
+    "img-src": [_SELF, "data:"],
+    "font-src": [_SELF, "data:"],
+    "connect-src": [_SELF],
+    "object-src": ["'none'"],
+    "base-uri": [_SELF],
+    "form-action": [_SELF],
+    "frame-ancestors": ["'none'"],
+}
 
 LOGGING = {
     "version": 1,

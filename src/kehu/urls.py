@@ -1,7 +1,7 @@
 """Every app's pages under its `url_prefix` and its API under /api/v1/ (core.registry)."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from kehu.core.registry import kehu_apps
 
@@ -18,7 +18,7 @@ urlpatterns = [
         ),
     ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 handler400 = "kehu.core.request_guard.bad_request"

@@ -168,7 +168,10 @@ def person_with(username: str, permissions: list[Any], *, scope: str) -> User:
 def _customer(world: World) -> models.Model:
     from kehu.customers.services import customer_create
 
-    return customer_create(actor=world.owner, name="西安宏达食品有限公司", business_mode="project")
+    # A dealer, so that the dealer's own pages have one to show too.
+    return customer_create(
+        actor=world.owner, name="西安宏达食品有限公司", business_mode="project", kind="dealer"
+    )
 
 
 def _contact(world: World) -> models.Model:

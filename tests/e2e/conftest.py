@@ -54,8 +54,17 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
+    # Every browser test also checks that the pages ran nothing the policy refused.
+    refused: list[str] = []
+    page.on("console", lambda message: _note_refusal(message, refused))
     yield page
     context.close()
+    assert refused == [], "the Content-Security-Policy refused something"
+
+
+def _note_refusal(message: Any, refused: list[str]) -> None:
+    if message.type == "error" and "Content Security Policy" in message.text:
+        refused.append(f"{message.location.get('url')}: {message.text}")
 
 
 @pytest.fixture

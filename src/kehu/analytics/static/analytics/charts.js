@@ -73,6 +73,8 @@
       var option = build(JSON.parse(source.textContent));
       option.color = palette;
       option.textStyle = { fontFamily: font };
+      // Drawn in the chart, as HTML tooltips would need inline styles the pages refuse.
+      option.tooltip.renderMode = "richText";
       chart.setOption(option);
       new ResizeObserver(function () { chart.resize(); }).observe(element);
     });

@@ -9,6 +9,11 @@ const pageOptions = new WeakMap();
 const isSearch = (element) => element instanceof Element && element.matches(SEARCH);
 const listOf = (search) => search.closest(".kehu-picker").querySelector("select");
 
+// The box has no name of its own, so that a form it sits in never sends it.
+document.addEventListener("htmx:configRequest", (event) => {
+  if (isSearch(event.detail.elt)) event.detail.parameters.q = event.detail.elt.value;
+});
+
 document.addEventListener("htmx:beforeRequest", (event) => {
   const search = event.detail.elt;
   if (!isSearch(search)) return;

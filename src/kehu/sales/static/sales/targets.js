@@ -9,7 +9,7 @@ document.addEventListener("DOMContentLoaded", function () {
     animation: false,
     textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
     color: ["#94a3b8", "#16a34a", "#2563eb"],
-    tooltip: { trigger: "axis" },
+    tooltip: { trigger: "axis", renderMode: "richText" },
     legend: { top: 0 },
     grid: { left: 80, right: 10, top: 40, bottom: 30 },
     xAxis: { type: "category", data: data.names },
