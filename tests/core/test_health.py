@@ -6,11 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.db import connection
@@ -18,21 +14,8 @@ from django.utils import timezone
 
 from kehu.core.models import WorkerBeat
 from kehu.core.server import Supervised
-from kehu.core.services import worker_beat
-
-QUEUED = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
-# Bounds for waiting on a real process; reaching one fails the test, a slow machine does not.
-PATIENCE = 120.0
-
-
-def _until(found: Callable[[], Any]) -> Any:
-    deadline = time.monotonic() + PATIENCE
-    while time.monotonic() < deadline:
-        result = found()
-        if result:
-            return result
-        time.sleep(0.2)
-    pytest.fail("waited in vain")
+from kehu.core.workers import worker_beat
+from tests.core.workers import QUEUED, beating, until
 
 
 @pytest.mark.django_db
@@ -66,40 +49,13 @@ def test_pages_that_queue_work_say_when_no_worker_runs(client, settings, make_us
         assert b'data-testid="worker-missing"' not in client.get(url).content, url
 
 
-def _database_url() -> str:
-    database = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{database['NAME']}"
-    return f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-
-
-@pytest.fixture
-def worker_command(transactional_db: Any) -> Iterator[list[str]]:
-    """`kehu worker` against the test database."""
-    os.environ["KEHU_TEST_WORKER_DATABASE"] = _database_url()
-    yield [
-        sys.executable,
-        "-c",
-        "import os, sys; os.environ['DATABASE_URL'] = os.environ['KEHU_TEST_WORKER_DATABASE'];"
-        "sys.argv = ['kehu', 'worker']; from kehu.cli import main; main()",
-    ]
-    del os.environ["KEHU_TEST_WORKER_DATABASE"]
-
-
-def _beating(after: Any = None) -> set[str]:
-    beats = WorkerBeat.objects.all()
-    if after is not None:
-        beats = beats.filter(seen_at__gt=after)
-    return set(beats.values_list("worker_id", flat=True))
-
-
 def test_a_killed_worker_is_started_again(worker_command):
     supervised = Supervised(worker_command)
     supervised.start()
     try:
-        first = _until(_beating)
-        os.kill(_until(lambda: supervised.process).pid, signal.SIGKILL)
-        second = _until(lambda: _beating() - first)
+        first = until(beating)
+        os.kill(until(lambda: supervised.process).pid, signal.SIGKILL)
+        second = until(lambda: beating() - first)
         assert second and not second & first
     finally:
         supervised.stop()
@@ -110,7 +66,7 @@ def test_the_worker_lives_through_a_lost_database_connection(worker_command):
         pytest.skip("terminating a server's connections is PostgreSQL's")
     worker = subprocess.Popen(worker_command)
     try:
-        beating = _until(_beating)
+        alive = until(beating)
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
@@ -119,7 +75,7 @@ def test_the_worker_lives_through_a_lost_database_connection(worker_command):
             terminated = cursor.rowcount
         cut = timezone.now()
         assert terminated >= 1
-        assert _until(lambda: _beating(after=cut)) == beating
+        assert until(lambda: beating(after=cut)) == alive
         assert worker.poll() is None
     finally:
         worker.terminate()

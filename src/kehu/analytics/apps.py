@@ -18,6 +18,7 @@ class AnalyticsConfig(KehuApp):
     # The hourly check recomputes when the day changes or a customer with purchases has no
     # scores; changes to orders queue a recomputation themselves.
     periodic_tasks = {"tasks.scores_refresh_task": timedelta(hours=1)}
+    lost_tasks = {"tasks.scores_recompute_task": "tasks.scores_recompute_lost"}
     panels = {"customer": ("panels.customer_value", "panels.churn_actions")}
     customer_references = (
         "analytics.Purchase.customer",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from kehu.analytics.models import AnalyticsRun
-from kehu.analytics.services import run_start, scores_recompute, scores_refresh
+from kehu.analytics.services import run_lost, run_start, scores_recompute, scores_refresh
 
 
 @task()
@@ -22,3 +22,8 @@ def scores_recompute_task(run_id: int) -> None:
 def scores_refresh_task() -> None:
     """The schedule: recompute when the scores are out of date, else nothing."""
     scores_refresh()
+
+
+def scores_recompute_lost(run_id: int) -> None:
+    """The recomputation's worker was lost (core.workers)."""
+    run_lost(run_id=run_id)

@@ -8,6 +8,8 @@ asked for, after every model is loaded):
 - `navigation`, `navigation_order`: the template of its entries in the top bar, and where;
 - `role_grants`: what the built-in roles get of its permissions;
 - `periodic_tasks`: tasks the worker enqueues, and how often;
+- `lost_tasks`: for a task whose worker may be lost part-way, the function that recovers its
+  work, called with the task's arguments (core.workers);
 - `panels`: cards it adds to other pages, by slot ("home", "customer", …);
 - `history_actions`: the TextChoices of the history actions it records beyond the kernel's;
 - `customer_references`: its foreign keys to customers, which a merge moves to the survivor;
@@ -56,6 +58,7 @@ class KehuApp(AppConfig):
     navigation_order = 100
     role_grants: str | None = None
     periodic_tasks: dict[str, timedelta] = {}
+    lost_tasks: dict[str, str] = {}
     panels: dict[str, tuple[str, ...]] = {}
     history_actions: str | None = None
     customer_references: tuple[str, ...] = ()
@@ -126,6 +129,15 @@ def periodic_tasks() -> dict[str, timedelta]:
         f"{app.name}.{path}": every
         for app in kehu_apps()
         for path, every in app.periodic_tasks.items()
+    }
+
+
+def lost_task_handlers() -> dict[str, str]:
+    """Dotted path of each task whose lost work an app recovers → the function that does."""
+    return {
+        f"{app.name}.{task}": f"{app.name}.{handler}"
+        for app in kehu_apps()
+        for task, handler in app.lost_tasks.items()
     }
 
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from kehu.core.models import Department, Role, User, WorkerBeat
+from kehu.core.models import Department, Role, User
 
 
 def _department_path(department: Department) -> str:
@@ -183,14 +181,3 @@ def token_for_username(*, username: str) -> str:
     if user is None:
         raise LookupError(_("No active user “%(username)s”.") % {"username": username})
     return token_for(user=user)
-
-
-def worker_beat(*, worker_id: str) -> None:
-    """Renew the worker's heartbeat, and forget those of workers silent for a day."""
-    now = timezone.now()
-    WorkerBeat.objects.update_or_create(worker_id=worker_id, defaults={"seen_at": now})
-    WorkerBeat.objects.filter(seen_at__lt=now - timedelta(days=1)).delete()
-
-
-def worker_gone(*, worker_id: str) -> None:
-    WorkerBeat.objects.filter(worker_id=worker_id).delete()

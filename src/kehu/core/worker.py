@@ -19,7 +19,7 @@ from django.utils.module_loading import import_string
 
 from kehu.core.registry import periodic_tasks
 from kehu.core.selectors import WORKER_BEAT_SECONDS
-from kehu.core.services import worker_beat, worker_gone
+from kehu.core.workers import worker_beat, worker_gone
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,9 @@ def run_worker() -> None:
     _in_background(stop, periodic_tasks_enqueue, shortest, "kehu-periodic")
     _in_background(stop, lambda: worker_beat(worker_id=worker_id), WORKER_BEAT_SECONDS, "kehu-beat")
     try:
-        call_command("db_worker", "--queue-name", "*", "--no-reload", verbosity=1)
+        call_command(
+            "db_worker", "--queue-name", "*", "--no-reload", "--worker-id", worker_id, verbosity=1
+        )
     finally:
         stop.set()
         worker_gone(worker_id=worker_id)

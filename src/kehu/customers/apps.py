@@ -18,6 +18,7 @@ class CustomersConfig(KehuApp):
         "tasks.pool_sweep_task": timedelta(hours=1),
         "tasks.import_files_sweep_task": timedelta(hours=1),
     }
+    lost_tasks = {"tasks.import_customers": "tasks.import_customers_lost"}
     history_actions = "models.PoolAction"
     customer_references = (
         "customers.Customer.dealer",

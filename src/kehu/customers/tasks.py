@@ -7,7 +7,7 @@ from django.utils import translation
 from django_tasks import task
 
 from kehu.customers import imports, services
-from kehu.customers.models import ImportJob
+from kehu.customers.models import ImportJob, ImportStatus
 
 
 @task()
@@ -19,6 +19,13 @@ def import_customers(job_id: int, language: str) -> None:
         return
     with translation.override(language):
         imports.import_run(job=job)
+
+
+def import_customers_lost(job_id: int, language: str) -> None:
+    """The import's worker was lost (core.workers): it resumes after its last committed
+    batch, on whichever worker takes it."""
+    if ImportJob.objects.filter(pk=job_id, status=ImportStatus.RUNNING).exists():
+        import_customers.enqueue(job_id, language)
 
 
 def import_enqueue(job: ImportJob) -> None:

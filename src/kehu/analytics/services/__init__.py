@@ -94,6 +94,19 @@ def run_start(run: AnalyticsRun) -> bool:
     return started == 1
 
 
+def run_lost(*, run_id: int) -> AnalyticsRun | None:
+    """The worker computing the run stopped part-way: the run failed, saying so, and a new
+    one is queued in its place (the scores in use stay those of the last finished run)."""
+    lost = AnalyticsRun.objects.filter(
+        pk=run_id, status__in=[RunStatus.PENDING, RunStatus.RUNNING]
+    ).update(
+        status=RunStatus.FAILED,
+        error=_("The background worker stopped during this run; a new run was queued."),
+        finished_at=timezone.now(),
+    )
+    return scores_refresh_request() if lost else None
+
+
 def scores_refresh(*, today: dt.date | None = None) -> AnalyticsRun | None:
     """The scheduled refresh: when the scores are out of date (see
     `selectors.scores_out_of_date`), compute them now, in the run waiting or a new one;
