@@ -13,7 +13,7 @@ from typing import Any
 import psycopg
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -127,7 +127,7 @@ def test_a_recomputation_whose_worker_went_silent_fails_and_is_queued_again(
     _running("kehu.analytics.tasks.scores_recompute_task", run.pk)
     _silent(LOST, seconds=45)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), translation.override("en"):
         worker_beat(worker_id="host:1")
 
     run.refresh_from_db()

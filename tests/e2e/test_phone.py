@@ -9,6 +9,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
+from tests.core.routes import PASSWORD as ROUTES_PASSWORD
+from tests.core.routes import World, all_routes
 from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -81,3 +83,26 @@ def test_the_board_and_receivables_fit_a_phone(page, screenshot, make_user):
         expect(page.locator("h2, .page-title").first).to_be_visible()
         assert page_width(page) <= PHONE["width"], name
         screenshot(f"phone-{name.replace(':', '-')}")
+
+
+def test_no_page_is_wider_than_a_phone(page):
+    """Every page the route walk knows, with one record of each kind, at 390 px: its
+    tables scroll inside their cards, so the page itself never scrolls sideways."""
+    world = World()
+    pages = [route for route in all_routes()[0] if not route.api and "GET" in route.permissions]
+    page.set_viewport_size(PHONE)
+    wider = []
+    for user in (world.admin, world.owner):
+        log_in(page, user.username, ROUTES_PASSWORD, then=None)
+        for route in pages:
+            kwargs = {name: world.get(model).pk for name, model in route.records.items()}
+            url = reverse(route.name, kwargs=kwargs)
+            # Files (exports, PDFs) are downloads, not pages.
+            answer = page.request.get(url)
+            if not answer.ok or "text/html" not in answer.headers["content-type"]:
+                continue
+            page.goto(url)
+            if page_width(page) > PHONE["width"]:
+                wider.append(f"{route} ({page_width(page)} px)")
+        page.context.clear_cookies()
+    assert wider == [], "\n".join(wider)
