@@ -7,6 +7,8 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from django.utils.module_loading import import_string
+
 from kehu.core.commands import CommandError, validation_messages
 
 Handler = Callable[[argparse.Namespace], int]
@@ -148,7 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _setup_django()
-    handler: Handler = args.func
+    # A command's handler may be named by its path, so that its module loads only to run it.
+    handler: Handler = import_string(args.func) if isinstance(args.func, str) else args.func
     try:
         return handler(args)
     except CommandError as error:

@@ -6,13 +6,13 @@ the database), the commands that write the database in `database`, and the print
 share in `output`. Each analysis prints a readable table, or JSON with ``--json``. Bad input
 ends in `kehu.cli.CommandError`, which the main command prints as ``kehu: …``.
 
-Registering the commands imports neither SciPy nor scikit-learn: a command that fits a model
-imports them when it runs.
+Registering the commands imports none of Polars, NumPy, SciPy or scikit-learn: the analyses'
+arguments are in `arguments`, and a command imports what it computes with when it runs.
 """
 
 from __future__ import annotations
 
-from kehu.analytics.cli import analyses, database
+from kehu.analytics.cli import arguments, database
 from kehu.analytics.cli.common import Subcommands
 
 
@@ -20,5 +20,5 @@ def register(commands: Subcommands) -> None:
     """Add `analytics` and its subcommands to the main `kehu` parser."""
     analytics = commands.add_parser("analytics", help="customer analytics on a transactions CSV")
     subcommands = analytics.add_subparsers(dest="analysis", required=True, metavar="ANALYSIS")
-    analyses.register(subcommands)
+    arguments.register(subcommands)
     database.register(subcommands)

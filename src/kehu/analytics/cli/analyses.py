@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -18,8 +17,6 @@ from django.utils.translation import gettext as _
 
 from kehu.analytics.cli.common import (
     Row,
-    Subcommands,
-    date_argument,
     emit,
     print_json,
     print_table,
@@ -30,60 +27,6 @@ from kehu.analytics.maths.kpi import monthly_kpis
 from kehu.analytics.maths.pareto import abc_analysis
 from kehu.analytics.maths.rfm import rfm_table
 from kehu.analytics.maths.transactions import CUSTOMER, read_transactions
-
-
-def register(analyses: Subcommands) -> None:
-    rfm = _analysis(analyses, "rfm", "recency/frequency/monetary scores and segments", _rfm)
-    rfm.add_argument("--as-of", type=date_argument, required=True, help="score as of this date")
-
-    _analysis(analyses, "abc", "ABC (Pareto) classes by share of sales", _abc)
-
-    clv = _analysis(analyses, "clv", "BG/NBD + Gamma-Gamma customer lifetime value", _clv)
-    clv.add_argument("--calibration-end", type=date_argument, required=True)
-    clv.add_argument("--time-unit", choices=["week", "day"], default="week")
-    clv.add_argument("--horizon", type=int, default=52, help="in time units (default 52)")
-    clv.add_argument(
-        "--discount-rate", type=float, default=0.01, help="per time unit (default 0.01)"
-    )
-    clv.add_argument("--margin", type=float, default=1.0, help="profit margin (default 1)")
-
-    churn = _analysis(analyses, "churn", "churn early warning with reasons", _churn)
-    churn.add_argument("--calibration-end", type=date_argument, required=True)
-    churn.add_argument("--horizon-days", type=int, required=True)
-    churn.add_argument(
-        "--train-horizon-days", type=int, help="training label window (default: the horizon)"
-    )
-    churn.add_argument("--threshold", type=float, default=0.5, help="at-risk probability")
-    churn.add_argument("--limit", type=int, default=20, help="at-risk customers shown (0: all)")
-    churn.add_argument("--features", type=Path, help="CSV of extra numeric customer features")
-
-    kpi = _analysis(analyses, "kpi", "relationship KPIs by month", _kpi)
-    kpi.add_argument("--inactivity-days", type=int, default=180)
-
-    ahp = analyses.add_parser("ahp", help="weights and consistency of a pairwise matrix")
-    ahp.add_argument("--matrix", required=True, help='JSON rows, e.g. [[1, 3], ["1/3", 1]]')
-    ahp.add_argument("--json", action="store_true", help="print JSON")
-    ahp.set_defaults(func=_ahp)
-
-
-def _analysis(
-    analyses: Subcommands,
-    name: str,
-    help_text: str,
-    handler: Callable[[argparse.Namespace], int],
-) -> argparse.ArgumentParser:
-    parser = analyses.add_parser(name, help=help_text)
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--transactions", type=Path, help="CSV file")
-    source.add_argument(
-        "--from-db", action="store_true", help="the purchases stored in Kehu's database"
-    )
-    parser.add_argument("--customer-col", default=CUSTOMER)
-    parser.add_argument("--date-col", default="date")
-    parser.add_argument("--amount-col", default="amount")
-    parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.set_defaults(func=handler)
-    return parser
 
 
 def _transactions(args: argparse.Namespace) -> pl.DataFrame:
@@ -104,7 +47,7 @@ def _transactions(args: argparse.Namespace) -> pl.DataFrame:
 
 
 @user_errors()
-def _rfm(args: argparse.Namespace) -> int:
+def rfm(args: argparse.Namespace) -> int:
     table = rfm_table(_transactions(args), as_of=args.as_of)
     columns = [
         (CUSTOMER, ""),
@@ -121,7 +64,7 @@ def _rfm(args: argparse.Namespace) -> int:
 
 
 @user_errors()
-def _abc(args: argparse.Namespace) -> int:
+def abc(args: argparse.Namespace) -> int:
     result = abc_analysis(_transactions(args))
     columns = [
         (CUSTOMER, ""),
@@ -142,7 +85,7 @@ def _abc(args: argparse.Namespace) -> int:
 
 
 @user_errors()
-def _clv(args: argparse.Namespace) -> int:
+def clv(args: argparse.Namespace) -> int:
     # SciPy fits the models: only the commands that fit them import it.
     from kehu.analytics.maths.clv import lifetime_value
 
@@ -182,7 +125,7 @@ def _clv(args: argparse.Namespace) -> int:
 
 
 @user_errors()
-def _churn(args: argparse.Namespace) -> int:
+def churn(args: argparse.Namespace) -> int:
     # scikit-learn takes a second to import: only the command that needs it pays for it.
     from kehu.analytics.maths.churn import churn_report
     from kehu.analytics.maths.churn_reasons import render_reason
@@ -263,7 +206,7 @@ def _churn(args: argparse.Namespace) -> int:
 
 
 @user_errors()
-def _kpi(args: argparse.Namespace) -> int:
+def kpi(args: argparse.Namespace) -> int:
     table = monthly_kpis(_transactions(args), inactivity_days=args.inactivity_days)
     formats = {"month": ""} | {
         name: "d" if dtype.is_integer() else ".3f"
@@ -275,7 +218,7 @@ def _kpi(args: argparse.Namespace) -> int:
 
 
 @user_errors()
-def _ahp(args: argparse.Namespace) -> int:
+def ahp(args: argparse.Namespace) -> int:
     try:
         rows = json.loads(args.matrix)
     except json.JSONDecodeError as error:

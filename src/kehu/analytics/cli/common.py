@@ -14,7 +14,6 @@ from typing import Any, TypeAlias
 from django.utils.translation import gettext as _
 
 from kehu.analytics.maths.errors import FitError
-from kehu.analytics.maths.transactions import parse_date
 
 Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 Row = dict[str, Any]
@@ -22,6 +21,8 @@ Columns = Sequence[tuple[str, str]]  # (field, format spec)
 
 
 def date_argument(text: str) -> dt.date:
+    from kehu.analytics.maths.transactions import parse_date
+
     try:
         return parse_date(text)
     except ValueError as error:

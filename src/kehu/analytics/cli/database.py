@@ -9,7 +9,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from kehu.analytics.cli.common import Subcommands, date_argument, unreadable
-from kehu.analytics.maths.transactions import CUSTOMER
+from kehu.analytics.maths.columns import CUSTOMER
 
 
 def register(analyses: Subcommands) -> None:

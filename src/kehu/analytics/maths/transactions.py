@@ -33,6 +33,8 @@ from typing import IO, Final, Literal
 
 import polars as pl
 
+from kehu.analytics.maths.columns import CUSTOMER
+
 TimeUnit = Literal["day", "week"]
 # The problems a transaction row can have, as codes (for interfaces to translate) and English.
 PROBLEMS: Final[dict[str, str]] = {
@@ -44,7 +46,6 @@ PROBLEMS: Final[dict[str, str]] = {
 }
 DAYS_PER_UNIT: Final[dict[str, int]] = {"day": 1, "week": 7}
 DATE_FORMATS: Final = ("%Y-%m-%d", "%Y%m%d")
-CUSTOMER: Final = "customer_id"
 
 
 class TransactionsError(ValueError):
