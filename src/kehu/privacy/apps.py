@@ -10,7 +10,12 @@ class PrivacyConfig(KehuApp):
     name = "kehu.privacy"
     label = "privacy"
     verbose_name = _("Privacy")
+    url_prefix = "privacy/"
+    api_urls = "api.urls"
+    navigation = "privacy/_nav.html"
+    navigation_order = 300
     role_grants = "roles.GRANTS"
+    panels = {"customer": ("panels.customer_consents", "panels.customer_subject")}
     history_actions = "models.PrivacyAction"
     # Purging is idempotent and cheap (an indexed delete): hourly, like the other sweeps.
     periodic_tasks = {"tasks.access_events_purge_task": timedelta(hours=1)}
