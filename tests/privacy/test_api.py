@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from kehu.core.access import AccessKind
 from kehu.core.models import User
@@ -98,5 +100,10 @@ def test_the_access_events_are_read_only_for_admins(
     ]
     assert len(api.get("/api/v1/access-events/", {"user": "wang"}).json()["results"]) == 1
     assert len(api.get("/api/v1/access-events/", {"customer": 7}).json()["results"]) == 1
+    today = timezone.localdate()
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    assert len(api.get("/api/v1/access-events/", {"since": tomorrow}).json()["results"]) == 0
+    assert len(api.get("/api/v1/access-events/", {"until": tomorrow}).json()["results"]) == 2
+    assert api.get("/api/v1/access-events/", {"since": "yesterday"}).status_code == 400
     assert api.post("/api/v1/access-events/", {}).status_code == 403
     assert api_client(seller).get("/api/v1/access-events/").status_code == 403
