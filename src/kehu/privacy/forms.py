@@ -52,7 +52,7 @@ class AccessFilterForm(forms.Form):
     )
     customer = forms.IntegerField(label=_("customer number"), min_value=1, required=False)
     kind = forms.ChoiceField(
-        label=_("kind"), choices=[("", _("All")), *AccessKind.choices], required=False
+        label=_("kind of access"), choices=[("", _("All")), *AccessKind.choices], required=False
     )
     since = forms.DateField(label=_("from"), required=False, widget=_date_input())
     until = forms.DateField(label=_("to"), required=False, widget=_date_input())

@@ -180,7 +180,7 @@ class AccessEvent(KehuModel):
         related_name="+",
     )
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=AccessKind.choices)
+    kind = models.CharField(_("kind of access"), max_length=10, choices=AccessKind.choices)
     customer_id = models.BigIntegerField(_("customer"), null=True, blank=True, db_index=True)
     rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     path = models.CharField(_("path"), max_length=500)
