@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kehu.core.access import AccessKind
@@ -41,7 +42,7 @@ class ConsentForm(forms.Form):
 class ErasureRequestForm(forms.Form):
     customer = CustomerChoiceField(label=_("customer"))
 
-    def __init__(self, *args: Any, customers: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, customers: QuerySet[Customer], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = customers  # type: ignore[attr-defined]
 
