@@ -184,6 +184,8 @@ TASKS = {
         "BACKEND": os.environ.get("KEHU_TASK_BACKEND", "django_tasks_db.backend.DatabaseBackend")
     }
 }
+# How long the access audit keeps who viewed or exported whose personal data.
+KEHU_ACCESS_AUDIT_DAYS = int(os.environ.get("KEHU_ACCESS_AUDIT_DAYS", "365"))
 MEDIA_ROOT = DATA_DIR / "media"
 # The largest file an upload may carry (an import's spreadsheet); larger requests get 413.
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024

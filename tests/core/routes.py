@@ -348,6 +348,26 @@ def _churn_action(world: World) -> models.Model:
     )
 
 
+def _consent(world: World) -> models.Model:
+    from kehu.privacy.services import consent_grant
+
+    customer = world.get(_model("customers.Customer"))
+    return consent_grant(
+        actor=world.owner,
+        customer=customer,  # type: ignore[arg-type]
+        purpose="sms",
+        channel="paper",
+        wording_version="2026-01",
+    )
+
+
+def _erasure_request(world: World) -> models.Model:
+    from kehu.privacy.services import erasure_request
+
+    customer = world.get(_model("customers.Customer"))
+    return erasure_request(actor=world.admin, customer=customer)  # type: ignore[arg-type]
+
+
 def _model(label: str) -> type[models.Model]:
     return apps.get_model(label)
 
@@ -384,4 +404,6 @@ MAKERS: dict[str, Callable[[World], models.Model]] = {
     "orders.Payment": _payment,
     "orders.CreditApproval": _approval,
     "analytics.ChurnAction": _churn_action,
+    "privacy.Consent": _consent,
+    "privacy.ErasureRequest": _erasure_request,
 }

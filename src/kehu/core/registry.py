@@ -16,7 +16,9 @@ asked for, after every model is loaded):
   `customer_derived`: those of records computed from a customer's own (one run's scores),
   which a merge leaves to go with the merged customer, to be computed again;
 - `personal_data`: where its tables hold a person's personal information (`PersonalData`),
-  which an erasure replaces and a data-subject export gathers.
+  which an erasure replaces and a data-subject export gathers;
+- `subject_data`: what else a data-subject export gathers of a customer's records (a summary
+  of its orders): a section's name → a function of the customer's id giving its rows.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ class KehuApp(AppConfig):
     customer_references: tuple[str, ...] = ()
     customer_derived: tuple[str, ...] = ()
     personal_data: tuple[PersonalData, ...] = ()
+    subject_data: dict[str, str] = {}
 
     def resolve(self, path: str) -> Any:
         """The object at `path` inside this app ("roles.GRANTS" → kehu.<app>.roles.GRANTS)."""
@@ -178,3 +181,12 @@ def personal_data() -> list[tuple[type[models.Model], PersonalData]]:
         for app in kehu_apps()
         for declared in app.personal_data
     ]
+
+
+def subject_data() -> dict[str, Callable[[int], list[dict[str, Any]]]]:
+    """Every app's sections of a data-subject export beyond its personal columns."""
+    return {
+        section: app.resolve(path)
+        for app in kehu_apps()
+        for section, path in app.subject_data.items()
+    }

@@ -13,6 +13,7 @@ class OrdersConfig(KehuApp):
     navigation = "orders/_nav.html"
     role_grants = "roles.GRANTS"
     panels = {"customer": ("panels.customer_orders",)}
+    subject_data = {"orders": "selectors.subject.orders_summary"}
     customer_references = (
         "orders.GroupMembership.customer",
         "orders.Quote.customer",

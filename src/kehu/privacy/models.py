@@ -1,8 +1,8 @@
-"""The consent ledger.
+"""The consent ledger, erasure requests, and the access audit.
 
 A consent is one grant, for one purpose, by a customer or one of its contacts; withdrawing it
 stamps the same row, so the ledger keeps what was granted, when, on which wording, and
-when it ended.
+when it ended. An access event is one read of personal data: who, when, what, whose.
 """
 
 from __future__ import annotations
@@ -14,10 +14,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kehu.core.access import AccessKind
 from kehu.core.models import KehuModel
 from kehu.core.scopes import Everyone, Visibility
 
 ERASE = "privacy.erase_person"
+EXPORT = "privacy.export_person"
+AUDIT = "privacy.view_accessevent"
 
 
 class Purpose(models.TextChoices):
@@ -149,7 +152,10 @@ class ErasureRequest(KehuModel):
         ordering = ["-requested_at", "-id"]
         verbose_name = _("erasure request")
         verbose_name_plural = _("erasure requests")
-        permissions = [("erase_person", _("Can erase a person's personal data"))]
+        permissions = [
+            ("erase_person", _("Can erase a person's personal data")),
+            ("export_person", _("Can export everything Kehu holds about a person")),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk}"
@@ -157,3 +163,33 @@ class ErasureRequest(KehuModel):
     @property
     def is_executed(self) -> bool:
         return self.status == ErasureStatus.EXECUTED
+
+
+class AccessEvent(KehuModel):
+    """One read of personal data: a customer's page, its contact details unmasked, an
+    export. It names the customer by id only, holds no personal text (the path, never the
+    query string a search was in), and is purged after KEHU_ACCESS_AUDIT_DAYS."""
+
+    visibility: ClassVar[Visibility] = Everyone()
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("kind of access"), max_length=10, choices=AccessKind.choices)
+    customer_id = models.BigIntegerField(_("customer"), null=True, blank=True, db_index=True)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    path = models.CharField(_("path"), max_length=500)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("access event")
+        verbose_name_plural = _("access events")
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"

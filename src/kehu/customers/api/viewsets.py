@@ -15,6 +15,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kehu.core.access import details_shown
 from kehu.core.api.serializers import ChangeSerializer
 from kehu.core.api.viewsets import KehuViewSet, RecordViewSet, Writes, version_required
 from kehu.customers import selectors, services
@@ -80,6 +81,11 @@ class CustomerViewSet(RecordViewSet):
                 }
                 return Response(body, status=status.HTTP_409_CONFLICT)
         return super().create(request, *args, **kwargs)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        details_shown(request, self.get_object().pk)
+        return response
 
     def _customer_response(self, customer: Customer) -> Response:
         return Response(self.get_serializer(customer).data)
@@ -190,6 +196,11 @@ class ContactViewSet(RecordViewSet):
         if search:
             contacts = contacts.filter(selectors.text_condition(search))
         return contacts
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        details_shown(request, self.get_object().customer_id)
+        return response
 
     def write_data(self, serializer: Any) -> dict[str, Any]:
         data = dict(serializer.validated_data)

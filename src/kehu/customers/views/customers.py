@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kehu.core import regions
+from kehu.core.access import customer_viewed
 from kehu.core.exceptions import Refused
 from kehu.core.history import history_entries
 from kehu.core.htmx import is_htmx
@@ -91,6 +92,7 @@ def customer_detail(request: UserRequest, customer: Customer) -> HttpResponse:
         "duplicates": [d for d in duplicates if d.pk in visible],
         "panels": panels_render("customer", request, customer=customer),
     }
+    customer_viewed(request, customer.pk)
     return render(request, "customers/customer_detail.html", context)
 
 

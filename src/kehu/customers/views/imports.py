@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from kehu.core.access import exported
 from kehu.core.pages import EDITS, WRITES, UserRequest, page
 from kehu.core.roles import VIEW_CONTACT_DETAILS
 from kehu.customers import exports, imports
@@ -147,13 +148,12 @@ def customer_export(request: UserRequest, fmt: str) -> HttpResponseBase:
     _form, _sort, customers = listed_customers(request)
     reveal = request.user.has_perm(VIEW_CONTACT_DETAILS)
     filename = f"customers-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
+    rows = exported(request, exports.export_rows(customers, reveal=reveal))
     if fmt == "csv":
-        return _streamed_csv(
-            exports.csv_chunks(exports.export_rows(customers, reveal=reveal)), filename
-        )
+        return _streamed_csv(exports.csv_chunks(rows), filename)
     # A workbook is a zip archive, complete only at the end: it is built in a temporary
     # file (rows on disk, not in memory), then streamed; the response closes it.
     out = tempfile.TemporaryFile()  # noqa: SIM115
-    exports.write_export(customers, out, reveal=reveal, fmt="xlsx")
+    exports.write_xlsx(rows, out, title=str(_("Customers")))
     out.seek(0)
     return FileResponse(out, as_attachment=True, filename=filename)

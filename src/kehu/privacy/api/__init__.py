@@ -1,0 +1,1 @@
+"""The privacy REST API under /api/v1/."""

@@ -1,0 +1,1 @@
+"""The privacy pages: thin over the selectors and services."""
