@@ -84,7 +84,7 @@ class CustomerViewSet(RecordViewSet):
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)
-        details_shown(request, self.get_object().pk)
+        details_shown(request, response.data["id"])
         return response
 
     def _customer_response(self, customer: Customer) -> Response:
@@ -199,7 +199,7 @@ class ContactViewSet(RecordViewSet):
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)
-        details_shown(request, self.get_object().customer_id)
+        details_shown(request, response.data["customer"])
         return response
 
     def write_data(self, serializer: Any) -> dict[str, Any]:
