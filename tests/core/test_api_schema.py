@@ -97,23 +97,80 @@ def company() -> World:
     return world
 
 
-def _record_ids(path: str, world: World) -> list[int | None]:
-    """For a detail route, the company's record it serves, and None for an id made up."""
+# Body fields that name another record or a person: a made-up id is refused before any
+# service runs, so a good example names one of the company's instead, half of the time.
+RELATIONS = {
+    "customer": "customers.Customer",
+    "dealer": "customers.Customer",
+    "other_id": "customers.Customer",
+    "referred_by_customer": "customers.Customer",
+    "contact": "customers.Contact",
+    "referred_by_contact": "customers.Contact",
+    "order": "orders.Order",
+    "order_line": "orders.OrderLine",
+    "product": "orders.Product",
+    "opportunity": "sales.Opportunity",
+    "stage": "sales.Stage",
+    "source": "sales.LeadSource",
+    "team": "core.Department",
+    "department": "core.Department",
+}
+PEOPLE = ["owner", "assignee", "user", "to_user", "from_user"]
+
+
+def _served(path: str, world: World) -> Any:
+    """The company's record a detail route serves, or None for a route of no record."""
     if "{id}" not in path:
-        return [None]
+        return None
     view = resolve(path.replace("{id}", "1")).func.cls
-    record = world.get(view.serializer_class.Meta.model)
-    return [record.pk, None]
+    return world.get(view.serializer_class.Meta.model)
+
+
+def _known(world: World, record: Any) -> dict[str, Any]:
+    known: dict[str, Any] = {
+        name: world.get(apps.get_model(label)).pk for name, label in RELATIONS.items()
+    }
+    known.update(dict.fromkeys(PEOPLE, world.owner.username))
+    known["ids"] = [known["customer"]]
+    version = getattr(record, "version", None)
+    if version is not None:
+        # The version stored now: the company's makers may have changed the record since.
+        known["version"] = type(record)._base_manager.get(pk=record.pk).version
+    return known
+
+
+def _filled(data: Any, known: dict[str, Any]) -> Any:
+    if isinstance(data, dict):
+        return {
+            name: known[name]
+            if name in known and not isinstance(value, dict)
+            else _filled(value, known)
+            for name, value in data.items()
+        }
+    if isinstance(data, list):
+        return [_filled(item, known) for item in data]
+    return data
+
+
+def _with_known(case: Any, fill: bool, known: dict[str, Any]) -> Any:
+    if fill and isinstance(case.body, dict | list):
+        case.body = _filled(case.body, known)
+    return case
 
 
 def _cases(operation: Any, world: World) -> st.SearchStrategy[Any]:
-    return st.one_of(
-        [
-            operation.as_strategy(mode, path_parameters=None if pk is None else {"id": pk})
-            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
-            for pk in _record_ids(operation.path, world)
-        ]
-    )
+    """Good and bad examples, for the company's record and for a made-up id."""
+    record = _served(operation.path, world)
+    known = _known(world, record)
+    strategies = []
+    for pk in ([] if record is None else [record.pk]) + [None]:
+        params = None if pk is None else {"id": pk}
+        good = operation.as_strategy(GenerationMode.POSITIVE, path_parameters=params)
+        strategies.append(
+            st.tuples(good, st.booleans()).map(lambda pair: _with_known(*pair, known))
+        )
+        strategies.append(operation.as_strategy(GenerationMode.NEGATIVE, path_parameters=params))
+    return st.one_of(strategies)
 
 
 def _server_exceptions() -> tuple[list[str], Any]:
