@@ -237,3 +237,20 @@ def test_every_answer_is_one_the_schema_documents(
         for (operation, title, status), report in list(run.failures.items())[:SHOWN]
     )
     assert not run.failures, f"{run.summary(role)}\n{listed}\n{shown}"
+
+
+def test_the_kernels_refusals_are_documented_once_for_every_operation(make_user, api_client):
+    schema = api_client(make_user("chief", "admin")).get("/api/schema/?format=json").json()
+    paths = schema["paths"]
+    record = paths["/api/v1/customers/{id}/"]["get"]["responses"]
+    assert set(record) == {"200", "400", "401", "403", "404"}
+    token = paths["/api/v1/auth/token/"]["post"]["responses"]
+    assert set(token) == {"200", "400", "413", "415", "429"}
+    created = paths["/api/v1/customers/"]["post"]["responses"]["409"]
+    assert created["content"]["application/json"]["schema"] == {
+        "anyOf": [
+            {"$ref": "#/components/schemas/Duplicates"},
+            {"$ref": "#/components/schemas/Conflict"},
+        ]
+    }
+    assert {"Error", "ValidationError", "Conflict"} <= set(schema["components"]["schemas"])

@@ -101,4 +101,7 @@ def error_responses(result: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
                 response = responses.setdefault(code, {"description": description})
                 response["description"] = response.get("description") or description
                 _joined(response, name)
+            for code, response in responses.items():
+                if code.startswith("4") and not response.get("content"):
+                    _joined(response, ERROR)
     return result
