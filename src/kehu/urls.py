@@ -22,3 +22,4 @@ urlpatterns = [
 ]
 
 handler400 = "kehu.core.request_guard.bad_request"
+handler404 = "kehu.core.request_guard.not_found"

@@ -74,6 +74,17 @@ def test_a_body_over_the_limit_is_a_413_before_it_is_read(settings, english):
     assert pages.post("/customers/new/", {"name": "宏达" * 1000}).status_code == 413
 
 
+def test_an_api_address_no_route_matches_is_the_apis_404_a_page_stays_a_page(english):
+    client, pages = APIClient(), Client()
+    _administrator(client, pages)
+    response = client.patch("/api/v1/customers/1.5/", {"name": "宏达"}, format="json")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+    page = pages.get("/customers/nowhere/")
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")
+
+
 SPOOFED = "宏\u202e达\u2066食品\u2069"
 
 

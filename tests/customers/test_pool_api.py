@@ -69,6 +69,17 @@ def test_transfer_needs_a_target_and_a_reason(team, api_client):
     assert {"to_user", "reason"} <= set(response.json())
 
 
+def test_a_user_name_with_a_nul_character_is_a_400_naming_its_field(team, api_client):
+    # PostgreSQL refused even to look the name up, and the transfer was a server error.
+    response = api_client(team["manager"]).post(
+        "/api/v1/customers/transfer/",
+        {"from_user": "alice", "to_user": "b\x00ob", "reason": "调整"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["to_user"]
+
+
 def test_merge_through_the_api_and_only_with_visible_customers(team, api_client, make_customer):
     survivor = make_customer(team["alice"], name="宏达食品有限公司")
     duplicate = make_customer(team["alice"], name="宏达食品")

@@ -1,7 +1,8 @@
 """Requests refused at the door, before any view or database sees them: a body over the size
 limit (413) and a NUL character in the query string (400), each naming what is wrong. A NUL
 reached PostgreSQL as a search term and came back as a server error; a body over the limit
-was read half-way and answered 400 without saying why."""
+was read half-way and answered 400 without saying why. Django's own refusals (an unreadable
+request, an address no route matches) answer an API client in JSON too."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
+from rest_framework.exceptions import NotFound
 
 
 def from_api_client(request: HttpRequest) -> bool:
@@ -81,3 +84,11 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     if isinstance(exception, RequestDataTooBig):
         return _too_large_refusal(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     return _refusal(request, 400, _("The request could not be read."), None)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's answer to an address no route matches (the project's handler404): under the
+    API, the API's own 404 in JSON, as for a record that does not exist."""
+    if from_api_client(request):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return page_not_found(request, exception)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.db.models import QuerySet
 from rest_framework import serializers
@@ -41,9 +42,18 @@ class VisibleRecordField(serializers.PrimaryKeyRelatedField):
         return scoped(rows, user)
 
 
+class UsernameField(serializers.SlugRelatedField[User]):
+    def to_internal_value(self, data: Any) -> User:
+        # PostgreSQL cannot so much as look up a text with a NUL character: it is refused
+        # here, at its field, as a CharField refuses it.
+        if isinstance(data, str):
+            ProhibitNullCharactersValidator()(data)
+        return super().to_internal_value(data)
+
+
 def username_field(**kwargs: Any) -> serializers.SlugRelatedField[User]:
     """An active user, written and read by user name; the services decide whom the caller
     may name (see core.records.check_assignable)."""
-    return serializers.SlugRelatedField(
+    return UsernameField(
         slug_field="username", queryset=User.objects.filter(is_active=True), **kwargs
     )

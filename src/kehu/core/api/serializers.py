@@ -38,7 +38,7 @@ class ContactDetailsMixin(ContactDetailsReader):
 
 class ChangeSerializer(ContactDetailsReader, serializers.ModelSerializer):
     actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     target_type = serializers.CharField(source="target_type.model")
     lines = serializers.SerializerMethodField()

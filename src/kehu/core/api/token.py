@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -27,7 +27,12 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenLoginSerializer,
-        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+        responses={
+            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+            429: OpenApiResponse(
+                description=_("Too many failed log-in attempts from this address or name.")
+            ),
+        },
     )
     def post(self, request: Request) -> Response:
         serializer = TokenLoginSerializer(data=request.data)

@@ -104,7 +104,7 @@ class DuplicatesSerializer(serializers.Serializer):
 class ActivitySerializer(serializers.ModelSerializer):
     customer = visible_customer_field()
     author: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
 
     class Meta:

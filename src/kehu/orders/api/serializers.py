@@ -149,7 +149,7 @@ class OrderSerializer(serializers.ModelSerializer):
 
 class StatusChangeSerializer(serializers.ModelSerializer):
     actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     from_status = serializers.CharField(read_only=True)
     to_status = serializers.CharField(read_only=True)
@@ -190,7 +190,7 @@ class CreditBlockedSerializer(serializers.Serializer):
 class PaymentSerializer(serializers.ModelSerializer):
     order = VisibleRecordField(Order)
     recorded_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     version = version_field()
 
@@ -212,10 +212,10 @@ class PaymentSerializer(serializers.ModelSerializer):
 class CreditApprovalSerializer(serializers.ModelSerializer):
     order = VisibleRecordField(Order)
     requested_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     decided_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     status = serializers.CharField(read_only=True)
 

@@ -71,7 +71,7 @@ class QuoteViewSet(RecordViewSet):
         )
         return Response(self.get_serializer(quote).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=OrderSerializer)
+    @extend_schema(request=None, responses={201: OrderSerializer})
     @action(detail=True, methods=["post"], permission="orders.add_order")
     def accept(self, request: Request, pk: str | None = None) -> Response:
         """Accept the latest, unexpired version: a draft order with the same lines."""
@@ -143,18 +143,22 @@ class OrderViewSet(RecordViewSet):
         )
         return self._order_response(order)
 
+    # The whole timeline and all deliveries in one answer: an order has few of each.
     @extend_schema(responses=StatusChangeSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def timeline(self, request: Request, pk: str | None = None) -> Response:
         changes = selectors.order_timeline(order=self.get_object())
         return Response(StatusChangeSerializer(changes, many=True).data)
 
     @extend_schema(methods=["get"], responses=DeliverySerializer(many=True))
-    @extend_schema(methods=["post"], request=DeliverySerializer, responses=DeliverySerializer)
+    @extend_schema(
+        methods=["post"], request=DeliverySerializer, responses={201: DeliverySerializer}
+    )
     @action(
         detail=True,
         methods=["get", "post"],
         permission={"GET": "orders.view_order", "POST": "orders.change_order"},
+        pagination_class=None,
     )
     def deliveries(self, request: Request, pk: str | None = None) -> Response:
         """The order's deliveries; POST records one (quantities per order line)."""

@@ -34,7 +34,7 @@ class LeadSerializer(ContactDetailsMixin, serializers.ModelSerializer):
         help_text=_("Assign round-robin within this department's salespeople."),
     )
     opportunity: serializers.PrimaryKeyRelatedField[Opportunity] = (
-        serializers.PrimaryKeyRelatedField(read_only=True)
+        serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     )
     version = serializers.IntegerField(required=False, min_value=1)
 
@@ -110,7 +110,7 @@ class ConversionResultSerializer(serializers.Serializer):
 
 class FollowUpSerializer(serializers.ModelSerializer):
     author: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
 
     class Meta:

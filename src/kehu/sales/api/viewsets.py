@@ -98,7 +98,10 @@ class LeadViewSet(RecordViewSet):
         )
         return Response(ConversionResultSerializer(conversion).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=FollowUpSerializer, responses=FollowUpSerializer(many=True))
+    @extend_schema(methods=["get"], responses=FollowUpSerializer(many=True))
+    @extend_schema(
+        methods=["post"], request=FollowUpSerializer, responses={201: FollowUpSerializer}
+    )
     @action(
         detail=True,
         methods=["get", "post"],
