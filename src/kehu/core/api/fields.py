@@ -57,3 +57,9 @@ def username_field(**kwargs: Any) -> serializers.SlugRelatedField[User]:
     return UsernameField(
         slug_field="username", queryset=User.objects.filter(is_active=True), **kwargs
     )
+
+
+def recorded_person_field() -> serializers.SlugRelatedField[User]:
+    """Who did something, read by user name: empty where nobody did (yet) or the person is
+    gone, as a withdrawal's or a system change's."""
+    return serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)

@@ -9,9 +9,10 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from kehu.core.api.fields import recorded_person_field
 from kehu.core.contact_details import email_mask, phone_display, phone_mask
 from kehu.core.history import change_lines
-from kehu.core.models import Change, User
+from kehu.core.models import Change
 from kehu.core.roles import VIEW_CONTACT_DETAILS
 
 
@@ -37,9 +38,7 @@ class ContactDetailsMixin(ContactDetailsReader):
 
 
 class ChangeSerializer(ContactDetailsReader, serializers.ModelSerializer):
-    actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
+    actor = recorded_person_field()
     target_type = serializers.CharField(source="target_type.model")
     lines = serializers.SerializerMethodField()
 

@@ -7,7 +7,7 @@ from typing import Any
 import django_filters
 from rest_framework import serializers
 
-from kehu.core.api.fields import VisibleRecordField, username_field
+from kehu.core.api.fields import VisibleRecordField, recorded_person_field, username_field
 from kehu.core.api.serializers import ContactDetailsMixin
 from kehu.customers import selectors, services
 from kehu.customers.models import Activity, Contact, Customer
@@ -103,9 +103,7 @@ class DuplicatesSerializer(serializers.Serializer):
 
 class ActivitySerializer(serializers.ModelSerializer):
     customer = visible_customer_field()
-    author: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
+    author = recorded_person_field()
 
     class Meta:
         model = Activity

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from kehu.core.api.fields import VisibleRecordField
-from kehu.core.models import User
+from kehu.core.api.fields import VisibleRecordField, recorded_person_field
 from kehu.customers.models import Customer
 from kehu.orders import selectors, services
 from kehu.orders.models import (
@@ -148,9 +147,7 @@ class OrderSerializer(serializers.ModelSerializer):
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
-    actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
+    actor = recorded_person_field()
     from_status = serializers.CharField(read_only=True)
     to_status = serializers.CharField(read_only=True)
 
@@ -189,9 +186,7 @@ class CreditBlockedSerializer(serializers.Serializer):
 
 class PaymentSerializer(serializers.ModelSerializer):
     order = VisibleRecordField(Order)
-    recorded_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
+    recorded_by = recorded_person_field()
     version = version_field()
 
     class Meta:
@@ -211,12 +206,8 @@ class PaymentSerializer(serializers.ModelSerializer):
 
 class CreditApprovalSerializer(serializers.ModelSerializer):
     order = VisibleRecordField(Order)
-    requested_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
-    decided_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
+    requested_by = recorded_person_field()
+    decided_by = recorded_person_field()
     status = serializers.CharField(read_only=True)
 
     class Meta:

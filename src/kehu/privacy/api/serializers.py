@@ -5,21 +5,16 @@ from __future__ import annotations
 import django_filters
 from rest_framework import serializers
 
-from kehu.core.api.fields import VisibleRecordField
-from kehu.core.models import User
+from kehu.core.api.fields import VisibleRecordField, recorded_person_field
 from kehu.customers.models import Contact, Customer
 from kehu.privacy.models import AccessEvent, Consent, ErasureRequest
-
-
-def _username() -> serializers.SlugRelatedField[User]:
-    return serializers.SlugRelatedField(slug_field="username", read_only=True)
 
 
 class ConsentSerializer(serializers.ModelSerializer):
     customer = VisibleRecordField(Customer)
     contact = VisibleRecordField(Contact, required=False, allow_null=True)
-    granted_by = _username()
-    withdrawn_by = _username()
+    granted_by = recorded_person_field()
+    withdrawn_by = recorded_person_field()
 
     class Meta:
         model = Consent
@@ -40,8 +35,8 @@ class ConsentSerializer(serializers.ModelSerializer):
 
 class ErasureRequestSerializer(serializers.ModelSerializer):
     customer = VisibleRecordField(Customer)
-    requested_by = _username()
-    executed_by = _username()
+    requested_by = recorded_person_field()
+    executed_by = recorded_person_field()
 
     class Meta:
         model = ErasureRequest
@@ -58,7 +53,7 @@ class ErasureRequestSerializer(serializers.ModelSerializer):
 
 
 class AccessEventSerializer(serializers.ModelSerializer):
-    user = _username()
+    user = recorded_person_field()
 
     class Meta:
         model = AccessEvent

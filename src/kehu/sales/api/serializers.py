@@ -8,9 +8,9 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from kehu.core.api.fields import VisibleRecordField, username_field
+from kehu.core.api.fields import VisibleRecordField, recorded_person_field, username_field
 from kehu.core.api.serializers import ContactDetailsMixin
-from kehu.core.models import Department, User
+from kehu.core.models import Department
 from kehu.customers.api.serializers import visible_customer_field
 from kehu.customers.models import Activity, Contact
 from kehu.sales import selectors, services
@@ -109,9 +109,7 @@ class ConversionResultSerializer(serializers.Serializer):
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
-    author: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
+    author = recorded_person_field()
 
     class Meta:
         model = Activity
