@@ -105,5 +105,11 @@ def test_the_access_events_are_read_only_for_admins(
     assert len(api.get("/api/v1/access-events/", {"since": tomorrow}).json()["results"]) == 0
     assert len(api.get("/api/v1/access-events/", {"until": tomorrow}).json()["results"]) == 2
     assert api.get("/api/v1/access-events/", {"since": "yesterday"}).status_code == 400
+    # Any offset ISO 8601 allows, even one no time zone has, is compared in UTC.
+    far_west = api.get("/api/v1/access-events/", {"since": "0935-11-01T13:49:31-18:14"})
+    assert len(far_west.json()["results"]) == 2
+    assert api.get("/api/v1/access-events/", {"until": "0001-01-01T00:00:00+05:00"}).json() == {
+        "until": ["Enter a valid date/time."]
+    }
     assert api.post("/api/v1/access-events/", {}).status_code == 403
     assert api_client(seller).get("/api/v1/access-events/").status_code == 403

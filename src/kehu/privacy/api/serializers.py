@@ -6,6 +6,7 @@ import django_filters
 from rest_framework import serializers
 
 from kehu.core.api.fields import VisibleRecordField, recorded_person_field
+from kehu.core.api.filters import UtcDateTimeFilter
 from kehu.customers.models import Contact, Customer
 from kehu.privacy.models import AccessEvent, Consent, ErasureRequest
 
@@ -64,8 +65,8 @@ class AccessEventSerializer(serializers.ModelSerializer):
 class AccessEventFilter(django_filters.FilterSet):
     user = django_filters.CharFilter(field_name="user__username")
     customer = django_filters.NumberFilter(field_name="customer_id")
-    since = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+    since = UtcDateTimeFilter(field_name="at", lookup_expr="gte")
+    until = UtcDateTimeFilter(field_name="at", lookup_expr="lt")
 
     class Meta:
         model = AccessEvent
