@@ -51,7 +51,15 @@ class Route:
         return self.name
 
 
-_VERBS = {"get": "view", "post": "add", "put": "change", "patch": "change", "delete": "delete"}
+# DRF adds "head" to a viewset's actions, beside "get", once it has served a request.
+_VERBS = {
+    "get": "view",
+    "head": "view",
+    "post": "add",
+    "put": "change",
+    "patch": "change",
+    "delete": "delete",
+}
 
 
 def _api_route(name: str, pattern: str, callback: Any) -> Route:
