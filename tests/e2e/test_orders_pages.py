@@ -70,5 +70,6 @@ def test_catalogue_price_list_orders_and_dealer(page, screenshot, dealer_world, 
     page.goto(f"/customers/{dealer_world['dealer'].pk}/")
     page.get_by_test_id("dealer-page").click()
     expect(page.get_by_test_id("end-customers")).to_contain_text("咸阳饭店")
-    page.wait_for_function("document.querySelector('#dealer-chart canvas') !== null")
+    # A locator, not a string of script to wait on: the pages' policy forbids evaluating one.
+    expect(page.locator("#dealer-chart canvas")).to_have_count(1)
     screenshot(f"orders-dealer-{language}")
