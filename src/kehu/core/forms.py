@@ -20,6 +20,21 @@ T = TypeVar("T")
 Card = tuple[Any, tuple[tuple[str, str], ...]]
 
 
+def date_input() -> forms.DateInput:
+    """The browser's date picker, which reads and writes ISO dates whatever the page's
+    language."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def form_problem(form: forms.BaseForm) -> ValidationError:
+    """A form's errors as one refusal whose messages name their fields."""
+    messages: list[str] = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        messages.extend(f"{label}: {e}" if label else str(e) for e in errors)
+    return ValidationError(messages)
+
+
 class RecordForm(forms.ModelForm):
     """The form of a record that its services write: it carries the version the record was
     read at (a stale one is refused), and shows the fields `user` may not change read-only:

@@ -8,11 +8,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kehu.core.forms import RecordForm
+from kehu.core.forms import RecordForm, date_input
 from kehu.core.models import User
 from kehu.customers.pickers import CustomerChoiceField, DealerChoiceField
 from kehu.customers.selectors import customer_queryset
@@ -27,21 +26,6 @@ from kehu.orders.models import (
     Quote,
 )
 from kehu.orders.services import GROUP_FIELDS, PRODUCT_FIELDS
-
-
-def _date_input() -> forms.DateInput:
-    # The browser's date picker reads and writes ISO dates whatever the page's language.
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def form_problem(form: forms.BaseForm) -> ValidationError:
-    """A form's errors as one refusal whose messages name their fields."""
-    messages: list[str] = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        messages.extend(f"{label}: {e}" if label else str(e) for e in errors)
-    return ValidationError(messages)
-
 
 _LINE = re.compile(r"^line-(\d+)-product$")
 LINE_INPUTS = ["product", "quantity", "unit_price", "discount_percent"]
@@ -119,7 +103,7 @@ class QuoteForm(DocumentForm):
         model = Quote
         fields = ["customer", "valid_until", "notes"]
         field_classes = {"customer": CustomerChoiceField}
-        widgets = {"valid_until": _date_input(), "notes": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"valid_until": date_input(), "notes": forms.Textarea(attrs={"rows": 2})}
 
 
 class OrderForm(DocumentForm):
@@ -207,7 +191,7 @@ class PaymentForm(RecordForm):
     class Meta:
         model = Payment
         fields = ["received_on", "amount", "method", "reference"]
-        widgets = {"received_on": _date_input()}
+        widgets = {"received_on": date_input()}
 
 
 class DeliveryForm(RecordForm):
@@ -215,8 +199,8 @@ class DeliveryForm(RecordForm):
         model = Delivery
         fields = ["shipped_on", "delivered_on", "carrier", "tracking_number"]
         widgets = {
-            "shipped_on": _date_input(),
-            "delivered_on": _date_input(),
+            "shipped_on": date_input(),
+            "delivered_on": date_input(),
         }
 
 

@@ -10,15 +10,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kehu.core.access import AccessKind
+from kehu.core.forms import date_input
 from kehu.core.models import User
 from kehu.customers.models import Customer
 from kehu.customers.pickers import CustomerChoiceField
 from kehu.privacy.models import ConsentChannel, Purpose
-
-
-def _date_input() -> forms.DateInput:
-    # The browser's date picker reads and writes ISO dates whatever the page's language.
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ConsentForm(forms.Form):
@@ -55,8 +51,8 @@ class AccessFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("kind of access"), choices=[("", _("All")), *AccessKind.choices], required=False
     )
-    since = forms.DateField(label=_("from"), required=False, widget=_date_input())
-    until = forms.DateField(label=_("to"), required=False, widget=_date_input())
+    since = forms.DateField(label=_("from"), required=False, widget=date_input())
+    until = forms.DateField(label=_("to"), required=False, widget=date_input())
 
     def filters(self) -> dict[str, Any]:
         """The chosen filters, as `selectors.access_events` takes them; none while invalid."""
@@ -70,12 +66,3 @@ class AccessFilterForm(forms.Form):
             "since": data["since"],
             "until": data["until"],
         }
-
-
-def field_problems(form: forms.BaseForm) -> list[str]:
-    """A form's errors, each after the label of the field it is about."""
-    return [
-        f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
-        for name, errors in form.errors.items()
-        for error in errors
-    ]

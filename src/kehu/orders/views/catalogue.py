@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kehu.core.forms import form_problem
 from kehu.core.pages import EDITS, PAGE_SIZE, WRITES, RecordPages, UserRequest, page, problem_text
 from kehu.core.pagination import CappedPaginator
 from kehu.core.records import REFUSALS, Writes
@@ -23,7 +24,6 @@ from kehu.orders.forms import (
     GroupTermsForm,
     MemberForm,
     ProductForm,
-    form_problem,
 )
 from kehu.orders.models import CustomerGroup, Product
 

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kehu.core.forms import form_problem
 from kehu.core.pages import EDITS, PAGE_SIZE, WRITES, Loader, UserRequest, page, problem_text
 from kehu.core.pagination import CappedPaginator
 from kehu.orders import selectors, services
@@ -22,7 +23,6 @@ from kehu.orders.forms import (
     OrderFilterForm,
     OrderForm,
     PaymentForm,
-    form_problem,
     spec_rows,
 )
 from kehu.orders.models import Delivery, Order, OrderLine

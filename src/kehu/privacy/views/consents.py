@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 
+from kehu.core.forms import form_problem
 from kehu.core.htmx import is_htmx
 from kehu.core.pages import WRITES, Loader, UserRequest, page, problem_text
 from kehu.customers.models import Customer
 from kehu.privacy import selectors, services
-from kehu.privacy.forms import ConsentForm, field_problems
+from kehu.privacy.forms import ConsentForm
 from kehu.privacy.models import Consent
 
 
@@ -58,7 +59,7 @@ def consent_grant(request: UserRequest, customer: Customer) -> HttpResponseBase:
             form.add_error(None, error)
         else:
             return _card(request, customer)
-    return _card(request, customer, form, problem=" ".join(field_problems(form)))
+    return _card(request, customer, form, problem=problem_text(form_problem(form)))
 
 
 @page(

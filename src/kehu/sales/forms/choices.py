@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kehu.core.forms import date_input
 from kehu.core.models import User
 from kehu.core.scopes import visible_users
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_input()
 
 
 def blank_and(names: list[str]) -> list[tuple[str, str]]:
