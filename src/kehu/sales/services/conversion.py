@@ -17,7 +17,7 @@ from kehu.core.history import actor_or_none, record_update
 from kehu.core.locking import save_versioned
 from kehu.core.models import Change, User
 from kehu.customers import services as customer_services
-from kehu.customers.dedup import DuplicateKeys, candidates_as_seen, find_duplicates
+from kehu.customers.dedup import candidates_as_seen, duplicates_of
 from kehu.customers.models import Contact, Customer, CustomerKind
 from kehu.sales.models import Lead, LeadStatus, Opportunity
 from kehu.sales.services.leads import lead_state, refuse_converted
@@ -128,10 +128,9 @@ def lead_convert(
         raise VersionConflict(current.version)
     created = customer is None
     if customer is None:
-        keys = DuplicateKeys.of(
+        duplicates = duplicates_of(
             name=current.company or current.person, phone=current.phone, email=current.email
         )
-        duplicates = find_duplicates([keys])[0]
         if duplicates and not allow_duplicate:
             raise _duplicate_error(duplicates, actor)
         mode = (opportunity or {}).get("business_mode", "")
