@@ -229,9 +229,9 @@ def change_rows_write(rows: Sequence[Mapping[str, Any]]) -> None:
     changes_recorded.send(sender=Change, changes=[Change(**row) for row in rows])
 
 
-# Entries in `changes` that are not model fields: why something happened.
-# Names of what a change records beyond the target's own fields; a model adds its own in
-# `history_labels` (an order notes its deliveries' dates and its credit approvals).
+# Names of what a change records beyond the target's own fields (why something happened);
+# a model adds its own in `history_labels` (an order notes its deliveries' dates and its
+# credit approvals).
 _NOTE_LABELS = {
     "reason": gettext_lazy("reason"),
     "merged_from": gettext_lazy("merged from"),
