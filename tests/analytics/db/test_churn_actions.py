@@ -327,3 +327,16 @@ def test_marking_done_a_version_since_changed_tells_and_changes_nothing(
         assert "Someone else changed this record" in sent.content.decode()
     action.refresh_from_db()
     assert not action.is_done
+
+
+def test_an_order_confirmed_after_the_action_is_buying_again(
+    team: Team, sell: Callable[..., Any]
+) -> None:
+    c1 = team.customers["c1"]
+    action = churn_action_create(actor=team.mine, customer=c1, description="拜访", due_date=_due())
+    churn_action_update(actor=team.mine, churn_action=action, version=action.version, done=True)
+    assert churn_action_outcomes(user=team.mine).bought_again == 0
+    sell(c1, "800", on=timezone.localdate(), to="cancelled")
+    assert churn_action_outcomes(user=team.mine).bought_again == 0
+    sell(c1, "800", on=timezone.localdate())
+    assert churn_action_outcomes(user=team.mine).bought_again == 1

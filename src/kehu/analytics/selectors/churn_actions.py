@@ -4,6 +4,7 @@ owner's), so a figure never counts anyone else's customers."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from kehu.analytics.models import ChurnAction, CustomerScore, Purchase
 from kehu.core.models import User
 from kehu.core.scopes import visible_users
 from kehu.customers.models import Customer
+from kehu.orders.selectors.paying import purchase_orders
 
 
 def churn_action_queryset(*, user: User) -> QuerySet[ChurnAction]:
@@ -75,6 +77,25 @@ class ChurnActionOutcomes:
     no_longer_at_risk: int  # of those, customers the current scores no longer put at risk
 
 
+def _last_purchases(customers: QuerySet[Any]) -> dict[int, dt.date]:
+    """The day each of these customers last bought: an order of theirs that is a purchase,
+    or the history imported from before Kehu, whichever is later (as the scores read them)."""
+    latest: dict[int, dt.date] = {}
+    for rows in (
+        Purchase.objects.filter(customer_id__in=customers)
+        .values("customer_id")
+        .annotate(last=Max("date")),
+        purchase_orders()
+        .filter(customer_id__in=customers)
+        .values("customer_id")
+        .annotate(last=Max("confirmed_on")),
+    ):
+        for customer, last in rows.values_list("customer_id", "last").order_by():
+            if last is not None and (customer not in latest or last > latest[customer]):
+                latest[customer] = last
+    return latest
+
+
 def churn_action_outcomes(*, user: User) -> ChurnActionOutcomes:
     actions = ChurnAction.objects.visible_to(user)
     pending = actions.filter(done_at=None)
@@ -87,14 +108,7 @@ def churn_action_outcomes(*, user: User) -> ChurnActionOutcomes:
         .values_list("customer_id", "first")
         .order_by()
     )
-    last_purchase = dict(
-        Purchase.objects.visible_to(user)
-        .filter(customer_id__in=acted_on)
-        .values("customer_id")
-        .annotate(last=Max("date"))
-        .values_list("customer_id", "last")
-        .order_by()
-    )
+    last_purchase = _last_purchases(acted_on)
     bought_again = sum(
         1
         for customer, first in first_done.items()
