@@ -265,9 +265,12 @@ def test_two_people_confirming_at_once_exactly_one_wins(team, make_customer, mak
     barrier = threading.Barrier(2)
 
     def confirm(user):
+        # Both read the order as a draft before either confirms: "at once". One that read it
+        # after the other's confirmation is told it is already confirmed (tests/orders/test_api.py).
+        seen = Order.objects.get(pk=order.pk)
         barrier.wait()
         try:
-            services.order_confirm(actor=user, order=Order.objects.get(pk=order.pk))
+            services.order_confirm(actor=user, order=seen)
             outcomes.append("won")
         except VersionConflict:
             outcomes.append("lost")
