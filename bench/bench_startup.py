@@ -1,6 +1,7 @@
-"""How long a `kehu` command takes to start: the wall time of whole processes, median and
-slowest of several runs, for the parser alone (`kehu --help`) and for a command that sets up
-Django and reads the database once (`kehu token`, for a user that does not exist).
+"""How long Kehu takes to start: the wall time of whole processes, median and slowest of
+several runs, for the parser alone (`kehu --help`), for a command that sets up Django and
+reads the database once (`kehu token`, for a user that does not exist), and for `kehu serve`
+until it has answered its first page (the login page).
 
     python -m bench.bench_startup --runs 7
 """
@@ -8,17 +9,18 @@ Django and reads the database once (`kehu token`, for a user that does not exist
 from __future__ import annotations
 
 import argparse
+import socket
 import statistics
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 KEHU = str(Path(sys.executable).with_name("kehu"))
-COMMANDS = {
-    "kehu --help": [KEHU, "--help"],
-    "kehu token (Django set up, one query)": [KEHU, "token", "nobody-at-all"],
-}
+FIRST_PAGE_WAIT = 60.0
 
 
 def _seconds(command: list[str]) -> float:
@@ -27,15 +29,51 @@ def _seconds(command: list[str]) -> float:
     return time.perf_counter() - started
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _first_page_seconds() -> float:
+    """From starting `kehu serve` to the login page's answer."""
+    port = _free_port()
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        [KEHU, "serve", "--port", str(port), "--no-background-worker"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while time.perf_counter() - started < FIRST_PAGE_WAIT:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as page:
+                    page.read()
+                return time.perf_counter() - started
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.02)
+        raise RuntimeError(f"kehu serve did not answer within {FIRST_PAGE_WAIT:.0f} s")
+    finally:
+        server.terminate()
+        server.wait()
+
+
+MEASURES: dict[str, Callable[[], float]] = {
+    "kehu --help": lambda: _seconds([KEHU, "--help"]),
+    "kehu token (Django set up, one query)": lambda: _seconds([KEHU, "token", "nobody-at-all"]),
+    "kehu serve, first page answered": _first_page_seconds,
+}
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args(argv)
     print("| command | median s | slowest s |")
     print("| --- | ---: | ---: |")
-    for name, command in COMMANDS.items():
-        _seconds(command)  # the first run warms the file cache
-        times = [_seconds(command) for _ in range(args.runs)]
+    for name, measure in MEASURES.items():
+        measure()  # the first run warms the file cache
+        times = [measure() for _ in range(args.runs)]
         print(f"| {name} | {statistics.median(times):.2f} | {max(times):.2f} |", flush=True)
     return 0
 

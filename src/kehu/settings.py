@@ -163,14 +163,21 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-# Front-end packages come from npm at set-up time; each is served under vendor/<name>.
-_VENDOR = {
-    "htmx": NODE_MODULES / "htmx.org" / "dist",
-    "tabler": NODE_MODULES / "@tabler" / "core" / "dist",
-    "echarts": NODE_MODULES / "echarts" / "dist",
-    "sortablejs": NODE_MODULES / "sortablejs",
+# Front-end packages come from npm at set-up time; the files pages use are served under
+# vendor/<package> (kehu.core.vendor).
+KEHU_VENDOR_FILES = {
+    "htmx": (NODE_MODULES / "htmx.org" / "dist", ["htmx.min.js"]),
+    "tabler": (
+        NODE_MODULES / "@tabler" / "core" / "dist",
+        ["css/tabler.min.css", "js/tabler.min.js"],
+    ),
+    "echarts": (NODE_MODULES / "echarts" / "dist", ["echarts.min.js"]),
+    "sortablejs": (NODE_MODULES / "sortablejs", ["Sortable.min.js"]),
 }
-STATICFILES_DIRS = [(f"vendor/{name}", path) for name, path in _VENDOR.items() if path.is_dir()]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "kehu.core.vendor.VendorFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -20,7 +20,7 @@ class CoreConfig(KehuApp):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from kehu.core import pages  # noqa: F401 (registers the check that routes declare access)
+        from kehu.core import checks  # noqa: F401 (registers the check that routes declare access)
         from kehu.core.roles import roles_ensure
 
         # After the last app migrates, so every permission the roles name exists.

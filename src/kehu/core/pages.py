@@ -21,7 +21,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core import checks
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
@@ -197,19 +196,6 @@ def url_patterns(
         else:
             name = f"{namespace}{entry.name}" if entry.name else ""
             yield prefix + str(entry.pattern), name, entry
-
-
-@checks.register(checks.Tags.security, checks.Tags.urls)
-def routes_declare_access(**_: Any) -> list[checks.CheckMessage]:
-    return [
-        checks.Error(
-            f"The route {route} ({name or 'unnamed'}) declares no access.",
-            hint="Decorate its view with kehu.core.pages.page, or serve it through the API.",
-            id="kehu.E001",
-        )
-        for route, name, pattern in url_patterns()
-        if not is_declared(pattern.callback)
-    ]
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import importlib
 import logging
 import subprocess
 import sys
@@ -40,6 +41,9 @@ def _settle() -> None:
     collection of the oldest generation walked them all: a pause of ~250 ms every few dozen
     requests, the slowest percent of every kind of request."""
     get_resolver().url_patterns  # noqa: B018 -- reading them imports every view
+    # Customers' search keys read them on first use (so commands start without them); a
+    # server reads them here, once for all its workers.
+    importlib.import_module("pypinyin.seg.simpleseg")
     gc.freeze()
 
 

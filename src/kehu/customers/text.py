@@ -6,9 +6,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-from pypinyin.seg.simpleseg import seg
-
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
@@ -19,8 +16,14 @@ def _join(parts: list[str]) -> str:
 _NOT_HAN = "\x00"  # marks a run pypinyin left alone (Latin letters, digits, punctuation)
 
 
+# pypinyin is imported where it is first used: loading its dictionaries takes ~0.16 s,
+# which every `kehu` command would otherwise pay at start whether it reads a name or not.
+
+
 @lru_cache(maxsize=100_000)
 def _word_syllables(word: str) -> tuple[str, ...]:
+    from pypinyin import Style, lazy_pinyin
+
     return tuple(lazy_pinyin(word, style=Style.NORMAL, errors=lambda run: _NOT_HAN + run))
 
 
@@ -31,6 +34,8 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     most of their words (places, trades, 有限公司), so each word is read once and
     remembered: a company name costs ~12 µs instead of ~85 µs, most of writing a customer.
     """
+    from pypinyin.seg.simpleseg import seg
+
     syllables = [s for word in seg(name) for s in _word_syllables(word)]
     full = [s.removeprefix(_NOT_HAN) for s in syllables]
     initials = [s[1:] if s.startswith(_NOT_HAN) else s[:1] for s in syllables]
