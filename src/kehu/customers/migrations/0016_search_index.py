@@ -1,6 +1,6 @@
 """The search index of customers and contacts on SQLite (customers.search_index), filled
-with the rows already there. PostgreSQL searches through its own indexes (migrations 0003 and 0008) and
-gets nothing here."""
+with the rows already there. PostgreSQL searches through its own indexes (migrations 0003
+and 0008) and gets nothing here."""
 
 from django.db import migrations
 
@@ -8,10 +8,6 @@ from kehu.customers import search_index
 
 
 def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    for statement in search_index.CREATE:
-        schema_editor.execute(statement)
     search_index.rebuild()
 
 
