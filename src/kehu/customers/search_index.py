@@ -102,7 +102,7 @@ def refresh(customer_ids: Iterable[int]) -> None:
 def rebuild() -> None:
     """Make the tables afresh and index every customer and contact: by the migration and
     after a raw load. New tables rather than emptied ones, and merged into one segment
-    each, take half the space (~140 MB instead of ~310 MB at 100,000 customers)."""
+    each, take half the space (segments of ~140 MB instead of ~310 MB at 100,000 customers)."""
     if not in_use():
         return
     with connection.cursor() as cursor:
