@@ -57,6 +57,9 @@ MEASURED = (SALESPERSON, MANAGER, ADMIN)
 EMAIL_DOMAINS = ["163.com", "qq.com", "126.com", "sina.com", "aliyun.com", "foxmail.com"]
 NAME_FRAGMENT = "宏达"
 INITIALS = "zw"  # 张伟, 赵伟 … and every company whose initials contain them
+LONG_NAME_FRAGMENT = "宏达集团"
+PINYIN = "zhangwei"
+EMAIL_FRAGMENT = "@qq.com"
 
 
 # Child processes: Django set up against the bench database in DATABASE_URL ---------------
@@ -577,6 +580,7 @@ def _generate(database: Database, customers: int, names: Names) -> float:
     owners = [ids[f"bench-s{i:03d}"] for i in range(MANAGERS * TEAM_SIZE)]
     tables = {"customer": Table.of(Customer), "contact": Table.of(Contact)}
     database.load(tables, _company_rows(customers, owners, names))
+    _kehu(database.url, "search-index")  # the rows came in below the services
     database.analyse()
     database.mark_generated(customers)
     return time.perf_counter() - started
@@ -864,10 +868,15 @@ def _measure_requests(database: Database, args: argparse.Namespace) -> list[Late
         f"name fragment ({NAME_FRAGMENT})": NAME_FRAGMENT,
         f"phone fragment ({phone})": phone,
         f"pinyin initials ({INITIALS})": INITIALS,
+        f"name fragment ({LONG_NAME_FRAGMENT})": LONG_NAME_FRAGMENT,
+        f"pinyin ({PINYIN})": PINYIN,
+        f"e-mail fragment ({EMAIL_FRAGMENT})": EMAIL_FRAGMENT,
     }
     api = {"API list, page 1": "/api/v1/customers/"}
     for label, text in searches.items():
         api[f"API search, {label}"] = f"/api/v1/customers/?search={urllib.parse.quote(text)}"
+    contacts = f"API contacts search, pinyin initials ({INITIALS})"
+    api[contacts] = f"/api/v1/contacts/?search={INITIALS}"
     with Server(database, args.workers) as server:
         return [
             latency

@@ -56,6 +56,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     customers.set_defaults(func=_export_customers)
 
+    reindex = commands.add_parser(
+        "search-index", help="rebuild the customer and contact search index (SQLite)"
+    )
+    reindex.set_defaults(func=_search_index)
+
 
 def _user(username: str) -> Any:
     from kehu.core.commands import CommandError
@@ -170,4 +175,14 @@ def _export_customers(args: argparse.Namespace) -> int:
         _("Exported %(count)d customers to %(path)s.")
         % {"count": customers.count(), "path": args.file}
     )
+    return 0
+
+
+def _search_index(args: argparse.Namespace) -> int:
+    from django.db import transaction
+
+    from kehu.customers import search_index
+
+    with transaction.atomic():
+        search_index.rebuild()
     return 0

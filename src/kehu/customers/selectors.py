@@ -12,10 +12,10 @@ from django.db.models.lookups import IContains
 from kehu.core.lookups import AnyOf
 from kehu.core.models import Change, DataScope, User
 from kehu.core.scopes import user_scope
+from kehu.customers import search_index
 from kehu.customers.models import Activity, Contact, Customer, CustomerKind
-from kehu.customers.text import query_grams, search_key
+from kehu.customers.text import phone_pattern, query_grams, search_key, searches_initials
 
-_DIGITS_FOR_PHONE_SEARCH = 3
 # pg_trgm finds a fragment in its index only from three characters on (see migration 0003).
 _TRIGRAM = 3
 
@@ -44,16 +44,12 @@ class HoldsText(IContains):
         return f"{'LIKE' if uncased else 'ILIKE'} {rhs}"
 
 
-def _searches_initials(key: str) -> bool:
-    return bool(key) and key.isascii() and key.isalpha()
-
-
 def _pairs_decide(query: str) -> bool:
     """Whether the pair index alone answers "name or initials hold `query`": a name holds a
     two-character text exactly when its pairs include it. Initials add pairs of ASCII
     letters and digits, which only a query that also searches initials may match."""
     ascii_alnum = query.isascii() and query.isalnum()
-    return len(query) == 2 and (_searches_initials(search_key(query)) or not ascii_alnum)
+    return len(query) == 2 and (searches_initials(search_key(query)) or not ascii_alnum)
 
 
 def text_condition(query: str, *, indexed: bool = False) -> Q:
@@ -65,7 +61,7 @@ def text_condition(query: str, *, indexed: bool = False) -> Q:
     """
     key = search_key(query)
     by_name = Q(HoldsText(F("name"), query))
-    initials_too = _searches_initials(key)
+    initials_too = searches_initials(key)
     if indexed and _pairs_decide(query):
         condition = Q(name_grams__contain_all=query_grams(query))
     else:
@@ -79,7 +75,7 @@ def text_condition(query: str, *, indexed: bool = False) -> Q:
             condition |= by_initials
     if initials_too and len(key) >= _TRIGRAM:
         condition |= Q(name_pinyin__contains=key)
-    phone = _phone_pattern(query)
+    phone = phone_pattern(query)
     if phone:
         condition |= Q(phone__contains=phone)
     if "@" in query or "." in query:
@@ -87,20 +83,12 @@ def text_condition(query: str, *, indexed: bool = False) -> Q:
     return condition
 
 
-def _phone_pattern(query: str) -> str:
-    """What a query that looks like part of a phone number is looked for in phones."""
-    digits = "".join(ch for ch in query if ch.isdigit())
-    if len(digits) >= _DIGITS_FOR_PHONE_SEARCH and len(digits) >= len(query.strip()) - 3:
-        return digits.lstrip("0") or digits
-    return ""
-
-
 def _indexed(query: str) -> bool:
     """Whether an index serves every pattern of text_condition(query): on PostgreSQL, the
     pair index the name and initials (two characters or more), the trigram indexes the
     pinyin, phone and e-mail (three or more)."""
     key = search_key(query)
-    phone = _phone_pattern(query)
+    phone = phone_pattern(query)
     return (
         connection.vendor == "postgresql"
         and bool(query_grams(query))
@@ -134,12 +122,13 @@ def customer_search(
     query = query.strip()
     if not query:
         return customers
+    found = _indexed_customers(query)
+    if found is not None:
+        return customers.filter(found)
     if not _indexed(query):
         # One character: checked row by row, so the first page stops early when matches
         # are common, as one-character matches are.
-        condition = text_condition(query)
-        matching_contact = Contact.objects.filter(condition, customer=OuterRef("pk"))
-        return customers.filter(condition | Q(Exists(matching_contact)))
+        return customers.filter(_own_or_contacts(text_condition(query)))
     if _pairs_decide(query):
         # Two characters, the commonest search (宏达, zw): a customer's pairs hold its
         # contacts' too (services._search_pairs), so they alone answer for both.
@@ -151,6 +140,20 @@ def customer_search(
     condition = text_condition(query, indexed=_index_serves(query, few=few))
     by_contact = _customers_of_contacts(text_condition(query, indexed=True))
     return customers.filter(condition if by_contact is None else condition | by_contact)
+
+
+def _own_or_contacts(condition: Q) -> Q:
+    """Customers matching `condition` themselves or by one of their contacts."""
+    return condition | Q(Exists(Contact.objects.filter(condition, customer=OuterRef("pk"))))
+
+
+def _indexed_customers(query: str) -> Q | None:
+    """Customers matching `query` by their own details or a contact's, found through the
+    SQLite search index; None where it is not in use or cannot answer."""
+    found = search_index.lookup(search_index.CUSTOMERS, query)
+    if found is None or found.exact:
+        return None if found is None else found.rows
+    return found.rows & _own_or_contacts(text_condition(query))
 
 
 # Up to this many customers of matching contacts are named to the database one by one.
@@ -183,15 +186,22 @@ def customer_matches(*, user: User, query: str, limit: int, kind: str = "") -> l
     query = query.strip()
     if not query:
         return list(customers.order_by("name", "pk")[:limit])
-    indexed = _index_serves(query, few=_sees_few(user))
-    condition = text_condition(query, indexed=indexed)
-    found = list(customers.filter(condition).order_by()[:limit])
-    # Where the pairs decide, they are the contacts' too and nothing is left to fill.
-    if len(found) < limit and not (indexed and _pairs_decide(query)):
-        by_contact = customers.filter(
-            pk__in=Contact.objects.filter(condition).values("customer_id")
-        ).exclude(pk__in=[customer.pk for customer in found])
-        found += by_contact.order_by()[: limit - len(found)]
+    in_index = _indexed_customers(query)
+    by_contact: Q | None
+    if in_index is not None:
+        # The index's row of a customer holds its contacts' details too.
+        own, by_contact = in_index & text_condition(query), in_index
+    else:
+        indexed = _index_serves(query, few=_sees_few(user))
+        own = text_condition(query, indexed=indexed)
+        # Where the pairs decide, they are the contacts' too and nothing is left to fill.
+        pairs_decide = indexed and _pairs_decide(query)
+        contacts = Contact.objects.filter(own).values("customer_id")
+        by_contact = None if pairs_decide else Q(pk__in=contacts)
+    found = list(customers.filter(own).order_by()[:limit])
+    if len(found) < limit and by_contact is not None:
+        others = customers.filter(by_contact).exclude(pk__in=[c.pk for c in found])
+        found += others.order_by()[: limit - len(found)]
     return sorted(found, key=lambda customer: (customer.name, customer.pk))
 
 
@@ -291,6 +301,9 @@ def contact_list(*, user: User, search: str = "") -> QuerySet[Contact]:
     query = search.strip()
     if not query:
         return contacts
+    found = search_index.lookup(search_index.CONTACTS, query)
+    if found is not None:
+        return contacts.filter(found.rows if found.exact else found.rows & text_condition(query))
     return contacts.filter(text_condition(query, indexed=_index_serves(query, few=_sees_few(user))))
 
 

@@ -73,6 +73,22 @@ def search_key(query: str) -> str:
     return _join([query])
 
 
+def searches_initials(key: str) -> bool:
+    """Whether a query whose search_key is `key` is looked for in initials (and pinyin)."""
+    return bool(key) and key.isascii() and key.isalpha()
+
+
+_DIGITS_FOR_PHONE_SEARCH = 3
+
+
+def phone_pattern(query: str) -> str:
+    """What a query that looks like part of a phone number is looked for in phones."""
+    digits = "".join(ch for ch in query if ch.isdigit())
+    if len(digits) >= _DIGITS_FOR_PHONE_SEARCH and len(digits) >= len(query.strip()) - 3:
+        return digits.lstrip("0") or digits
+    return ""
+
+
 # Legal forms say nothing about which company it is. Chinese ones end the name directly;
 # Latin ones must stand as words ("Costco" keeps its "co").
 _LEGAL_SUFFIX = re.compile(

@@ -191,11 +191,9 @@ class ContactViewSet(RecordViewSet):
     writes = Writes.named(services, "contact")
 
     def get_queryset(self) -> QuerySet[Contact]:
-        contacts = selectors.contact_queryset(user=self.user)
-        search = self.request.query_params.get("search", "").strip()
-        if search:
-            contacts = contacts.filter(selectors.text_condition(search))
-        return contacts
+        return selectors.contact_list(
+            user=self.user, search=self.request.query_params.get("search", "")
+        )
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)

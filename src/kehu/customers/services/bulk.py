@@ -25,6 +25,7 @@ from kehu.core.history import (
 )
 from kehu.core.models import User
 from kehu.core.records import Assignable, FieldsRefused, refused_fields, values_check
+from kehu.customers import search_index
 from kehu.customers.dedup import DuplicateKeys
 from kehu.customers.models import Activity, Contact, Customer, Tag
 from kehu.customers.services.contacts import CONTACT_FIELDS, last_follow_up_move
@@ -183,6 +184,8 @@ class CustomerWriter:
                 ),
             ]
         )
+        # The one place a batch of new customers enters the SQLite search index.
+        search_index.refresh(customer_ids)
         return customer_ids
 
 

@@ -13,6 +13,7 @@ from kehu.core.history import actor_or_none, record_creation, record_deletion, r
 from kehu.core.locking import save_versioned
 from kehu.core.models import User
 from kehu.core.records import fields_assign
+from kehu.customers import search_index
 from kehu.customers.models import Activity, Contact, Customer
 from kehu.customers.selectors import activities_about
 from kehu.customers.services.customers import SEARCH_KEYS, search_pairs_refresh
@@ -35,6 +36,7 @@ def contact_create(*, actor: User | None, customer: Customer, **fields: Any) -> 
     contact.save()
     _only_one_primary(contact)
     search_pairs_refresh(customer.pk)
+    search_index.refresh([customer.pk])
     record_creation(actor=actor, target=contact, fields=CONTACT_FIELDS, customer_id=customer.pk)
     return contact
 
@@ -51,6 +53,7 @@ def contact_update(*, actor: User | None, contact: Contact, version: int, **fiel
         _only_one_primary(contact)
         if contact.name != old_name:
             search_pairs_refresh(contact.customer_id)
+        search_index.refresh([contact.customer_id])
     return contact
 
 
@@ -61,6 +64,7 @@ def contact_delete(*, actor: User | None, contact: Contact) -> None:
     )
     contact.delete()
     search_pairs_refresh(contact.customer_id)
+    search_index.refresh([contact.customer_id])
 
 
 @transaction.atomic

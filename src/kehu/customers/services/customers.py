@@ -23,6 +23,7 @@ from kehu.core.locking import save_versioned
 from kehu.core.models import User
 from kehu.core.records import check_assignable, delete_unreferenced, fields_assign
 from kehu.core.scopes import scoped
+from kehu.customers import search_index
 from kehu.customers.models import Contact, Customer, CustomerKind, Tag
 from kehu.customers.text import joined_grams, name_grams
 
@@ -92,6 +93,7 @@ def customer_create(*, actor: User | None, tags: Iterable[str] = (), **fields: A
     customer.owner_since = timezone.now() if customer.owner_id else None
     customer.save()
     customer.tags.set(tags_from_names(tags))
+    search_index.refresh([customer.pk])
     record_creation(actor=actor, target=customer, fields=CUSTOMER_HISTORY, customer_id=customer.pk)
     return customer
 
@@ -120,17 +122,19 @@ def customer_update(
         locked(customer.pk).values_list("pk").get()
         customer.name_grams = search_pairs(customer.pk, customer.name, customer.name_initials)
         save_versioned(customer, expected_version=version, fields=CUSTOMER_WRITTEN)
+        search_index.refresh([customer.pk])
         if tags is not None:
             customer.tags.set(tags_from_names(tags))
     return customer
 
 
 @transaction.atomic
-@transaction.atomic
 def customer_delete(*, actor: User | None, customer: Customer) -> None:
     """Delete the customer, unless orders or quotes rest on it (StillReferenced)."""
     record_deletion(actor=actor, target=customer, fields=CUSTOMER_HISTORY, customer_id=customer.pk)
+    customer_id = customer.pk
     delete_unreferenced(customer)
+    search_index.refresh([customer_id])
 
 
 def locked(customer_id: int) -> QuerySet[Customer]:

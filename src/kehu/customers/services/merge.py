@@ -14,6 +14,7 @@ from kehu.core.locking import save_versioned
 from kehu.core.models import Change, User
 from kehu.core.records import refused_fields
 from kehu.core.registry import customer_references
+from kehu.customers import search_index
 from kehu.customers.models import Contact, Customer
 from kehu.customers.services.customers import (
     CUSTOMER_FIELDS,
@@ -79,5 +80,7 @@ def customer_merge(*, actor: User | None, survivor: Customer, other: Customer) -
         changes=changes,
         customer_id=survivor.pk,
     )
+    other_id = other.pk
     other.delete()
+    search_index.refresh([survivor.pk, other_id])
     return survivor

@@ -24,6 +24,7 @@ from kehu.core.contact_details import phone_display
 from kehu.core.history import actor_or_none, change_record
 from kehu.core.models import Change, User
 from kehu.core.registry import PersonalData, personal_data
+from kehu.customers import search_index
 from kehu.customers.models import Contact, Customer
 from kehu.privacy.models import ERASE, ErasureRequest, ErasureStatus, PrivacyAction
 
@@ -150,6 +151,7 @@ def erasure_execute(*, actor: User | None, request: ErasureRequest) -> ErasureRe
         erasure.replace(_of_customer(model, declared, erasure.customer_id), declared)
     erasure.trace_history(Change.objects.filter(customer_id=erasure.customer_id), personal_fields)
     erasure.scrub_history()
+    search_index.refresh([erasure.customer_id])
     request.status = ErasureStatus.EXECUTED
     request.executed_at = timezone.now()
     request.executed_by = actor_or_none(actor)
@@ -183,6 +185,7 @@ def contact_erase(*, actor: User | None, contact: Contact) -> Contact:
     for model, declared in declared_tables:
         erasure.scrub(_of_customer(model, declared, erasure.customer_id), declared)
     erasure.scrub_history()
+    search_index.refresh([erasure.customer_id])
     contact.refresh_from_db()
     change_record(
         actor=actor,
