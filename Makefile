@@ -12,7 +12,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/kehu
 PG_BROWSER_TESTS := tests/e2e/test_lead_to_cash.py
 SYSTEM_PACKAGES := chromium fonts-noto-cjk gettext
 
-.PHONY: run test test-sqlite test-postgres bench lint format install install-test system-packages messages clean
+.PHONY: run test test-sqlite test-postgres test-replica bench lint format install install-test system-packages messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,7 @@ run: install
 test: system-packages install-test
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory test-replica
 
 test-sqlite:
 	@echo "== tests on SQLite (with the browser tests)"
@@ -80,6 +81,18 @@ test-postgres:
 	else \
 	  echo "SKIPPED: the PostgreSQL tests: no server at $(PG_TEST_URL)"; \
 	fi
+
+# Reads from a replica, against a primary and a streaming replica of the tests' own.
+test-replica:
+	@pair=/tmp/kehu-postgres-pair-$$$$; \
+	if ! command -v pg_basebackup >/dev/null || ! urls=$$(scripts/postgres-pair start $$pair); then \
+	  scripts/postgres-pair stop $$pair; \
+	  if [ -n "$$CI" ]; then echo "No PostgreSQL primary and replica could be started, and CI must test on them"; exit 1; fi; \
+	  echo "SKIPPED: reads from a replica: no PostgreSQL primary and replica could be started"; exit 0; \
+	fi; \
+	echo "== reads from a replica (a primary and a streaming replica started for the tests)"; \
+	env $$urls $(BIN)/pytest -q tests/core/test_replica.py; status=$$?; \
+	scripts/postgres-pair stop $$pair; exit $$status
 
 bench: install-test
 	$(BIN)/python -m bench

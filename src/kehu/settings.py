@@ -1,7 +1,7 @@
 """Settings, read from the environment so one build serves development and production.
 
 KEHU_SECRET_KEY, KEHU_DEBUG, DATABASE_URL, KEHU_TIME_ZONE, KEHU_LANGUAGE, KEHU_DATA_DIR,
-KEHU_ALLOWED_HOSTS.
+KEHU_ALLOWED_HOSTS, DATABASE_REPLICA_URL (see core.replicas).
 """
 
 import os
@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "kehu.core.request_guard.RequestGuard",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "kehu.core.replicas.ReadYourWrites",
     # Last, so that it sees the view each request resolved to.
     "kehu.core.pages.ClosedByDefault",
 ]
@@ -128,6 +129,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # as they do in production.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-kehu-{os.getpid()}.sqlite3")}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# A streaming replica of the primary, read by reports, analytics and exports (core.replicas).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    # Tests create their database on the primary, and the replica receives it from there.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["kehu.core.replicas.ReplicaRouter"]
+# How long a user who has just written reads only from the primary: more than the replica lags.
+KEHU_REPLICA_PIN_SECONDS = int(os.environ.get("KEHU_REPLICA_PIN_SECONDS", "30"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"

@@ -24,6 +24,7 @@ from kehu.analytics.services import churn_actions
 from kehu.core.htmx import is_htmx
 from kehu.core.pages import EDITS, PAGE_SIZE, WRITES, RecordPages, UserRequest, page, problem_text
 from kehu.core.records import REFUSALS, Writes
+from kehu.core.replicas import reads_replica
 
 VIEW = "analytics.view_customerscore"
 MANAGE = "analytics.change_scorecard"
@@ -37,6 +38,7 @@ def _run_context(request: UserRequest) -> dict[str, Any]:
     return {"latest_run": latest, "current_run": current, "run_busy": busy}
 
 
+@reads_replica
 @page(VIEW)
 def customer_value(request: UserRequest) -> HttpResponse:
     user = request.user
@@ -106,6 +108,7 @@ def run_request(request: UserRequest) -> HttpResponse:
     return redirect("analytics:value")
 
 
+@reads_replica
 @page(VIEW)
 def score_list(request: UserRequest) -> HttpResponse:
     segment = request.GET.get("segment", "")
@@ -176,6 +179,7 @@ def scorecard_check(request: UserRequest) -> HttpResponse:
     )
 
 
+@reads_replica
 @page(VIEW)
 def kpis(request: UserRequest) -> HttpResponse:
     rows = selectors.monthly_kpi_rows(user=request.user)

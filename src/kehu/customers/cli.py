@@ -153,6 +153,7 @@ def _summary(job: ImportJob) -> str:
 
 def _export_customers(args: argparse.Namespace) -> int:
     from kehu.core.commands import CommandError
+    from kehu.core.replicas import replica_reads
     from kehu.core.roles import VIEW_CONTACT_DETAILS
     from kehu.customers import exports, imports, selectors
 
@@ -162,7 +163,7 @@ def _export_customers(args: argparse.Namespace) -> int:
     user = _user(args.user) if args.user else imports.system_actor()
     customers = selectors.customer_list(user=user).order_by("name", "pk")
     try:
-        with args.file.open("wb") as out:
+        with args.file.open("wb") as out, replica_reads():
             exports.write_export(
                 customers, out, reveal=user.has_perm(VIEW_CONTACT_DETAILS), fmt=fmt
             )

@@ -19,6 +19,7 @@ from django.utils.translation import pgettext
 
 from kehu.core.access import exported
 from kehu.core.pages import EDITS, WRITES, UserRequest, page
+from kehu.core.replicas import reads_alias, reads_replica
 from kehu.core.roles import VIEW_CONTACT_DETAILS
 from kehu.customers import exports, imports
 from kehu.customers.forms import ENCODINGS, ImportColumnsForm, ImportUploadForm
@@ -143,9 +144,12 @@ def _streamed_csv(chunks: Any, filename: str) -> StreamingHttpResponse:
     return response
 
 
+@reads_replica
 @page("customers.view_customer")
 def customer_export(request: UserRequest, fmt: str) -> HttpResponseBase:
     _form, _sort, customers = listed_customers(request)
+    # A CSV is read while it streams, after the view has returned.
+    customers = customers.using(reads_alias())
     reveal = request.user.has_perm(VIEW_CONTACT_DETAILS)
     filename = f"customers-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
     rows = exported(request, exports.export_rows(customers, reveal=reveal))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from kehu.core.pages import EDITS, PAGE_SIZE, WRITES, Loader, UserRequest, page, problem_text
 from kehu.core.pagination import CappedPaginator, SliceByIds
 from kehu.core.records import REFUSALS
+from kehu.core.replicas import reads_replica
 from kehu.customers.models import CHANGE_CREDIT, Customer
 from kehu.orders import selectors, services
 from kehu.orders.forms import CreditPolicyForm
@@ -54,6 +55,7 @@ def _page_number(raw: str | None) -> int:
     return int(raw) if raw and raw.isdigit() and int(raw) > 0 else 1
 
 
+@reads_replica
 @page("orders.view_receivables")
 def receivables(request: UserRequest) -> HttpResponse:
     by = "owner" if request.GET.get("by") == "owner" else "customer"

@@ -13,12 +13,14 @@ from django.utils.translation import gettext_lazy
 
 from kehu.core.pages import RecordPages, UserRequest, page
 from kehu.core.records import Writes
+from kehu.core.replicas import reads_replica
 from kehu.sales import selectors, services
 from kehu.sales.forms import PeriodForm, TargetForm
 from kehu.sales.models import PeriodKind, SalesTarget
 from kehu.sales.periods import period_containing, period_end
 
 
+@reads_replica
 @page("sales.view_salestarget")
 def target_overview(request: UserRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None)
