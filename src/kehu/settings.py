@@ -1,7 +1,7 @@
 """Settings, read from the environment so one build serves development and production.
 
 KEHU_SECRET_KEY, KEHU_DEBUG, DATABASE_URL, KEHU_TIME_ZONE, KEHU_LANGUAGE, KEHU_DATA_DIR,
-KEHU_ALLOWED_HOSTS, DATABASE_REPLICA_URL (see core.replicas).
+KEHU_ALLOWED_HOSTS, KEHU_FILES_DIR, DATABASE_REPLICA_URL (see core.replicas).
 """
 
 import os
@@ -207,7 +207,9 @@ TASKS = {
 }
 # How long the access audit keeps who viewed or exported whose personal data.
 KEHU_ACCESS_AUDIT_DAYS = int(os.environ.get("KEHU_ACCESS_AUDIT_DAYS", "365"))
-MEDIA_ROOT = DATA_DIR / "media"
+# Uploaded files (imports waiting for a worker, documents). Several web hosts and workers
+# share one directory (a network file system) named by KEHU_FILES_DIR.
+MEDIA_ROOT = Path(os.environ.get("KEHU_FILES_DIR", DATA_DIR / "media"))
 # The largest file an upload may carry (an import's spreadsheet); larger requests get 413.
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
