@@ -55,6 +55,13 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _summaries(args: argparse.Namespace) -> int:
+    from kehu.orders.services.receivables import receivables_recompute
+
+    receivables_recompute()
+    return 0
+
+
 def _user_add(args: argparse.Namespace) -> int:
     from django.core.exceptions import ValidationError
 
@@ -118,6 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="load the demo company (safe to repeat)")
     demo.set_defaults(func=_demo)
+
+    summaries = commands.add_parser(
+        "summaries", help="rebuild the receivables' sums from the orders (a repair)"
+    )
+    summaries.set_defaults(func=_summaries)
 
     user = commands.add_parser("user", help="manage users")
     user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")

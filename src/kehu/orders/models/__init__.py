@@ -36,6 +36,7 @@ from kehu.orders.models.fulfilment import (
     Payment,
     PaymentMethod,
 )
+from kehu.orders.models.receivables import CustomerBalance, ReceivableDay
 
 __all__ = [
     "DEFAULT_PAYMENT_TERMS_DAYS",
@@ -48,6 +49,7 @@ __all__ = [
     "ApprovalStatus",
     "CreditApproval",
     "CreditPolicy",
+    "CustomerBalance",
     "CustomerGroup",
     "Delivery",
     "DeliveryLine",
@@ -64,5 +66,6 @@ __all__ = [
     "Quote",
     "QuoteLine",
     "QuoteStatus",
+    "ReceivableDay",
     "Unit",
 ]

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from django.db.models import (
-    Count,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -21,8 +20,6 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from kehu.core.models import User
 from kehu.core.money import ZERO, cents
@@ -202,119 +199,6 @@ def credit_approvals_decided(*, user: User, limit: int = 50) -> QuerySet[CreditA
     return credit_approval_queryset(user=user).exclude(status=ApprovalStatus.PENDING)[:limit]
 
 
-# Receivables ----------------------------------------------------------------------------
-
-BUCKETS = ["not_due", "d0_30", "d31_60", "d61_90", "d90_plus"]
-
-
-@dataclass(frozen=True)
-class AgeingRow:
-    key: int | None
-    label: str
-    not_due: Decimal
-    d0_30: Decimal
-    d31_60: Decimal
-    d61_90: Decimal
-    d90_plus: Decimal
-    total: Decimal
-    overdue_orders: int
-
-
-def receivable_orders(*, user: User) -> QuerySet[Order]:
-    """Confirmed orders of visible customers that still owe money."""
-    return order_queryset(user=user).filter(status__in=RECEIVABLE_STATUSES, paid__lt=F("total"))
-
-
-def _ageing_sums(today: date) -> dict[str, Any]:
-    """Outstanding amount per ageing bucket (by days past the due date), in all, and the
-    number of overdue orders."""
-    outstanding = _outstanding()
-
-    def days_ago(n: int) -> date:
-        return today - timedelta(days=n)
-
-    buckets = {
-        "not_due": Q(due_date__gte=today),
-        "d0_30": Q(due_date__lt=today, due_date__gte=days_ago(30)),
-        "d31_60": Q(due_date__lt=days_ago(30), due_date__gte=days_ago(60)),
-        "d61_90": Q(due_date__lt=days_ago(60), due_date__gte=days_ago(90)),
-        "d90_plus": Q(due_date__lt=days_ago(90)),
-    }
-    sums: dict[str, Any] = {
-        name: Coalesce(Sum(outstanding, filter=condition), Value(ZERO), output_field=_MONEY)
-        for name, condition in buckets.items()
-    }
-    # Not named "total": that would hide the order's own total from the expressions after it.
-    sums["outstanding"] = Sum(outstanding, output_field=_MONEY)
-    sums["overdue_orders"] = Count("pk", filter=Q(due_date__lt=today))
-    return sums
-
-
-def _row(values: dict[str, Any], key: int | None, label: str) -> AgeingRow:
-    amounts: dict[str, Any] = {name: cents(values[name]) for name in BUCKETS}
-    return AgeingRow(
-        key=key,
-        label=label,
-        **amounts,
-        total=cents(values["outstanding"]),
-        overdue_orders=int(values["overdue_orders"] or 0),
-    )
-
-
-@dataclass(frozen=True)
-class Ageing:
-    rows: list[AgeingRow]
-    totals: AgeingRow
-    row_count: int  # customers (or salespeople) owing, on every page
-
-
-def receivables_ageing(
-    *,
-    user: User,
-    by: str = "customer",
-    today: date | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> Ageing:
-    """Ageing buckets per customer (or per salesperson: `by="owner"`), largest balances first,
-    `limit` rows from `offset`, and the totals of all, with the number of overdue orders in
-    each.
-
-    Four queries whatever the number of orders. Nearly every customer owing is a group of
-    its own, and each sum costs the database something per group: the page's rows are
-    chosen by their balance alone, and only they are split into buckets.
-    """
-    today = today or timezone.localdate()
-    sums = _ageing_sums(today)
-    orders = receivable_orders(user=user)
-    # A customer's orders all carry its owner, so grouping by both is grouping by customer,
-    # in the order of the index the orders are read from.
-    grouping = ["customer_owner"] if by == "owner" else ["customer_owner", "customer"]
-    key = grouping[-1]
-    largest = list(
-        orders.values(*grouping)
-        .annotate(outstanding=sums["outstanding"])
-        .order_by("-outstanding", key)
-        .values_list(key, flat=True)[offset : offset + limit]
-    )
-    picked = Q(**{f"{key}__in": [pk for pk in largest if pk is not None]})
-    if None in largest:  # the pool's customers, owned by nobody
-        picked |= Q(**{f"{key}__isnull": True})
-    split = {values[key]: values for values in orders.filter(picked).values(key).annotate(**sums)}
-    if by == "owner":
-        names = {u.pk: u.display_name for u in User.objects.filter(pk__in=largest)}
-    else:
-        names = dict(Customer.objects.filter(pk__in=largest).values_list("pk", "name"))
-    rows = [_row(split[pk], pk, names.get(pk) or _("Pool")) for pk in largest]
-    totals = orders.aggregate(**sums, row_count=Count(key, distinct=True))
-    return Ageing(rows, _row(totals, None, _("Total")), totals["row_count"])
-
-
-def overdue_orders(*, user: User, today: date | None = None) -> QuerySet[Order]:
-    today = today or timezone.localdate()
-    return receivable_orders(user=user).filter(due_date__lt=today).order_by("due_date", "pk")
-
-
 # Dealers --------------------------------------------------------------------------------
 
 
@@ -363,3 +247,23 @@ def dealer_open_receivables(*, user: User, dealer: Customer) -> Decimal:
 
 def customer_recent_orders(*, user: User, customer: Customer, limit: int = 5) -> list[Order]:
     return list(order_list(user=user, customer=customer)[:limit])
+
+
+# Read from the summaries; the module reads the helpers above.
+from kehu.orders.selectors.receivables import (  # noqa: E402
+    BUCKETS,
+    Ageing,
+    AgeingRow,
+    overdue_orders,
+    receivable_orders,
+    receivables_ageing,
+)
+
+__all__ = [
+    "BUCKETS",
+    "Ageing",
+    "AgeingRow",
+    "overdue_orders",
+    "receivable_orders",
+    "receivables_ageing",
+]
