@@ -57,8 +57,10 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _summaries(args: argparse.Namespace) -> int:
     from kehu.orders.services.receivables import receivables_recompute
+    from kehu.sales.services.pipeline_sums import pipeline_sums_recompute
 
     receivables_recompute()
+    pipeline_sums_recompute()
     return 0
 
 
@@ -127,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=_demo)
 
     summaries = commands.add_parser(
-        "summaries", help="rebuild the receivables' sums from the orders (a repair)"
+        "summaries", help="rebuild the receivables' and the pipeline's sums from their rows"
     )
     summaries.set_defaults(func=_summaries)
 

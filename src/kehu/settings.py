@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kehu.core.scopes.TeamsPerRequest",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the session and the user, whose language and page frame its refusals use.
     "kehu.core.request_guard.RequestGuard",

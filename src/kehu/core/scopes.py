@@ -12,12 +12,14 @@ so a route cannot forget it, and a model that declares no visibility cannot be s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Self, TypeAlias, TypeGuard, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -43,8 +45,37 @@ def _users() -> Any:
     return User._default_manager
 
 
+# Within a request, each user's team is read once, however many lists it limits (the
+# deals and their sums, a filter's choices): see TeamsPerRequest.
+_teams: ContextVar[dict[int, set[int]] | None] = ContextVar("kehu_teams", default=None)
+
+
+class TeamsPerRequest:
+    """Remembers the teams read for the scopes during one request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        token = _teams.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _teams.reset(token)
+
+
 def subordinate_ids(user: User) -> set[int]:
     """The user and everyone who reports to them, directly or through other managers."""
+    remembered = _teams.get()
+    if remembered is not None and user.pk in remembered:
+        return set(remembered[user.pk])
+    team = _team_of(user)
+    if remembered is not None:
+        remembered[user.pk] = set(team)
+    return team
+
+
+def _team_of(user: User) -> set[int]:
     seen = {user.pk}
     frontier = [user.pk]
     while frontier:

@@ -4,6 +4,7 @@ and the page's rows, not the number of open orders."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -73,7 +74,7 @@ def _sums(today: date, *, amount: Any, orders: Any) -> dict[str, Any]:
     return sums
 
 
-def _row(values: dict[str, Any], key: int | None, label: str, *, in_cents: bool) -> AgeingRow:
+def _row(values: Mapping[str, Any], key: int | None, label: str, *, in_cents: bool) -> AgeingRow:
     def money(name: str) -> Decimal:
         value = values.get(name) or 0
         return cents(Decimal(value) / _HUNDRED if in_cents else value)
@@ -130,8 +131,8 @@ def receivables_ageing(
                 offset : offset + limit
             ]
         )
-        split = {
-            v["customer"]: v
+        split: dict[int, dict[str, Any]] = {
+            v["customer"]: dict(v)
             for v in receivable_orders(user=user)
             .filter(customer__in=largest)
             .order_by()

@@ -8,7 +8,7 @@ from kehu.sales.models.leads import (
     LeadStatus,
     TeamSettings,
 )
-from kehu.sales.models.pipeline import Opportunity, Stage, StageChange
+from kehu.sales.models.pipeline import Opportunity, PipelineSum, Stage, StageChange
 from kehu.sales.models.projects import (
     Attitude,
     Decision,
@@ -32,6 +32,7 @@ __all__ = [
     "Opportunity",
     "OpportunityDocument",
     "PeriodKind",
+    "PipelineSum",
     "ProjectEvaluation",
     "SalesTarget",
     "Stage",

@@ -118,12 +118,6 @@ class Opportunity(Record):
             models.Index(fields=["stage", "-closed_on", "-id"], name="opportunity_closed"),
             models.Index(fields=["owner", "expected_close_date"]),
             models.Index(fields=["closed_on"]),
-            # The board's totals of a person or a team, from the index alone.
-            models.Index(
-                fields=["owner", "business_mode", "stage", "currency"],
-                include=["id", "amount"],
-                name="opportunity_totals",
-            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="opportunity_amount"),
@@ -177,3 +171,26 @@ class StageChange(KehuModel):
 
     def __str__(self) -> str:
         return f"{self.from_stage} → {self.to_stage}"
+
+
+class PipelineSum(KehuModel):
+    """The deals of one salesperson in one stage and currency: how many, and their expected
+    amount in cents. The board's totals and the pipeline's weighted sum read these, not
+    every deal; the database keeps them as deals are written (services.pipeline_sums)."""
+
+    visibility: ClassVar[Visibility] = Visibility("owner")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    stage = models.ForeignKey(
+        Stage, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    currency = models.CharField(max_length=3)
+    amount_cents = models.BigIntegerField(default=0)
+    opportunities = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "stage", "currency"], name="pipeline_sum"),
+        ]

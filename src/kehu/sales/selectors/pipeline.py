@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from kehu.core.models import User
@@ -20,6 +20,7 @@ from kehu.sales.models import (
     Milestone,
     Opportunity,
     OpportunityDocument,
+    PipelineSum,
     ProjectEvaluation,
     Stage,
     StageChange,
@@ -77,23 +78,29 @@ class Total:
 
 
 def pipeline_totals(
-    opportunities: QuerySet[Opportunity], by: str, stages: Iterable[Stage]
+    sums: QuerySet[PipelineSum], by: str, stages: Iterable[Stage]
 ) -> dict[Any, list[Total]]:
-    """{group: [Total per currency]}: count, amount and probability-weighted amount of
-    `opportunities` (all in `stages`) grouped by `by`, in one aggregate query.
+    """{group: [Total per currency]}: count, amount and probability-weighted amount of the
+    deals `sums` hold (all in `stages`), grouped by `by` ("stage" or "currency").
 
-    The query sums the amounts per stage too, and each stage's sum is weighted here: a
-    multiplication on every row cost the database more than the sums themselves.
+    Read from the sums per salesperson, stage and currency, which the database keeps as
+    deals are written: a few rows per salesperson, however many deals there are. Each
+    stage's sum is weighted here.
     """
     grouping = list(dict.fromkeys([by, "stage", "currency"]))
-    rows = opportunities.order_by().values(*grouping).annotate(count=Count("pk"), sum=Sum("amount"))
+    rows = (
+        sums.order_by()
+        .values(*grouping)
+        .annotate(count=Sum("opportunities"), cents=Sum("amount_cents"))
+    )
     probability = {stage.pk: stage.probability for stage in stages}
     totals: dict[tuple[Any, str], Total] = {}
     for row in rows:
+        amount = Decimal(row["cents"]) / 100
         total = totals.setdefault((row[by], row["currency"]), Total(row["currency"]))
         total.count += row["count"]
-        total.amount += row["sum"]
-        total.weighted += row["sum"] * probability[row["stage"]] / 100
+        total.amount += amount
+        total.weighted += amount * probability[row["stage"]] / 100
     grouped: dict[Any, list[Total]] = defaultdict(list)
     for (key, _currency), total in totals.items():
         grouped[key].append(
@@ -135,7 +142,10 @@ def pipeline_board(
     if owner_id is not None:
         opportunities = opportunities.filter(owner_id=owner_id)
     stages = list(Stage.objects.filter(business_mode=business_mode).order_by("order", "pk"))
-    totals = pipeline_totals(opportunities, "stage", stages)
+    sums = PipelineSum.objects.visible_to(user).filter(stage__in=stages)
+    if owner_id is not None:
+        sums = sums.filter(owner_id=owner_id)
+    totals = pipeline_totals(sums, "stage", stages)
     columns = []
     for stage in stages:
         # A closed deal always has its close date: the plain descending order is the index's.
@@ -184,7 +194,9 @@ def _by_close_date(opportunities: QuerySet[Opportunity]) -> QuerySet[Opportunity
 
 def weighted_pipeline(*, user: User) -> list[Total]:
     """The user's open pipeline, in total and weighted by each stage's win probability."""
-    totals = pipeline_totals(open_opportunities(user=user), "currency", Stage.objects.all())
+    stages = Stage.objects.filter(is_won=False, is_lost=False)
+    sums = PipelineSum.objects.visible_to(user).filter(stage__in=stages)
+    totals = pipeline_totals(sums, "currency", stages)
     return [total for per_currency in totals.values() for total in per_currency]
 
 
