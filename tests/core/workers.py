@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import psycopg
 import pytest
 from django.db import connection
 
@@ -38,3 +39,15 @@ def beating(after: Any = None) -> set[str]:
     if after is not None:
         beats = beats.filter(seen_at__gt=after)
     return set(beats.values_list("worker_id", flat=True))
+
+
+def database_dsn() -> str:
+    database = connection.settings_dict
+    return psycopg.conninfo.make_conninfo(
+        host=database["HOST"], port=database["PORT"], user=database["USER"], dbname=database["NAME"]
+    )
+
+
+def names_csv(count: int) -> bytes:
+    """A customer import's file of `count` names."""
+    return "\r\n".join(["客户名称", *(f"客户{n}号" for n in range(count))]).encode()
