@@ -1,7 +1,7 @@
 """Settings, read from the environment so one build serves development and production.
 
 KEHU_SECRET_KEY, KEHU_DEBUG, DATABASE_URL, KEHU_TIME_ZONE, KEHU_LANGUAGE, KEHU_DATA_DIR,
-KEHU_ALLOWED_HOSTS.
+KEHU_ALLOWED_HOSTS, KEHU_TASKS_BROKER.
 """
 
 import os

@@ -83,12 +83,18 @@ def rq_tasks_renew(*, worker_id: str) -> None:
 
 def rq_tasks_lost(*, worker_id: str) -> list[LostTask]:
     """Fail the tasks `worker_id` was running as RQ fails abandoned ones; what they were."""
+    from rq.job import JobStatus
+
     started = _started(worker_id)
-    lost = []
-    for registry, job, entry in started:
+    for registry, _job, entry in started:
         # Expired now, so RQ's cleanup below takes exactly these entries.
         registry.connection.zadd(registry.key, {entry: 0}, xx=True)
-        lost.append(LostTask(job.func_name, list(job.args), dict(job.kwargs)))
-    if started:
-        started[0][0].cleanup(timestamp=1)
-    return lost
+    if not started:
+        return []
+    started[0][0].cleanup(timestamp=1)
+    # A task that finished while it was looked at is not lost; the cleanup left it alone.
+    return [
+        LostTask(job.func_name, list(job.args), dict(job.kwargs))
+        for _registry, job, _entry in started
+        if job.get_status(refresh=True) == JobStatus.FAILED
+    ]
