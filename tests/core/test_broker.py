@@ -22,7 +22,7 @@ from kehu.core.server import Supervised
 from kehu.customers.imports import import_prepare, import_start
 from kehu.customers.models import Customer, ImportJob, ImportStatus
 from kehu.customers.tasks import import_enqueue, pool_sweep_task
-from tests.core.workers import beating, names_csv, until
+from tests.core.workers import beating, names_csv, stop, until
 
 
 @pytest.fixture
@@ -44,11 +44,6 @@ def _workers(command: list[str], count: int) -> list[Supervised]:
     return workers
 
 
-def _stop(workers: list[Supervised]) -> None:
-    for worker in workers:
-        worker.stop()
-
-
 def _jobs_run(url: str) -> Counter[str]:
     """How many times RQ was given each task, whatever became of it."""
     database = redis.Redis.from_url(url)
@@ -66,7 +61,7 @@ def test_a_task_enqueued_here_is_run_by_a_worker_process(worker_command, broker,
         assert done.return_value == 0 and done.worker_ids == list(beating())
         assert client.get("/readyz").json() == {"status": "ok"}
     finally:
-        _stop(workers)
+        stop(*workers)
 
 
 def test_two_workers_enqueue_each_periodic_task_once_a_period(worker_command, broker):
@@ -81,7 +76,7 @@ def test_two_workers_enqueue_each_periodic_task_once_a_period(worker_command, br
         for run in PeriodicRun.objects.all():
             assert run.due_at > timezone.now() + timedelta(minutes=50)
     finally:
-        _stop(workers)
+        stop(*workers)
 
 
 @pytest.mark.usefixtures("media")
@@ -97,7 +92,7 @@ def test_a_customer_import_runs_through_the_broker(worker_command, broker, clien
         progress = client.get(reverse("customers:import-progress", args=[job.pk]))
         assert progress["HX-Refresh"] == "true" and "100%" in progress.content.decode()
     finally:
-        _stop(workers)
+        stop(*workers)
 
 
 @pytest.mark.django_db

@@ -24,7 +24,7 @@ from kehu.core.server import Supervised
 from kehu.core.workers import worker_beat, worker_gone
 from kehu.customers.imports import import_prepare, import_run, import_start
 from kehu.customers.models import Customer, ImportJob, ImportStatus
-from tests.core.workers import QUEUED, beating, database_dsn, names_csv, until
+from tests.core.workers import QUEUED, beating, database_dsn, names_csv, stop, until
 
 LOST = "host:9"
 
@@ -170,7 +170,7 @@ def test_an_import_goes_on_within_a_minute_after_its_worker_is_killed(
         assert (done.rows_done, done.created_count, Customer.objects.count()) == (50, 50, 50)
     finally:
         holder.close()
-        supervised.stop()
+        stop(supervised)
 
 
 def _status(result_id: str) -> str:

@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 
 from kehu.core.models import WorkerBeat
+from kehu.core.server import Supervised
 
 QUEUED = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 # Bounds for waiting on a real process; reaching one fails the test, a slow machine does not.
@@ -51,3 +52,13 @@ def database_dsn() -> str:
 def names_csv(count: int) -> bytes:
     """A customer import's file of `count` names."""
     return "\r\n".join(["客户名称", *(f"客户{n}号" for n in range(count))]).encode()
+
+
+def stop(*workers: Supervised) -> None:
+    """Stop the workers and wait for them to exit, so that none is left to touch the next
+    test's database or Redis."""
+    for worker in workers:
+        worker.stop()
+    for worker in workers:
+        if worker.process is not None:
+            worker.process.wait(timeout=PATIENCE)

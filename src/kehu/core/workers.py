@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks.base import TaskResultStatus
@@ -46,10 +47,12 @@ def periodic_tasks_enqueue(*, now: datetime | None = None) -> list[str]:
     enqueued = []
     for path, every in periodic_tasks().items():
         PeriodicRun.objects.get_or_create(task_path=path, defaults={"due_at": now})
-        due = PeriodicRun.objects.filter(task_path=path, due_at__lte=now)
-        if due.update(due_at=now + every):
-            import_string(path).enqueue()
-            enqueued.append(path)
+        # A claim whose enqueue fails is undone, so the task is not skipped for a period.
+        with transaction.atomic():
+            due = PeriodicRun.objects.filter(task_path=path, due_at__lte=now)
+            if due.update(due_at=now + every):
+                import_string(path).enqueue()
+                enqueued.append(path)
     return enqueued
 
 
