@@ -16,6 +16,7 @@ from django_tasks import task_backends
 from django_tasks.base import TaskResultStatus
 from rq.job import Job
 
+from kehu.analytics.models import AnalyticsRun, RunStatus
 from kehu.core.models import PeriodicRun
 from kehu.core.registry import periodic_tasks
 from kehu.core.server import Supervised
@@ -91,6 +92,21 @@ def test_a_customer_import_runs_through_the_broker(worker_command, broker, clien
         client.force_login(alice)
         progress = client.get(reverse("customers:import-progress", args=[job.pk]))
         assert progress["HX-Refresh"] == "true" and "100%" in progress.content.decode()
+    finally:
+        stop(*workers)
+
+
+def test_a_recomputation_asked_for_on_its_page_runs_through_the_broker(
+    worker_command, broker, client, make_user
+):
+    client.force_login(make_user("admin", "admin"))
+    client.post(reverse("analytics:run-request"))
+    status = reverse("analytics:run-status")
+    assert 'data-testid="show-new-figures"' not in client.get(status).content.decode()
+    workers = _workers(worker_command, 1)
+    try:
+        until(lambda: AnalyticsRun.objects.filter(status=RunStatus.DONE).exists())
+        assert 'data-testid="show-new-figures"' in client.get(status).content.decode()
     finally:
         stop(*workers)
 
