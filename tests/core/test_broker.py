@@ -59,7 +59,7 @@ def test_a_task_enqueued_here_is_run_by_a_worker_process(worker_command, broker,
     try:
         until(lambda: _status(result.id) == TaskResultStatus.SUCCESSFUL)
         done = task_backends["default"].get_result(result.id)
-        assert done.return_value == 0 and done.worker_ids == list(beating())
+        assert done.return_value == 0 and done.worker_ids == list(until(beating))
         assert client.get("/readyz").json() == {"status": "ok"}
     finally:
         stop(*workers)

@@ -55,10 +55,10 @@ def names_csv(count: int) -> bytes:
 
 
 def stop(*workers: Supervised) -> None:
-    """Stop the workers and wait for them to exit, so that none is left to touch the next
-    test's database or Redis."""
+    """Stop the workers at once and wait until they are gone, so that none is left to touch
+    the next test's database or Redis (a worker asked politely may take a minute)."""
     for worker in workers:
         worker.stop()
-    for worker in workers:
         if worker.process is not None:
+            worker.process.kill()
             worker.process.wait(timeout=PATIENCE)
