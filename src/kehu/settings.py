@@ -1,7 +1,8 @@
 """Settings, read from the environment so one build serves development and production.
 
 KEHU_SECRET_KEY, KEHU_DEBUG, DATABASE_URL, KEHU_TIME_ZONE, KEHU_LANGUAGE, KEHU_DATA_DIR,
-KEHU_ALLOWED_HOSTS, KEHU_FILES_DIR, DATABASE_REPLICA_URL (see core.replicas).
+KEHU_ALLOWED_HOSTS, KEHU_FILES_DIR, DATABASE_REPLICA_URL (see core.replicas),
+KEHU_TASKS_BROKER.
 """
 
 import os
@@ -200,10 +201,23 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Background work (imports, pool sweeps) waits in the database for `kehu worker`, which
-# `kehu serve` starts beside the web processes: no extra server for a small company.
+# `kehu serve` starts beside the web processes: no extra server for a small company. A
+# broker (KEHU_TASKS_BROKER=redis://host:6379/0) moves the queue to Redis, for many workers
+# on several hosts (docs/deployment.md).
+TASKS_BROKER = os.environ.get("KEHU_TASKS_BROKER", "").strip()
+if TASKS_BROKER:
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db"), "django_rq")
+# A task runs as long as it needs (a large import takes many minutes); a lost worker's task
+# is recovered through its heartbeat (core.workers), not a time limit.
+RQ_QUEUES = {"default": {"URL": TASKS_BROKER or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": -1}}
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("KEHU_TASK_BACKEND", "django_tasks_db.backend.DatabaseBackend")
+        "BACKEND": os.environ.get(
+            "KEHU_TASK_BACKEND",
+            "django_tasks_rq.RQBackend"
+            if TASKS_BROKER
+            else "django_tasks_db.backend.DatabaseBackend",
+        )
     }
 }
 # How long the access audit keeps who viewed or exported whose personal data.

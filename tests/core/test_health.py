@@ -15,7 +15,7 @@ from django.utils import timezone
 from kehu.core.models import WorkerBeat
 from kehu.core.server import Supervised
 from kehu.core.workers import worker_beat
-from tests.core.workers import QUEUED, beating, until
+from tests.core.workers import QUEUED, beating, stop, until
 
 
 @pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_a_killed_worker_is_started_again(worker_command):
         second = until(lambda: beating() - first)
         assert second and not second & first
     finally:
-        supervised.stop()
+        stop(supervised)
 
 
 def test_the_worker_lives_through_a_lost_database_connection(worker_command):

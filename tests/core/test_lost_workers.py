@@ -14,6 +14,7 @@ import psycopg
 import pytest
 from django.db import connection
 from django.utils import timezone, translation
+from django_tasks import task_backends
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -23,7 +24,7 @@ from kehu.core.server import Supervised
 from kehu.core.workers import worker_beat, worker_gone
 from kehu.customers.imports import import_prepare, import_run, import_start
 from kehu.customers.models import Customer, ImportJob, ImportStatus
-from tests.core.workers import QUEUED, beating, until
+from tests.core.workers import QUEUED, beating, database_dsn, names_csv, stop, until
 
 LOST = "host:9"
 
@@ -31,10 +32,6 @@ LOST = "host:9"
 @pytest.fixture
 def media(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def _names(count: int) -> bytes:
-    return "\r\n".join(["客户名称", *(f"客户{n}号" for n in range(count))]).encode()
 
 
 def _running(task: str, *args: Any, worker: str = LOST) -> DBTaskResult:
@@ -57,7 +54,7 @@ def _silent(worker: str, seconds: int) -> None:
 def _begun_import(make_user: Any, rows: int) -> ImportJob:
     """An import whose worker died after its first batch, with no chance to say so."""
     prepared = import_prepare(
-        actor=make_user("alice"), stream=io.BytesIO(_names(rows)), name="customers.csv"
+        actor=make_user("alice"), stream=io.BytesIO(names_csv(rows)), name="customers.csv"
     )
     job = import_start(job=prepared.job, dry_run=False)
 
@@ -137,18 +134,25 @@ def test_a_recomputation_whose_worker_went_silent_fails_and_is_queued_again(
     assert again.status == RunStatus.DONE  # computed at once here; queued on a real worker
 
 
-def test_an_import_goes_on_within_a_minute_after_its_worker_is_killed(worker_command, settings):
+@pytest.mark.parametrize("queue", ["database", "broker"])
+def test_an_import_goes_on_within_a_minute_after_its_worker_is_killed(
+    worker_command, settings, request, queue
+):
     """The worker is held inside the import's first batch by a lock on the job's row, killed
-    there, and started again: the new worker sees the old one's silence and resumes."""
+    there, and started again: the new worker sees the old one's silence, the queue (the
+    database's, or RQ's on the broker) records the task failed, and the import resumes."""
     if connection.vendor != "postgresql":
         pytest.skip("holding a worker inside a batch takes a row lock, PostgreSQL's")
-    settings.TASKS = QUEUED
+    if queue == "broker":
+        request.getfixturevalue("broker")
+    else:
+        settings.TASKS = QUEUED
     from django.contrib.auth import get_user_model
 
     owner = get_user_model().objects.create_user("importer", password="x")
-    job = import_prepare(actor=owner, stream=io.BytesIO(_names(50)), name="killed.csv").job
+    job = import_prepare(actor=owner, stream=io.BytesIO(names_csv(50)), name="killed.csv").job
     import_start(job=job, dry_run=False)
-    holder = psycopg.connect(_dsn())
+    holder = psycopg.connect(database_dsn())
     holder.execute("SELECT 1 FROM customers_importjob WHERE id = %s FOR UPDATE", [job.pk])
     from kehu.customers.tasks import import_customers
 
@@ -166,15 +170,8 @@ def test_an_import_goes_on_within_a_minute_after_its_worker_is_killed(worker_com
         assert (done.rows_done, done.created_count, Customer.objects.count()) == (50, 50, 50)
     finally:
         holder.close()
-        supervised.stop()
+        stop(supervised)
 
 
-def _status(result_id: Any) -> str:
-    return DBTaskResult.objects.filter(pk=result_id).values_list("status", flat=True).first() or ""
-
-
-def _dsn() -> str:
-    database = connection.settings_dict
-    return psycopg.conninfo.make_conninfo(
-        host=database["HOST"], port=database["PORT"], user=database["USER"], dbname=database["NAME"]
-    )
+def _status(result_id: str) -> str:
+    return task_backends["default"].get_result(result_id).status

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from kehu.core.registry import periodic_tasks
-from kehu.core.worker import periodic_tasks_enqueue
+from kehu.core.workers import periodic_tasks_enqueue
 from kehu.customers.models import Customer
 
 pytestmark = pytest.mark.django_db
@@ -29,3 +29,10 @@ def test_enqueuing_the_periodic_tasks_sweeps_the_pool(make_user, make_customer):
     Customer.objects.filter(pk=forgotten.pk).update(owner_since=timezone.now() - timedelta(days=45))
     periodic_tasks_enqueue()
     assert Customer.objects.get(pk=forgotten.pk).owner is None
+
+
+def test_a_periodic_task_is_enqueued_once_a_period_however_often_workers_ask():
+    now = timezone.now()
+    assert periodic_tasks_enqueue(now=now) == list(periodic_tasks())
+    assert periodic_tasks_enqueue(now=now + timedelta(minutes=59)) == []
+    assert periodic_tasks_enqueue(now=now + timedelta(minutes=61)) == list(periodic_tasks())

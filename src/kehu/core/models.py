@@ -263,3 +263,18 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker_id
+
+
+class PeriodicRun(models.Model):
+    """When a periodic task is next due. Every worker asks at each beat; the one whose update
+    moves `due_at` on enqueues the task, so it runs once a period however many workers run."""
+
+    task_path = models.CharField(max_length=200, unique=True)
+    due_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("periodic task run")
+        verbose_name_plural = _("periodic task runs")
+
+    def __str__(self) -> str:
+        return self.task_path

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kehu.core import selectors, services
+from kehu.core.broker import broker_configured, broker_problem
 from kehu.core.forms import DepartmentForm, RoleForm, UserForm
 from kehu.core.models import Department, Role, User
 from kehu.core.pages import EDITS, LOGGED_IN, PUBLIC, UserRequest, page
@@ -131,9 +132,11 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @page(PUBLIC)
 def readyz(request: HttpRequest) -> HttpResponse:
-    """Readiness: the database answers and a background worker was seen lately; 503 naming
-    what is not ready otherwise."""
+    """Readiness: the database (and the broker, when tasks go through one) answers and a
+    background worker was seen lately; 503 naming what is not ready otherwise."""
     problems = {}
+    if broker_configured() and (problem := broker_problem()) is not None:
+        problems["broker"] = problem
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

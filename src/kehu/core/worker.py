@@ -1,4 +1,5 @@
-"""`kehu worker`: runs the background tasks waiting in the database, and the periodic ones.
+"""`kehu worker`: runs the background tasks waiting in the database (or on the Redis broker,
+KEHU_TASKS_BROKER), and the periodic ones.
 
 `kehu serve` starts one beside the web processes, so a small company needs nothing else;
 a larger one runs `kehu worker` on its own machines.
@@ -11,20 +12,18 @@ import os
 import socket
 import threading
 from collections.abc import Callable
-from datetime import timedelta
 
 from django.core.management import call_command
 from django.db import close_old_connections
-from django.utils.module_loading import import_string
 
-from kehu.core.registry import periodic_tasks
+from kehu.core.broker import broker_configured, rq_worker_run
 from kehu.core.selectors import WORKER_BEAT_SECONDS
-from kehu.core.workers import worker_beat, worker_gone
+from kehu.core.workers import periodic_tasks_enqueue, worker_beat, worker_gone
 
 logger = logging.getLogger(__name__)
 
 
-def _repeat(stop: threading.Event, every: Callable[[], None], seconds: float) -> None:
+def _repeat(stop: threading.Event, every: Callable[[], object], seconds: float) -> None:
     while not stop.is_set():
         try:
             every()
@@ -35,15 +34,8 @@ def _repeat(stop: threading.Event, every: Callable[[], None], seconds: float) ->
         stop.wait(seconds)
 
 
-def periodic_tasks_enqueue() -> None:
-    """Enqueue every app's periodic tasks (their `periodic_tasks`); each must be safe to
-    run twice."""
-    for path in periodic_tasks():
-        import_string(path).enqueue()
-
-
 def _in_background(
-    stop: threading.Event, every: Callable[[], None], seconds: float, name: str
+    stop: threading.Event, every: Callable[[], object], seconds: float, name: str
 ) -> None:
     threading.Thread(target=_repeat, args=(stop, every, seconds), name=name, daemon=True).start()
 
@@ -51,13 +43,21 @@ def _in_background(
 def run_worker() -> None:
     stop = threading.Event()
     worker_id = f"{socket.gethostname()}:{os.getpid()}"
-    shortest = min(periodic_tasks().values(), default=timedelta(hours=1)).total_seconds()
-    _in_background(stop, periodic_tasks_enqueue, shortest, "kehu-periodic")
+    _in_background(stop, periodic_tasks_enqueue, WORKER_BEAT_SECONDS, "kehu-periodic")
     _in_background(stop, lambda: worker_beat(worker_id=worker_id), WORKER_BEAT_SECONDS, "kehu-beat")
     try:
-        call_command(
-            "db_worker", "--queue-name", "*", "--no-reload", "--worker-id", worker_id, verbosity=1
-        )
+        if broker_configured():
+            rq_worker_run(worker_id=worker_id)
+        else:
+            call_command(
+                "db_worker",
+                "--queue-name",
+                "*",
+                "--no-reload",
+                "--worker-id",
+                worker_id,
+                verbosity=1,
+            )
     finally:
         stop.set()
         worker_gone(worker_id=worker_id)
