@@ -56,37 +56,54 @@ class Summary:
 
         return " AND ".join(same(column, value) for column, value in self.keys.items())
 
-    def _moves(self, row: str, sign: str) -> list[str]:
-        """Statements adding (`sign` "+") or taking away ("-") the `row`, when it counts."""
+    def _moves(self, row: str, sign: str, *, upsert: bool) -> list[str]:
+        """Statements adding (`sign` "+") or taking away ("-") the `row`, when it counts.
+
+        With `upsert` (PostgreSQL) the sums change in one `INSERT … ON CONFLICT DO UPDATE`:
+        an insert that found the row and an update after it would add nothing if another
+        transaction deleted the row, emptied, in between; the upsert inserts it again.
+        """
         counts = self.counts.format(row=row)
         match = self._match(row)
         columns = [*self.keys, *self.sums, *self.latest, self.counted]
-        values = [
-            *(expression.format(row=row) for expression in self.keys.values()),
-            *("0" for _ in self.sums),
-            *(expression.format(row=row) for expression in self.latest.values()),
-            "0",
-        ]
+        keys = [expression.format(row=row) for expression in self.keys.values()]
+        latest = [expression.format(row=row) for expression in self.latest.values()]
+        delete = f"DELETE FROM {self.table} WHERE {match} AND {self.counted} = 0"
+        if upsert:
+            amounts = [f"{sign}({e.format(row=row)})" for e in self.sums.values()]
+            target = ", ".join(f"COALESCE({c}, 0)" if c in self.nullable else c for c in self.keys)
+            added = [
+                *(f"{c} = {self.table}.{c} + EXCLUDED.{c}" for c in [*self.sums, self.counted]),
+                *(f"{c} = EXCLUDED.{c}" for c in self.latest),
+            ]
+            values = ", ".join([*keys, *amounts, *latest, f"{sign}1"])
+            return [
+                f"INSERT INTO {self.table} ({', '.join(columns)}) SELECT {values} "
+                f"WHERE {counts} ON CONFLICT ({target}) DO UPDATE SET {', '.join(added)}",
+                delete,
+            ]
+        values = ", ".join([*keys, *("0" for _ in self.sums), *latest, "0"])
         changes = [
             *(f"{c} = {c} {sign} {e.format(row=row)}" for c, e in self.sums.items()),
             *(f"{c} = {e.format(row=row)}" for c, e in self.latest.items()),
             f"{self.counted} = {self.counted} {sign} 1",
         ]
         return [
-            f"INSERT INTO {self.table} ({', '.join(columns)}) SELECT {', '.join(values)} "
+            f"INSERT INTO {self.table} ({', '.join(columns)}) SELECT {values} "
             f"WHERE {counts} ON CONFLICT DO NOTHING",
             f"UPDATE {self.table} SET {', '.join(changes)} WHERE {match} AND {counts}",
-            f"DELETE FROM {self.table} WHERE {match} AND {self.counted} = 0",
+            delete,
         ]
 
     def _postgresql(self) -> list[str]:
         def block(row: str, sign: str) -> str:
-            return " ".join(f"{statement};" for statement in self._moves(row, sign))
+            moves = self._moves(row, sign, upsert=True)
+            return " ".join(f"{statement};" for statement in moves)
 
         changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in self.watched)
         return [
             f"""
-            CREATE FUNCTION {self.table}_keep() RETURNS trigger AS $$
+            CREATE OR REPLACE FUNCTION {self.table}_keep() RETURNS trigger AS $$
             BEGIN
                 IF TG_OP <> 'INSERT' THEN {block("OLD", "-")} END IF;
                 IF TG_OP <> 'DELETE' THEN {block("NEW", "+")} END IF;
@@ -101,7 +118,8 @@ class Summary:
 
     def _sqlite(self) -> list[str]:
         def body(*moves: tuple[str, str]) -> str:
-            return " ".join(f"{s};" for row, sign in moves for s in self._moves(row, sign))
+            statements = (s for row, sign in moves for s in self._moves(row, sign, upsert=False))
+            return " ".join(f"{s};" for s in statements)
 
         watched = ", ".join(self.watched)
         return [
@@ -119,6 +137,12 @@ class Summary:
         for statement in self._postgresql() if postgresql else self._sqlite():
             schema_editor.execute(statement)
         self.recompute()
+
+    def renew(self, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        """Replace the trigger's function on PostgreSQL after its statements changed (from a
+        migration); SQLite's triggers are unchanged."""
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(self._postgresql()[0])
 
     def stop(self, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor == "postgresql":
