@@ -20,3 +20,5 @@ class OrdersConfig(KehuApp):
         "orders.Order.customer",
         "orders.Order.dealer",
     )
+    # Kept by the database from the orders: a merge moves the orders, and with them the sums.
+    customer_derived = ("orders.CustomerBalance.customer",)
