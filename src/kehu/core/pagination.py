@@ -51,6 +51,13 @@ class CappedPaginator(Paginator):
     """
 
     count_limit = COUNT_LIMIT
+    # A search PostgreSQL's planner expects to match at least this many times is shown as
+    # "more than count_limit" without counting: reading 10,001 matches only to learn that
+    # there are more took 28 ms of an administrator's two-character search at a million
+    # customers. The planner's estimates of the pair index's common pairs are close (宏达:
+    # 23,066 planned, 23,905 found); a rarer search, or one limited to a team, plans fewer
+    # rows and is counted. Twice the limit leaves room for the estimate's error.
+    planned_past_limit = 2 * COUNT_LIMIT
 
     def __init__(
         self,
@@ -74,6 +81,8 @@ class CappedPaginator(Paginator):
             if rows.query.is_sliced:
                 return int(rows.values("pk")[: self.count_limit + 1].count())
             if self.sort_found:
+                if _planned_rows(rows) >= self.planned_past_limit:
+                    return self.count_limit + 1
                 found = _sorted_ids(rows, self.count_limit + 1)
                 if len(found) <= self.count_limit:
                     self._found = found
@@ -116,6 +125,18 @@ class CappedPaginator(Paginator):
             raise EmptyPage(self.error_messages["no_results"])
         more = len(rows) > self.per_page
         return CappedPage(rows[: self.per_page], number, self, has_more=more)
+
+
+def _planned_rows(rows: QuerySet[Any]) -> float:
+    """How many rows PostgreSQL's planner expects `rows` to hold; 0 elsewhere."""
+    connection = connections[rows.db]
+    if connection.vendor != "postgresql":
+        return 0
+    sql, params = rows.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    return float(plan[0]["Plan"]["Plan Rows"])
 
 
 def _sorted_ids(rows: QuerySet[Any], limit: int) -> list[Any]:
