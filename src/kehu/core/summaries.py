@@ -34,7 +34,8 @@ class Summary:
     map the summary's columns to them; `nullable` names the keys that may be NULL (matched
     as equal); `latest` columns are set to their expression at every change, not summed;
     `counted` is the column counting the rows; `watched` the source's columns whose change
-    can move a row between sums (a change to any other leaves the sums alone).
+    can move a row between sums (SQLite's trigger fires on these alone; PostgreSQL's, once
+    a statement, sums a change to any other to nothing).
     """
 
     table: str
@@ -56,32 +57,14 @@ class Summary:
 
         return " AND ".join(same(column, value) for column, value in self.keys.items())
 
-    def _moves(self, row: str, sign: str, *, upsert: bool) -> list[str]:
-        """Statements adding (`sign` "+") or taking away ("-") the `row`, when it counts.
-
-        With `upsert` (PostgreSQL) the sums change in one `INSERT … ON CONFLICT DO UPDATE`:
-        an insert that found the row and an update after it would add nothing if another
-        transaction deleted the row, emptied, in between; the upsert inserts it again.
-        """
+    def _moves(self, row: str, sign: str) -> list[str]:
+        """Statements adding (`sign` "+") or taking away ("-") the `row`, when it counts
+        (SQLite's triggers, one row at a time: its writers take turns)."""
         counts = self.counts.format(row=row)
         match = self._match(row)
         columns = [*self.keys, *self.sums, *self.latest, self.counted]
         keys = [expression.format(row=row) for expression in self.keys.values()]
         latest = [expression.format(row=row) for expression in self.latest.values()]
-        delete = f"DELETE FROM {self.table} WHERE {match} AND {self.counted} = 0"
-        if upsert:
-            amounts = [f"{sign}({e.format(row=row)})" for e in self.sums.values()]
-            target = ", ".join(f"COALESCE({c}, 0)" if c in self.nullable else c for c in self.keys)
-            added = [
-                *(f"{c} = {self.table}.{c} + EXCLUDED.{c}" for c in [*self.sums, self.counted]),
-                *(f"{c} = EXCLUDED.{c}" for c in self.latest),
-            ]
-            values = ", ".join([*keys, *amounts, *latest, f"{sign}1"])
-            return [
-                f"INSERT INTO {self.table} ({', '.join(columns)}) SELECT {values} "
-                f"WHERE {counts} ON CONFLICT ({target}) DO UPDATE SET {', '.join(added)}",
-                delete,
-            ]
         values = ", ".join([*keys, *("0" for _ in self.sums), *latest, "0"])
         changes = [
             *(f"{c} = {c} {sign} {e.format(row=row)}" for c, e in self.sums.items()),
@@ -92,33 +75,88 @@ class Summary:
             f"INSERT INTO {self.table} ({', '.join(columns)}) SELECT {values} "
             f"WHERE {counts} ON CONFLICT DO NOTHING",
             f"UPDATE {self.table} SET {', '.join(changes)} WHERE {match} AND {counts}",
-            delete,
+            f"DELETE FROM {self.table} WHERE {match} AND {self.counted} = 0",
+        ]
+
+    def _statement(self, *changed: tuple[str, str]) -> list[str]:
+        """PostgreSQL's: what one statement changed (its transition tables, each with the
+        sign of its rows), summed per key and added in one `INSERT … ON CONFLICT DO UPDATE`
+        per key, then the emptied rows deleted.
+
+        Per statement, not per row: a statement writing many rows of one salesperson (an
+        import, a handover) adds to their sums once, where a row's trigger would change the
+        same row of sums once per row, each change a new version that the next must find.
+        The upsert also keeps an amount that an update would lose when another transaction
+        had just deleted the emptied row.
+        """
+        named = [f"{e.format(row='r')} AS {c}" for c, e in self.keys.items()]
+        rows = " UNION ALL ".join(
+            "SELECT "
+            + ", ".join(
+                [
+                    *named,
+                    *(f"{sign}{e.format(row='r')} AS {c}" for c, e in self.sums.items()),
+                    *(f"{e.format(row='r')} AS {c}" for c, e in self.latest.items()),
+                    f"{sign}1 AS {self.counted}",
+                ]
+            )
+            + f" FROM {table} r WHERE {self.counts.format(row='r')}"
+            for table, sign in changed
+        )
+        columns = [*self.keys, *self.sums, *self.latest, self.counted]
+        summed = [
+            *self.keys,
+            *(f"SUM({c})" for c in self.sums),
+            *(f"MAX({c})" for c in self.latest),
+            f"SUM({self.counted})",
+        ]
+        target = ", ".join(f"COALESCE({c}, 0)" if c in self.nullable else c for c in self.keys)
+        added = [
+            *(f"{c} = {self.table}.{c} + EXCLUDED.{c}" for c in [*self.sums, self.counted]),
+            *(f"{c} = EXCLUDED.{c}" for c in self.latest),
+        ]
+        matched = " AND ".join(
+            f"COALESCE(s.{c}, 0) = COALESCE(t.{c}, 0)" if c in self.nullable else f"s.{c} = t.{c}"
+            for c in self.keys
+        )
+        return [
+            f"WITH changes AS ({rows}) "
+            f"INSERT INTO {self.table} ({', '.join(columns)}) "
+            f"SELECT {', '.join(summed)} FROM changes GROUP BY {', '.join(self.keys)} "
+            f"ON CONFLICT ({target}) DO UPDATE SET {', '.join(added)}",
+            # A statement of its own: the upsert's changes are not visible inside it.
+            f"WITH changes AS ({rows}) DELETE FROM {self.table} t USING changes s "
+            f"WHERE {matched} AND t.{self.counted} = 0",
         ]
 
     def _postgresql(self) -> list[str]:
-        def block(row: str, sign: str) -> str:
-            moves = self._moves(row, sign, upsert=True)
-            return " ".join(f"{statement};" for statement in moves)
-
-        changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in self.watched)
-        return [
-            f"""
-            CREATE OR REPLACE FUNCTION {self.table}_keep() RETURNS trigger AS $$
-            BEGIN
-                IF TG_OP <> 'INSERT' THEN {block("OLD", "-")} END IF;
-                IF TG_OP <> 'DELETE' THEN {block("NEW", "+")} END IF;
-                RETURN NULL;
-            END $$ LANGUAGE plpgsql
-            """,
-            f"CREATE TRIGGER {self.table}_write AFTER INSERT OR DELETE ON {self.source} "
-            f"FOR EACH ROW EXECUTE FUNCTION {self.table}_keep()",
-            f"CREATE TRIGGER {self.table}_update AFTER UPDATE ON {self.source} "
-            f"FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION {self.table}_keep()",
-        ]
+        events = {
+            "insert": ("NEW TABLE AS new_rows", [("new_rows", "+")]),
+            "update": (
+                "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+                [("old_rows", "-"), ("new_rows", "+")],
+            ),
+            "delete": ("OLD TABLE AS old_rows", [("old_rows", "-")]),
+        }
+        statements = []
+        for event, (tables, changed) in events.items():
+            function = f"{self.table}_{event}"
+            statements += [
+                f"""
+                CREATE FUNCTION {function}() RETURNS trigger AS $$
+                BEGIN
+                    {"; ".join(self._statement(*changed))};
+                    RETURN NULL;
+                END $$ LANGUAGE plpgsql
+                """,
+                f"CREATE TRIGGER {function} AFTER {event.upper()} ON {self.source} "
+                f"REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+            ]
+        return statements
 
     def _sqlite(self) -> list[str]:
         def body(*moves: tuple[str, str]) -> str:
-            statements = (s for row, sign in moves for s in self._moves(row, sign, upsert=False))
+            statements = (s for row, sign in moves for s in self._moves(row, sign))
             return " ".join(f"{s};" for s in statements)
 
         watched = ", ".join(self.watched)
@@ -138,21 +176,15 @@ class Summary:
             schema_editor.execute(statement)
         self.recompute()
 
-    def renew(self, schema_editor: BaseDatabaseSchemaEditor) -> None:
-        """Replace the trigger's function on PostgreSQL after its statements changed (from a
-        migration); SQLite's triggers are unchanged."""
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(self._postgresql()[0])
-
     def stop(self, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor == "postgresql":
             statements = [
-                f"DROP TRIGGER {self.table}_update ON {self.source}",
-                f"DROP TRIGGER {self.table}_write ON {self.source}",
-                f"DROP FUNCTION {self.table}_keep()",
+                f"DROP TRIGGER {self.table}_{event} ON {self.source}; "
+                f"DROP FUNCTION {self.table}_{event}()"
+                for event in _EVENTS
             ]
         else:
-            statements = [f"DROP TRIGGER {self.table}_{when}" for when in _SQLITE_TRIGGERS]
+            statements = [f"DROP TRIGGER {self.table}_{event}" for event in _EVENTS]
         for statement in statements:
             schema_editor.execute(statement)
 
@@ -176,4 +208,4 @@ class Summary:
             )
 
 
-_SQLITE_TRIGGERS = ("delete", "update", "insert")
+_EVENTS = ("delete", "update", "insert")
