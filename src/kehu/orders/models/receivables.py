@@ -11,7 +11,7 @@ them from the orders; the tests compare the two after every kind of write.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -22,19 +22,25 @@ from kehu.core.scopes import Visibility
 from kehu.customers.models import Customer
 
 
-class ReceivableDay(KehuModel):
-    """Money owed on the open orders of one salesperson's customers (the pool's: no
-    owner) falling due on one day."""
-
-    visibility: ClassVar[Visibility] = Visibility("owner")
-
-    owner = models.ForeignKey(
+def _owner() -> models.ForeignKey[Any, Any]:
+    """The salesperson whose customers' orders a row sums; none for the pool's. Kept by the
+    database, as the orders' `customer_owner` is."""
+    return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
     )
+
+
+class ReceivableDay(KehuModel):
+    """Money owed on the open orders of one salesperson's customers (the pool's: no
+    owner) falling due on one day."""
+
+    visibility: ClassVar[Visibility] = Visibility("owner")
+
+    owner = _owner()
     due_date = models.DateField()
     outstanding_cents = models.BigIntegerField(default=0)
     orders = models.IntegerField(default=0)
@@ -59,13 +65,7 @@ class CustomerBalance(KehuModel):
         db_constraint=False,
         related_name="+",
     )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    owner = _owner()
     outstanding_cents = models.BigIntegerField(default=0)
     orders = models.IntegerField(default=0)
 
