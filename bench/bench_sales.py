@@ -24,6 +24,7 @@ import argparse
 import os
 import sys
 import time
+from functools import partial
 
 from bench.bench_scale import (
     ADMIN,
@@ -39,6 +40,7 @@ from bench.bench_scale import (
     _kehu,
     _names,
     _pg_drop_indexes,
+    _request,
     _time_requests,
     print_latencies,
 )
@@ -237,7 +239,7 @@ def _measure(database: Postgres, args: argparse.Namespace) -> list[Latency]:
                     _time_requests(
                         label,
                         user,
-                        lambda _i, client=browser, path=path: client.request("GET", path),
+                        [partial(_request, browser, path)],
                         args.requests,
                         args.case_seconds,
                     )

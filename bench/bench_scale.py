@@ -31,13 +31,14 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
@@ -829,19 +830,40 @@ def print_latencies(latencies: Iterable[Latency], *, kind: str) -> None:
 
 
 def _time_requests(
-    label: str, user: str, send: Callable[[int], tuple[int, bytes]], limit: int, seconds: float
+    label: str,
+    user: str,
+    sends: Sequence[Callable[[int], tuple[int, bytes]]],
+    limit: int,
+    seconds: float,
 ) -> Latency:
+    """`limit` requests (or as many as fit in `seconds`), shared out among the `sends`, one
+    client each, all at once: several clients load the server as several people do."""
     result = Latency(label, user)
-    for warm_up in range(3):
-        send(warm_up)
+    for send in sends:
+        for warm_up in range(3):
+            send(warm_up)
     deadline = time.perf_counter() + seconds
-    for index in range(limit):
-        started = time.perf_counter()
-        status, _body = send(index)
-        result.samples.append((time.perf_counter() - started) * 1000)
-        assert status == 200, f"{label} as {user} answered {status}"
-        if time.perf_counter() > deadline:
-            break
+    failures: list[str] = []
+    lock = threading.Lock()
+
+    def client(send: Callable[[int], tuple[int, bytes]], first: int) -> None:
+        for index in range(first, limit, len(sends)):
+            started = time.perf_counter()
+            status, _body = send(index)
+            with lock:
+                result.samples.append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                failures.append(f"{label} as {user} answered {status}")
+                return
+            if time.perf_counter() > deadline:
+                return
+
+    threads = [threading.Thread(target=client, args=(s, i)) for i, s in enumerate(sends)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, failures[0]
     return result
 
 
@@ -887,6 +909,14 @@ def _measure_requests(database: Database, args: argparse.Namespace) -> list[Late
         ]
 
 
+def _request(client: Client, path: str, _index: int) -> tuple[int, bytes]:
+    return client.request("GET", path)
+
+
+def _customer_page(browser: Client, ids: list[int], index: int) -> tuple[int, bytes]:
+    return browser.request("GET", f"/customers/{ids[index % len(ids)]}/")
+
+
 def _measure_user(
     port: int,
     user: str,
@@ -895,16 +925,18 @@ def _measure_user(
     detail_ids: list[int],
     args: argparse.Namespace,
 ) -> list[Latency]:
-    client = Client(port, {"Authorization": f"Token {token}"})
-    browser = Client(port)
-    browser.log_in(user)
-    sends: dict[str, Callable[[int], tuple[int, bytes]]] = {
-        label: lambda _i, path=path: client.request("GET", path) for label, path in api.items()
+    clients = []
+    for _ in range(args.clients):
+        browser = Client(port)
+        browser.log_in(user)
+        clients.append((Client(port, {"Authorization": f"Token {token}"}), browser))
+
+    sends = {
+        label: [partial(_request, api_client, path) for api_client, _ in clients]
+        for label, path in api.items()
     }
-    sends["customer list page"] = lambda _i: browser.request("GET", "/customers/")
-    sends["customer page"] = lambda i: browser.request(
-        "GET", f"/customers/{detail_ids[i % len(detail_ids)]}/"
-    )
+    sends["customer list page"] = [partial(_request, b, "/customers/") for _, b in clients]
+    sends["customer page"] = [partial(_customer_page, b, detail_ids) for _, b in clients]
     return [
         _time_requests(label, user, send, args.requests, args.case_seconds)
         for label, send in sends.items()
@@ -969,6 +1001,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--case-seconds", type=float, default=10.0)
     parser.add_argument("--import-seconds", type=float, default=300.0)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--clients", type=int, default=1, help="clients sending at once")
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument(
         "--postgres-name",
