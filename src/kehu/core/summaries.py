@@ -48,21 +48,28 @@ class Summary:
     nullable: frozenset[str] = frozenset()
     latest: dict[str, str] = field(default_factory=dict)
 
-    def _match(self, row: str) -> str:
-        def same(column: str, expression: str) -> str:
-            value = expression.format(row=row)
-            if column in self.nullable:
-                return f"COALESCE({column}, 0) = COALESCE({value}, 0)"
-            return f"{column} = {value}"
+    @property
+    def _columns(self) -> list[str]:
+        return [*self.keys, *self.sums, *self.latest, self.counted]
 
-        return " AND ".join(same(column, value) for column, value in self.keys.items())
+    def _key(self, column: str, value: str) -> str:
+        """The key `column`'s `value` as the unique index compares it: a NULL one as 0."""
+        return f"COALESCE({value}, 0)" if column in self.nullable else value
+
+    def _match(self, row: str, keys: dict[str, str] | None = None) -> str:
+        """The row of sums whose keys equal `keys` (their expressions over `row`; by default
+        the source row's)."""
+        return " AND ".join(
+            f"{self._key(column, f'{self.table}.{column}')} = "
+            f"{self._key(column, value.format(row=row))}"
+            for column, value in (keys or self.keys).items()
+        )
 
     def _moves(self, row: str, sign: str) -> list[str]:
         """Statements adding (`sign` "+") or taking away ("-") the `row`, when it counts
         (SQLite's triggers, one row at a time: its writers take turns)."""
         counts = self.counts.format(row=row)
         match = self._match(row)
-        columns = [*self.keys, *self.sums, *self.latest, self.counted]
         keys = [expression.format(row=row) for expression in self.keys.values()]
         latest = [expression.format(row=row) for expression in self.latest.values()]
         values = ", ".join([*keys, *("0" for _ in self.sums), *latest, "0"])
@@ -72,7 +79,7 @@ class Summary:
             f"{self.counted} = {self.counted} {sign} 1",
         ]
         return [
-            f"INSERT INTO {self.table} ({', '.join(columns)}) SELECT {values} "
+            f"INSERT INTO {self.table} ({', '.join(self._columns)}) SELECT {values} "
             f"WHERE {counts} ON CONFLICT DO NOTHING",
             f"UPDATE {self.table} SET {', '.join(changes)} WHERE {match} AND {counts}",
             f"DELETE FROM {self.table} WHERE {match} AND {self.counted} = 0",
@@ -103,30 +110,26 @@ class Summary:
             + f" FROM {table} r WHERE {self.counts.format(row='r')}"
             for table, sign in changed
         )
-        columns = [*self.keys, *self.sums, *self.latest, self.counted]
         summed = [
             *self.keys,
             *(f"SUM({c})" for c in self.sums),
             *(f"MAX({c})" for c in self.latest),
             f"SUM({self.counted})",
         ]
-        target = ", ".join(f"COALESCE({c}, 0)" if c in self.nullable else c for c in self.keys)
+        target = ", ".join(self._key(column, column) for column in self.keys)
         added = [
             *(f"{c} = {self.table}.{c} + EXCLUDED.{c}" for c in [*self.sums, self.counted]),
             *(f"{c} = EXCLUDED.{c}" for c in self.latest),
         ]
-        matched = " AND ".join(
-            f"COALESCE(s.{c}, 0) = COALESCE(t.{c}, 0)" if c in self.nullable else f"s.{c} = t.{c}"
-            for c in self.keys
-        )
         return [
             f"WITH changes AS ({rows}) "
-            f"INSERT INTO {self.table} ({', '.join(columns)}) "
+            f"INSERT INTO {self.table} ({', '.join(self._columns)}) "
             f"SELECT {', '.join(summed)} FROM changes GROUP BY {', '.join(self.keys)} "
             f"ON CONFLICT ({target}) DO UPDATE SET {', '.join(added)}",
             # A statement of its own: the upsert's changes are not visible inside it.
-            f"WITH changes AS ({rows}) DELETE FROM {self.table} t USING changes s "
-            f"WHERE {matched} AND t.{self.counted} = 0",
+            f"WITH changes AS ({rows}) DELETE FROM {self.table} USING changes "
+            f"WHERE {self._match('changes', {c: '{row}.' + c for c in self.keys})} "
+            f"AND {self.table}.{self.counted} = 0",
         ]
 
     def _postgresql(self) -> list[str]:
@@ -192,7 +195,6 @@ class Summary:
         """Rebuild the table from the source's rows."""
         row = self.source
         keys = [expression.format(row=row) for expression in self.keys.values()]
-        columns = [*self.keys, *self.sums, *self.latest, self.counted]
         values = [
             *keys,
             *(f"SUM({e.format(row=row)})" for e in self.sums.values()),
@@ -202,7 +204,7 @@ class Summary:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {self.table}")
             cursor.execute(
-                f"INSERT INTO {self.table} ({', '.join(columns)}) "
+                f"INSERT INTO {self.table} ({', '.join(self._columns)}) "
                 f"SELECT {', '.join(values)} FROM {self.source} "
                 f"WHERE {self.counts.format(row=row)} GROUP BY {', '.join(keys)}"
             )
