@@ -140,9 +140,10 @@ def receivables_ageing(
             .annotate(**_sums(today, amount=_outstanding(), orders=lambda **kw: Count("pk", **kw)))
         }
         # A customer paid up since its balance was read has no row left to split.
+        found = [split.get(pk, {}) for pk in largest]
         rows = [
-            _row(split.get(pk, {}), pk, split.get(pk, {}).get("customer__name", ""), in_cents=False)
-            for pk in largest
+            _row(values, pk, values.get("customer__name", ""), in_cents=False)
+            for pk, values in zip(largest, found, strict=True)
         ]
         count = balances.count()
     return Ageing(rows, _row(totals, None, _("Total"), in_cents=True), count)
