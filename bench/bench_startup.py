@@ -9,7 +9,6 @@ until it has answered its first page (the login page).
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
 import subprocess
 import sys
@@ -19,6 +18,8 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.bench_scale import _free_port
+
 KEHU = str(Path(sys.executable).with_name("kehu"))
 FIRST_PAGE_WAIT = 60.0
 
@@ -27,12 +28,6 @@ def _seconds(command: list[str]) -> float:
     started = time.perf_counter()
     subprocess.run(command, capture_output=True, check=False)
     return time.perf_counter() - started
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _first_page_seconds() -> float:
