@@ -78,9 +78,13 @@ class Summary:
             *(f"{c} = {e.format(row=row)}" for c, e in self.latest.items()),
             f"{self.counted} = {self.counted} {sign} 1",
         ]
-        return [
+        # Only an added row makes a row of sums: one taken away was added to its row before.
+        made = [
             f"INSERT INTO {self.table} ({', '.join(self._columns)}) SELECT {values} "
-            f"WHERE {counts} ON CONFLICT DO NOTHING",
+            f"WHERE {counts} ON CONFLICT DO NOTHING"
+        ]
+        return [
+            *(made if sign == "+" else []),
             f"UPDATE {self.table} SET {', '.join(changes)} WHERE {match} AND {counts}",
             f"DELETE FROM {self.table} WHERE {match} AND {self.counted} = 0",
         ]
@@ -117,6 +121,8 @@ class Summary:
             f"SUM({self.counted})",
         ]
         target = ", ".join(self._key(column, column) for column in self.keys)
+        # The row of sums a grouped change goes to.
+        changed_row = self._match("changes", {column: "{row}." + column for column in self.keys})
         added = [
             *(f"{c} = {self.table}.{c} + EXCLUDED.{c}" for c in [*self.sums, self.counted]),
             *(f"{c} = EXCLUDED.{c}" for c in self.latest),
@@ -125,10 +131,13 @@ class Summary:
             f"WITH changes AS ({rows}) "
             f"INSERT INTO {self.table} ({', '.join(self._columns)}) "
             f"SELECT {', '.join(summed)} FROM changes GROUP BY {', '.join(self.keys)} "
+            # Only added rows make a row of sums: rows taken away were added to theirs before.
+            f"HAVING SUM({self.counted}) > 0 OR EXISTS (SELECT 1 FROM {self.table} "
+            f"WHERE {changed_row}) "
             f"ON CONFLICT ({target}) DO UPDATE SET {', '.join(added)}",
             # A statement of its own: the upsert's changes are not visible inside it.
             f"WITH changes AS ({rows}) DELETE FROM {self.table} USING changes "
-            f"WHERE {self._match('changes', {c: '{row}.' + c for c in self.keys})} "
+            f"WHERE {changed_row} "
             f"AND {self.table}.{self.counted} = 0",
         ]
 
