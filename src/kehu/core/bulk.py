@@ -39,8 +39,17 @@ class RowWriter:
 
     @staticmethod
     def _preparer(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+        # A batch's rows share their times (one `now`), so the last value is remembered;
+        # not a JSON one, which may be a dict changed since.
+        remembers = not isinstance(field, models.JSONField)
+        last: list[Any] = [None, None]
+
         def prepare(value: Any) -> Any:
-            return None if value is None else field.get_db_prep_save(value, connection)
+            if value is None:
+                return None
+            if value is not last[0] or not remembers:
+                last[:] = [value, field.get_db_prep_save(value, connection)]
+            return last[1]
 
         return prepare
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q
@@ -84,22 +85,29 @@ def in_use() -> bool:
     return connection.vendor == "sqlite"
 
 
-def refresh(customer_ids: Iterable[int]) -> None:
+def refresh(customer_ids: Iterable[int], *, new: bool = False) -> None:
     """Index the customers again as they are now, with their contacts; customers and
-    contacts that are gone leave the index. Any number at once, in four statements."""
+    contacts that are gone leave the index. Any number at once, in four statements; two
+    for `new` customers, which the index cannot hold yet."""
     if not in_use():
         return
     ids = json.dumps(sorted(set(customer_ids)))
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {CONTACTS} WHERE rowid IN (SELECT contact.value FROM {CUSTOMERS}, "
-            f"json_each('[' || coalesce({CUSTOMERS}.contacts, '') || ']') contact "
-            f"WHERE {CUSTOMERS}.rowid IN {_IDS})",
-            [ids],
-        )
-        cursor.execute(f"DELETE FROM {CUSTOMERS} WHERE rowid IN {_IDS}", [ids])
+        if not new:
+            _forget(cursor, ids)
         cursor.execute(_INSERT_CUSTOMERS.format(where=f"WHERE customer.id IN {_IDS}"), [ids])
         cursor.execute(_INSERT_CONTACTS.format(where=f"WHERE contact.customer_id IN {_IDS}"), [ids])
+
+
+def _forget(cursor: Any, ids: str) -> None:
+    """Take the customers, and the contacts they indexed, out of the index."""
+    cursor.execute(
+        f"DELETE FROM {CONTACTS} WHERE rowid IN (SELECT contact.value FROM {CUSTOMERS}, "
+        f"json_each('[' || coalesce({CUSTOMERS}.contacts, '') || ']') contact "
+        f"WHERE {CUSTOMERS}.rowid IN {_IDS})",
+        [ids],
+    )
+    cursor.execute(f"DELETE FROM {CUSTOMERS} WHERE rowid IN {_IDS}", [ids])
 
 
 def rebuild() -> None:

@@ -113,14 +113,7 @@ class Run:
 
     def _decide(self, rows: list[CheckedRow]) -> tuple[list[_Decision], int | None]:
         policy = self.job.on_duplicate
-        keys = [
-            DuplicateKeys.of(
-                name=r.values.get("name", ""),
-                phone=r.values.get("phone", ""),
-                email=r.values.get("email", ""),
-            )
-            for r in rows
-        ]
+        keys = [r.duplicate_keys for r in rows]
         valid = [i for i, r in enumerate(rows) if not r.problems]
         matches: dict[int, list[Customer]] = {}
         if policy != OnDuplicate.CREATE and valid:
@@ -205,7 +198,16 @@ class Run:
 
     def _create(self, decisions: list[_Decision]) -> None:
         self.writer.create(
-            [services.NewCustomer(d.row.values, d.row.tags, d.row.contact) for d in decisions]
+            [
+                services.NewCustomer(
+                    d.row.values,
+                    d.row.tags,
+                    d.row.contact,
+                    keys=d.row.search_keys,
+                    contact_keys=d.row.contact_search_keys,
+                )
+                for d in decisions
+            ]
         )
 
     def _update(self, decision: _Decision) -> bool:

@@ -21,6 +21,7 @@ from kehu.core.models import User
 from kehu.core.records import not_assignable_message, refused_fields
 from kehu.core.regions import region_problems, region_resolve
 from kehu.core.scopes import visible_users
+from kehu.customers.dedup import DuplicateKeys
 from kehu.customers.imports.columns import CONTACT, TARGET_KEYS, column_name
 from kehu.customers.models import (
     Contact,
@@ -40,6 +41,11 @@ class CheckedRow:
     tags: list[str] = field(default_factory=list)
     contact: dict[str, Any] = field(default_factory=dict)  # the Contact fields it gives
     problems: dict[str, ImportProblem] = field(default_factory=dict)  # one per column
+    # Worked out with the checking, on the thread that reads the file while the database
+    # writes the batch before: what finds the row's duplicates, and its names' search keys.
+    duplicate_keys: DuplicateKeys = field(default_factory=lambda: DuplicateKeys("", "", ""))
+    search_keys: dict[str, str] | None = None
+    contact_search_keys: dict[str, str] | None = None
 
 
 def _message(error: ValidationError) -> str:
@@ -194,6 +200,8 @@ class RowChecker:
         if row.contact:
             self._require(row, "contact_name", Contact)
         _resolve_region(row.values)
+        if not row.problems:
+            _keys(row)
         return row
 
     def _require(self, row: CheckedRow, key: str, model: type[models.Model]) -> None:
@@ -218,6 +226,16 @@ class RowChecker:
         }
         for name, message in region_problems(**region).items():
             self.problem(row, name, region[name], message)
+
+
+def _keys(row: CheckedRow) -> None:
+    values = row.values
+    row.duplicate_keys = DuplicateKeys.of(
+        name=values["name"], phone=values.get("phone", ""), email=values.get("email", "")
+    )
+    row.search_keys = Customer.search_keys(values["name"])
+    if "name" in row.contact:
+        row.contact_search_keys = Contact.search_keys(row.contact["name"])
 
 
 _REGION = ("province", "city", "district")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from kehu.core.bulk import RowWriter
 from kehu.core.history import (
     ChangeAction,
+    Written,
     actor_id,
     actor_or_none,
     change_row,
@@ -41,6 +42,16 @@ class NewCustomer:
     values: dict[str, Any]
     tags: list[str] = field(default_factory=list)
     contact: dict[str, Any] = field(default_factory=dict)
+    # The names' search keys (Party.search_keys), when the caller has worked them out
+    # already: an import does, on the thread that reads its file.
+    keys: dict[str, str] | None = None
+    contact_keys: dict[str, str] | None = None
+
+    def search_keys(self) -> dict[str, str]:
+        return self.keys or Customer.search_keys(self.values["name"])
+
+    def contact_search_keys(self) -> dict[str, str]:
+        return self.contact_keys or Contact.search_keys(self.contact["name"])
 
 
 def _columns(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
@@ -107,16 +118,15 @@ class CustomerWriter:
             state["tags"] = tags
         return change_row(
             actor=self.creator,
-            target=model(pk=pk, name=values["name"]),
+            target=Written(model, pk, values["name"]),
             action=ChangeAction.CREATE,
             changes=creation_changes(state),
             customer_id=customer_id,
         )
 
     def _customer_row(
-        self, values: dict[str, Any], now: datetime, *, contact_pairs: str
+        self, values: dict[str, Any], keys: dict[str, str], now: datetime, *, contact_pairs: str
     ) -> dict[str, Any]:
-        keys = Customer.search_keys(values["name"])
         return {
             **_columns(Customer, values),
             **keys,
@@ -138,7 +148,7 @@ class CustomerWriter:
             self._check(values)
         customer_ids = self.customers.reserve_ids(len(new))
         contacts = [
-            (customer_id, n.contact, Customer.search_keys(n.contact["name"]))
+            (customer_id, n.contact, n.contact_search_keys())
             for customer_id, n in zip(customer_ids, new, strict=True)
             if n.contact
         ]
@@ -146,8 +156,10 @@ class CustomerWriter:
         self.customers.write(
             customer_ids,
             (
-                self._customer_row(values, now, contact_pairs=contact_pairs.get(customer_id, ""))
-                for customer_id, values in zip(customer_ids, customers, strict=True)
+                self._customer_row(
+                    values, n.search_keys(), now, contact_pairs=contact_pairs.get(customer_id, "")
+                )
+                for customer_id, values, n in zip(customer_ids, customers, new, strict=True)
             ),
         )
         tag_ids = _tag_ids({name for n in new for name in n.tags})
@@ -185,7 +197,7 @@ class CustomerWriter:
             ]
         )
         # The one place a batch of new customers enters the SQLite search index.
-        search_index.refresh(customer_ids)
+        search_index.refresh(customer_ids, new=True)
         return customer_ids
 
 
