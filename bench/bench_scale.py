@@ -43,6 +43,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
+from bench import import_floor
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = ROOT / "var" / "bench"
 KEHU = [sys.executable, "-m", "kehu.cli"]
@@ -809,6 +811,12 @@ class Latency:
     label: str
     user: str
     samples: list[float] = field(default_factory=list)
+    seconds: float = 0.0  # wall time of the timed requests, all clients together
+
+    @property
+    def throughput(self) -> float:
+        """Requests answered a second."""
+        return len(self.samples) / self.seconds
 
     def percentiles(self) -> tuple[float, float]:
         ordered = sorted(self.samples)
@@ -859,10 +867,12 @@ def _time_requests(
                 return
 
     threads = [threading.Thread(target=client, args=(s, i)) for i, s in enumerate(sends)]
+    started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    result.seconds = time.perf_counter() - started
     assert not failures, failures[0]
     return result
 
@@ -967,8 +977,14 @@ def _report(database: Database, args: argparse.Namespace, names: Names, csv_path
     if not args.skip_import:
         copy = database.clone()
         try:
+            with _closing(copy.connect()) as connection:
+                before = import_floor.highest_ids(connection)
             imported = _measure_import(copy, csv_path, args.import_seconds)
-            copy_seconds = _measure_copy(copy, csv_path) if isinstance(copy, Postgres) else None
+            copy_seconds, floor = None, None
+            if isinstance(copy, Postgres):
+                copy_seconds = _measure_copy(copy, csv_path)
+                with _closing(copy.connect()) as connection:
+                    floor = import_floor.measure(connection, before)
         finally:
             copy.drop()
             # The import keeps a copy of each file it imports; the bench's copies go with it.
@@ -987,6 +1003,14 @@ def _report(database: Database, args: argparse.Namespace, names: Names, csv_path
                 f"PostgreSQL `COPY` of the same file: {copy_seconds:.1f} s = "
                 f"{rows / copy_seconds:,.0f} rows/s; the import is "
                 f"**{(rows / copy_seconds) / imported.rate:.0f}× slower** than COPY."
+            )
+        if floor is not None:
+            floor_rate = floor[1] / floor[0]
+            print(
+                f"The database's floor, the {floor[1]:,} customers the import created, with "
+                f"their contacts and history, inserted again by `INSERT … SELECT`: "
+                f"{floor[0]:.1f} s = {floor_rate:,.0f} rows/s; the import runs at "
+                f"**{imported.rate / floor_rate:.2f}×** the floor."
             )
         print(flush=True)
     print_latencies(_measure_requests(database, args), kind="request")
