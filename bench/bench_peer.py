@@ -23,7 +23,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -39,10 +38,10 @@ from bench.bench_scale import (
     ROOT,
     Client,
     Latency,
+    Served,
     Server,
     Sqlite,
     _closing,
-    _free_port,
     _generate,
     _names,
     _run_child,
@@ -146,43 +145,28 @@ def _peer_seeded(python: Path, records: Path, database: Path) -> str:
     return token
 
 
-class PeerServer:
-    """The peer under gunicorn, as its documentation deploys it, for the `with` block."""
+class PeerServer(Served):
+    """The peer under gunicorn, as its documentation deploys it."""
+
+    ready_path = "/api/accounts/"
 
     def __init__(self, python: Path, database: Path, workers: int) -> None:
-        self.port = _free_port()
-        self.process = subprocess.Popen(
+        command = [str(python), "-m", "gunicorn", "--workers", str(workers)]
+        super().__init__(
+            "the peer's gunicorn",
             [
-                str(python),
-                "-m",
-                "gunicorn",
-                "--workers",
-                str(workers),
+                *command,
                 "--bind",
-                f"127.0.0.1:{self.port}",
+                "127.0.0.1:{port}",
+                # As `kehu serve` runs: the application loaded before the workers fork.
+                "--preload",
+                "--timeout",
+                "120",
                 "crm.wsgi:application",
             ],
-            cwd=BENCH_DIR,
-            env=_peer_env(database),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            _peer_env(database),
+            BENCH_DIR,
         )
-
-    def __enter__(self) -> PeerServer:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                Client(self.port).request("GET", "/api/accounts/")
-                return self
-            except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError("the peer's gunicorn exited") from None
-                time.sleep(0.5)
-        raise RuntimeError("the peer did not answer within 120 s")
-
-    def __exit__(self, *exc: object) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
 
 
 @dataclass(frozen=True)
