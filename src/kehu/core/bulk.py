@@ -39,19 +39,20 @@ class RowWriter:
 
     @staticmethod
     def _preparer(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
-        # A batch's rows share their times (one `now`), so the last value is remembered;
-        # not a JSON one, which may be a dict changed since.
-        remembers = not isinstance(field, models.JSONField)
+        def prepare(value: Any) -> Any:
+            return None if value is None else field.get_db_prep_save(value, connection)
+
+        if isinstance(field, models.JSONField):
+            return prepare  # a dict may have changed since it was last seen
+        # A batch's rows share their times (one `now`): the last value is prepared once.
         last: list[Any] = [None, None]
 
-        def prepare(value: Any) -> Any:
-            if value is None:
-                return None
-            if value is not last[0] or not remembers:
-                last[:] = [value, field.get_db_prep_save(value, connection)]
+        def prepare_last(value: Any) -> Any:
+            if value is not last[0]:
+                last[:] = [value, prepare(value)]
             return last[1]
 
-        return prepare
+        return prepare_last
 
     def _defaults(self) -> list[Any]:
         """Each column's value when a row does not give it, ready for the database."""

@@ -79,12 +79,16 @@ class Summary:
             f"{self.counted} = {self.counted} {sign} 1",
         ]
         # Only an added row makes a row of sums: one taken away was added to its row before.
-        made = [
-            f"INSERT INTO {self.table} ({', '.join(self._columns)}) SELECT {values} "
-            f"WHERE {counts} ON CONFLICT DO NOTHING"
-        ]
+        made = (
+            [
+                f"INSERT INTO {self.table} ({', '.join(self._columns)}) SELECT {values} "
+                f"WHERE {counts} ON CONFLICT DO NOTHING"
+            ]
+            if sign == "+"
+            else []
+        )
         return [
-            *(made if sign == "+" else []),
+            *made,
             f"UPDATE {self.table} SET {', '.join(changes)} WHERE {match} AND {counts}",
             f"DELETE FROM {self.table} WHERE {match} AND {self.counted} = 0",
         ]
