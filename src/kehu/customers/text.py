@@ -44,8 +44,8 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     pypinyin reads a name word by word (重庆 is chong qing, not zhong qing); names share
     most of their words (places, trades, 有限公司), so each word is read once and
     remembered: a company name costs ~12 µs instead of ~85 µs, most of writing a customer.
-    People's names repeat (a file of a million contacts has a few ten thousand), so whole
-    names are remembered too.
+    People's names repeat (the benchmark's file of a million contacts has 3,601 different
+    ones), so whole names are remembered too.
     """
     syllables = [s for word in _segmenter()(name) for s in _word_syllables(word)]
     full = [s.removeprefix(_NOT_HAN) for s in syllables]
