@@ -176,6 +176,10 @@ def test_search_results_are_paged_alike_whether_sorted_from_their_ids_or_walked(
     assert page.paginator.exact is sorted_from_ids
     # And the tags' query; on PostgreSQL first the planner's estimate of the matches.
     assert len(context) == 3 + (connection.vendor == "postgresql")
+    if sorted_from_ids:
+        # The page's rows are read by their ids alone, without the condition that found them.
+        rows_read = context.captured_queries[-2]["sql"]
+        assert "客户0" not in rows_read
 
 
 def test_a_search_planned_to_match_far_past_the_limit_is_not_counted(

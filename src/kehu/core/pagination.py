@@ -16,6 +16,7 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import Expression, F, OrderBy, QuerySet
 from django.db.models.expressions import Combinable
+from django.db.models.sql.where import WhereNode
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -194,8 +195,13 @@ class SliceByIds:
             ids = self.ids[window]
         else:
             ids = list(self.ids.values_list("pk", flat=True)[window])
-        rows = self.queryset.in_bulk(ids)
-        return [rows[pk] for pk in ids if pk in rows]
+        # The ids were found by the queryset's conditions; they are not checked again. With
+        # a search's condition SQLite started from every match to find the page's 50 rows:
+        # 4–6 ms of an administrator's search for 宏达 at 100,000 customers, against 0.8.
+        rows = self.queryset.all()
+        rows.query.where = WhereNode()
+        found = rows.in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
 
 
 class Pagination(PageNumberPagination):
