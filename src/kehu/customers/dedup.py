@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from kehu.core.contact_details import phone_normalise
 from kehu.core.models import User
@@ -36,21 +36,26 @@ class DuplicateKeys:
 def find_duplicates(
     keys: Sequence[DuplicateKeys], *, customers: QuerySet[Customer] | None = None
 ) -> list[list[Customer]]:
-    """For each set of keys, the existing customers it matches, in one query for all."""
+    """For each set of keys, the existing customers it matches, in one query a kind of key
+    for all."""
     names = {k.name_key for k in keys if k.name_key}
     phones = {k.phone for k in keys if k.phone}
     emails = {k.email for k in keys if k.email}
     if not (names or phones or emails):
         return [[] for _ in keys]
     pool = customers if customers is not None else Customer.objects.all()
-    candidates = (
-        pool.filter(Q(name_key__in=names) | Q(phone__in=phones) | Q(email__in=emails))
-        .select_related("owner")
-        .order_by("pk")
-    )
+    # One query a kind of key, each answered from its index. Asked as one (`name_key IN (…)
+    # OR phone IN (…) OR email IN (…)`) for an import batch's thousand rows, SQLite read
+    # every customer (86 ms a batch at 100,000 customers, against 8), and PostgreSQL, asked
+    # as an OR of three subqueries instead, read the million (300 ms against 40).
+    candidates: dict[int, Customer] = {}
+    for field, values in (("name_key", names), ("phone", phones), ("email", emails)):
+        if values:
+            for candidate in pool.filter(**{f"{field}__in": values}).select_related("owner"):
+                candidates.setdefault(candidate.pk, candidate)
     # Index the candidates by each key, so a batch costs one lookup per row, not a scan.
     by_key: dict[tuple[str, str], list[Customer]] = defaultdict(list)
-    for candidate in candidates:
+    for candidate in candidates.values():
         for field in ("name_key", "phone", "email"):
             value = getattr(candidate, field)
             if value:
