@@ -205,6 +205,7 @@ class Run:
                     d.row.contact,
                     keys=d.row.search_keys,
                     contact_keys=d.row.contact_search_keys,
+                    name_key=d.row.duplicate_keys.name_key,
                 )
                 for d in decisions
             ]

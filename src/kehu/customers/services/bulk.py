@@ -47,9 +47,14 @@ class NewCustomer:
     # already: an import does, on the thread that reads its file.
     keys: dict[str, str] | None = None
     contact_keys: dict[str, str] | None = None
+    # The key its duplicates are found by, likewise (an import's check worked it out).
+    name_key: str | None = None
 
     def search_keys(self) -> dict[str, str]:
         return self.keys or Customer.search_keys(self.values["name"])
+
+    def duplicate_name_key(self) -> str:
+        return self.name_key or DuplicateKeys.of(name=self.values["name"]).name_key
 
     def contact_search_keys(self) -> dict[str, str]:
         return self.contact_keys or Contact.search_keys(self.contact["name"])
@@ -127,14 +132,15 @@ class CustomerWriter:
         )
 
     def _customer_row(
-        self, values: dict[str, Any], keys: dict[str, str], now: datetime, *, contact_pairs: str
+        self, values: dict[str, Any], new: NewCustomer, now: datetime, *, contact_pairs: str
     ) -> dict[str, Any]:
+        keys = new.search_keys()
         return {
             **_columns(Customer, values),
             **keys,
             # As services.search_pairs keeps them: the pairs of its contact's name too.
             "name_grams": joined_grams(keys["name_grams"], contact_pairs),
-            "name_key": DuplicateKeys.of(name=values["name"]).name_key,
+            "name_key": new.duplicate_name_key(),
             "created_by_id": actor_id(self.creator),
             "owner_since": now if values["owner"] is not None else None,
         }
@@ -158,9 +164,7 @@ class CustomerWriter:
         self.customers.write(
             customer_ids,
             (
-                self._customer_row(
-                    values, n.search_keys(), now, contact_pairs=contact_pairs.get(customer_id, "")
-                )
+                self._customer_row(values, n, now, contact_pairs=contact_pairs.get(customer_id, ""))
                 for customer_id, values, n in zip(customer_ids, customers, new, strict=True)
             ),
         )
