@@ -197,6 +197,9 @@ def test_list_filters_search_and_ordering(team, api_client, make_customer):
     )
     assert names(owner="bob") == ["广州百盛家具有限公司"]
     assert names(province="陕西省") == ["西安宏达食品有限公司"]
+    assert len(names(page_size=10, ordering="name")) == 3  # parameters that filter nothing
+    refused = client.get("/api/v1/customers/", {"kind": "planet", "page_size": 10})
+    assert refused.status_code == 400 and "kind" in refused.json()
 
 
 def test_the_list_costs_the_same_queries_for_5_or_50_customers(team, api_client, make_customer):
