@@ -4,8 +4,10 @@ its end in resumable batches."""
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+import pickle
 import queue
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -205,54 +207,70 @@ def _checked_batches(
         position += len(batch)
 
 
-_END = object()
-
-
 def _read_ahead(items: Iterator[T], depth: int = 2) -> Iterator[T]:
-    """`items`, produced by a thread up to `depth` ahead of the consumer.
+    """`items`, produced by a process forked for them, up to `depth` ahead of the consumer.
 
-    Reading and checking the next batch is Python work, writing this one mostly waiting on
-    the database, which frees the interpreter lock: done side by side, an import takes the
-    longer of the two instead of their sum. The thread speaks the caller's language, so the
-    problems it finds read as the caller's would.
+    Reading and checking the next batch is Python work, and so is most of writing this one:
+    in one process the two take turns with the interpreter lock, in two they run on two
+    cores. The reader touches no database (the checker is built, with the users it names,
+    before the fork) and speaks the caller's language, so the problems it finds read as the
+    caller's would. It stops when the consumer does, or when its parent is gone.
     """
-    buffer: queue.Queue[tuple[object, BaseException | None]] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
+    context = multiprocessing.get_context("fork")
+    buffer: Any = context.Queue(maxsize=depth)
     language = translation.get_language()
+    parent = os.getpid()
 
-    def put(entry: tuple[object, BaseException | None]) -> bool:
-        while not stop.is_set():
+    def put(entry: tuple[str, object]) -> None:
+        while True:
             try:
-                buffer.put(entry, timeout=0.1)
+                buffer.put(entry, timeout=0.5)
             except queue.Full:
+                if os.getppid() != parent:
+                    os._exit(0)
                 continue
-            return True
-        return False
+            return
 
     def produce() -> None:
         try:
             with translation.override(language):
                 for item in items:
-                    if not put((item, None)):
-                        return
-        except BaseException as error:  # handed to the consumer, who decides
-            put((_END, error))
-            return
-        put((_END, None))
+                    put(("item", item))
+        except Exception as error:  # handed to the consumer, who decides
+            put(("error", _picklable(error)))
+        else:
+            put(("end", None))
+        buffer.close()
+        buffer.join_thread()
 
-    thread = threading.Thread(target=produce, name="import-reader", daemon=True)
-    thread.start()
+    reader = context.Process(target=produce, name="import-reader", daemon=True)
+    reader.start()
     try:
         while True:
-            item, error = buffer.get()
-            if error is not None:
-                raise error
-            if item is _END:
+            try:
+                kind, item = buffer.get(timeout=0.5)
+            except queue.Empty:
+                if not reader.is_alive():
+                    raise ImportFileError(_("The file's reader stopped.")) from None
+                continue
+            if kind == "error":
+                raise item
+            if kind == "end":
                 return
-            yield item  # type: ignore[misc]
+            yield item
     finally:
-        stop.set()
-        thread.join()
+        reader.kill()
+        reader.join()
+        buffer.close()
+
+
+def _picklable(error: Exception) -> Exception:
+    """The error as the consumer can receive it: itself, or its message."""
+    try:
+        pickle.dumps(error)
+    except Exception:
+        return RuntimeError(str(error))
+    return error
 
 
 def import_run(
