@@ -41,7 +41,7 @@ class CheckedRow:
     tags: list[str] = field(default_factory=list)
     contact: dict[str, Any] = field(default_factory=dict)  # the Contact fields it gives
     problems: dict[str, ImportProblem] = field(default_factory=dict)  # one per column
-    # Worked out with the checking, on the thread that reads the file while the database
+    # Worked out with the checking, in the process that reads the file while the database
     # writes the batch before: what finds the row's duplicates, and its names' search keys.
     duplicate_keys: DuplicateKeys = field(default_factory=lambda: DuplicateKeys("", "", ""))
     search_keys: dict[str, str] | None = None

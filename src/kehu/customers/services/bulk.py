@@ -44,7 +44,7 @@ class NewCustomer:
     tags: list[str] = field(default_factory=list)
     contact: dict[str, Any] = field(default_factory=dict)
     # The names' search keys (Party.search_keys), when the caller has worked them out
-    # already: an import does, on the thread that reads its file.
+    # already: an import does, in the process that reads its file.
     keys: dict[str, str] | None = None
     contact_keys: dict[str, str] | None = None
     # The key its duplicates are found by, likewise (an import's check worked it out).
