@@ -11,6 +11,7 @@ from itertools import count
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from kehu.customers.imports.jobs import _read_ahead
 from kehu.customers.imports.reading import ImportFileError
@@ -64,7 +65,7 @@ def test_a_reader_that_dies_is_a_clear_error():
         yield 1
         os._exit(1)
 
-    with pytest.raises(ImportFileError, match="reader stopped"):
+    with translation.override("en"), pytest.raises(ImportFileError, match="reader stopped"):
         list(_read_ahead(dies()))
 
 
