@@ -97,7 +97,9 @@ def _csv_rows(stream: IO[bytes], codec: str) -> Generator[list[str], None, None]
         text.seek(0)
         # Excel's "Unicode text" is tab-separated; some European exports use semicolons.
         delimiter = max(",\t;", key=first_line.count)
-        reader = csv.reader(text, delimiter=delimiter)
+        # Cleaned a line at a time: the controls are no part of CSV's syntax, and a line is
+        # one call where its cells would be a dozen.
+        reader = csv.reader(map(without_bidi_controls, text), delimiter=delimiter)
         try:
             yield from reader
         except csv.Error as error:
@@ -155,7 +157,10 @@ def _xlsx_rows(stream: IO[bytes]) -> Iterator[Iterator[list[str]]]:
         raise ImportFileError(_("The file is not a valid Excel workbook (.xlsx).")) from error
     try:
         sheet = book.worksheets[0]
-        yield ([_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True))
+        yield (
+            [without_bidi_controls(_cell_text(v)) for v in row]
+            for row in sheet.iter_rows(values_only=True)
+        )
     finally:
         book.close()
 
@@ -164,6 +169,7 @@ def _xlsx_rows(stream: IO[bytes]) -> Iterator[Iterator[list[str]]]:
 def _records(
     stream: IO[bytes], *, name: str, encoding: str
 ) -> Iterator[tuple[str, Iterator[list[str]]]]:
+    """The file's codec and its rows of cells, without bidirectional controls."""
     suffix = Path(name).suffix.lower()
     if suffix in {".csv", ".txt"}:
         codec = _csv_encoding(stream, encoding)
@@ -196,8 +202,7 @@ def open_sheet(
     """Open a .csv or .xlsx file (`name` tells which) at `header_row`, or at the first of its
     first non-empty rows that has a customer-name column."""
     with _records(stream, name=name, encoding=encoding) as (codec, records):
-        cleaned = ([without_bidi_controls(cell) for cell in cells] for cells in records)
-        numbered = enumerate(cleaned, start=1)
+        numbered = enumerate(records, start=1)
         leading: list[tuple[int, list[str]]] = []
         for number, cells in numbered:
             if (header_row and number == header_row) or (not header_row and filled(cells)):
