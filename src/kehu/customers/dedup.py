@@ -33,11 +33,12 @@ class DuplicateKeys:
         return cls(company_key(name)[:200], phone, email.strip().lower())
 
 
-def find_duplicates(
+def duplicate_ids(
     keys: Sequence[DuplicateKeys], *, customers: QuerySet[Customer] | None = None
-) -> list[list[Customer]]:
-    """For each set of keys, the existing customers it matches, in one query a kind of key
-    for all."""
+) -> list[list[int]]:
+    """For each set of keys, the ids of the existing customers it matches, in increasing
+    order, in one query a kind of key for all. Only the keys are read: an import that skips
+    duplicates needs no more, and making the candidates' records took a tenth of its time."""
     names = {k.name_key for k in keys if k.name_key}
     phones = {k.phone for k in keys if k.phone}
     emails = {k.email for k in keys if k.email}
@@ -48,28 +49,28 @@ def find_duplicates(
     # OR phone IN (…) OR email IN (…)`) for an import batch's thousand rows, SQLite read
     # every customer (86 ms a batch at 100,000 customers, against 8), and PostgreSQL, asked
     # as an OR of three subqueries instead, read the million (300 ms against 40).
-    candidates: dict[int, Customer] = {}
+    by_key: dict[tuple[str, str], set[int]] = defaultdict(set)
     for field, values in (("name_key", names), ("phone", phones), ("email", emails)):
         if values:
-            for candidate in pool.filter(**{f"{field}__in": values}).select_related("owner"):
-                candidates.setdefault(candidate.pk, candidate)
-    # Index the candidates by each key, so a batch costs one lookup per row, not a scan.
-    by_key: dict[tuple[str, str], list[Customer]] = defaultdict(list)
-    for candidate in candidates.values():
-        for field in ("name_key", "phone", "email"):
-            value = getattr(candidate, field)
-            if value:
-                by_key[(field, value)].append(candidate)
+            for pk, value in pool.filter(**{f"{field}__in": values}).values_list("pk", field):
+                by_key[(field, value)].add(pk)
     found = []
     for k in keys:
-        matches = {
-            c.pk: c
-            for field, value in (("name_key", k.name_key), ("phone", k.phone), ("email", k.email))
-            if value
-            for c in by_key.get((field, value), [])
-        }
-        found.append(sorted(matches.values(), key=lambda c: c.pk))
+        given = (("name_key", k.name_key), ("phone", k.phone), ("email", k.email))
+        found.append(sorted({pk for key in given if key[1] for pk in by_key.get(key, ())}))
     return found
+
+
+def find_duplicates(
+    keys: Sequence[DuplicateKeys], *, customers: QuerySet[Customer] | None = None
+) -> list[list[Customer]]:
+    """For each set of keys, the existing customers it matches, in increasing id order."""
+    ids = duplicate_ids(keys, customers=customers)
+    wanted = {pk for found in ids for pk in found}
+    pool = customers if customers is not None else Customer.objects.all()
+    records = pool.select_related("owner").in_bulk(wanted) if wanted else {}
+    # One deleted since the keys were read is no longer a duplicate.
+    return [[records[pk] for pk in found if pk in records] for found in ids]
 
 
 def customer_duplicates(customer: Customer) -> list[Customer]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from kehu.core.exceptions import VersionConflict
 from kehu.core.models import User
 from kehu.core.records import FieldsRefused
 from kehu.customers import services
-from kehu.customers.dedup import DuplicateKeys, find_duplicates
+from kehu.customers.dedup import DuplicateKeys, duplicate_ids, find_duplicates
 from kehu.customers.imports.checking import CheckedRow, RowChecker
 from kehu.customers.imports.columns import CONTACT, TARGET_KEYS
 from kehu.customers.models import (
@@ -115,10 +116,11 @@ class Run:
         policy = self.job.on_duplicate
         keys = [r.duplicate_keys for r in rows]
         valid = [i for i, r in enumerate(rows) if not r.problems]
-        matches: dict[int, list[Customer]] = {}
+        matches: dict[int, list[Any]] = {}
         if policy != OnDuplicate.CREATE and valid:
-            found = find_duplicates([keys[i] for i in valid])
-            matches = dict(zip(valid, found, strict=True))
+            # Skipping a row needs only to know that a duplicate is there; updating, which.
+            lookup = find_duplicates if policy == OnDuplicate.UPDATE else duplicate_ids
+            matches = dict(zip(valid, lookup([keys[i] for i in valid]), strict=True))
         visible_ids = self._visible_ids(matches)
         pending: set[str] | _SeenKeys = self.seen if self.seen is not None else set()
         decisions: list[_Decision] = []
