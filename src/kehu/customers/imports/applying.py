@@ -143,7 +143,7 @@ class Run:
                     pending.add(key)
         return decisions, None
 
-    def _visible_ids(self, matches: dict[int, list[Customer]]) -> set[int]:
+    def _visible_ids(self, matches: dict[int, list[Any]]) -> set[int]:
         if self.job.on_duplicate != OnDuplicate.UPDATE:
             return set()
         ids = {c.pk for found in matches.values() for c in found}
@@ -198,20 +198,18 @@ class Run:
             ]
         )
 
+    def prepare(self, row: CheckedRow) -> None:
+        """Work out the rows a checked row is written as if it turns out new (the batch's
+        decisions say which are): a run's reading process does, for the rows with no
+        problems, while this one writes the batch before."""
+        if not row.problems and not self.job.dry_run:
+            new = services.NewCustomer(row.values, row.tags, row.contact)
+            row.prepared = self.writer.prepare(new, name_key=row.duplicate_keys.name_key)
+
     def _create(self, decisions: list[_Decision]) -> None:
-        self.writer.create(
-            [
-                services.NewCustomer(
-                    d.row.values,
-                    d.row.tags,
-                    d.row.contact,
-                    keys=d.row.search_keys,
-                    contact_keys=d.row.contact_search_keys,
-                    name_key=d.row.duplicate_keys.name_key,
-                )
-                for d in decisions
-            ]
-        )
+        prepared = [d.row.prepared for d in decisions]
+        assert all(p is not None for p in prepared), "a run prepares the rows it may create"
+        self.writer.create([p for p in prepared if p is not None])
 
     def _update(self, decision: _Decision) -> bool:
         """Apply the row's filled-in cells to its customer through the services, all or

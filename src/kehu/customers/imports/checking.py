@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,6 +30,9 @@ from kehu.customers.models import (
     Tag,
 )
 
+if TYPE_CHECKING:
+    from kehu.customers.services import PreparedCustomer
+
 _SHOWN_VALUE = 200  # characters of a bad value kept in its problem report
 
 
@@ -41,11 +44,10 @@ class CheckedRow:
     tags: list[str] = field(default_factory=list)
     contact: dict[str, Any] = field(default_factory=dict)  # the Contact fields it gives
     problems: dict[str, ImportProblem] = field(default_factory=dict)  # one per column
-    # Worked out with the checking, in the process that reads the file while the database
-    # writes the batch before: what finds the row's duplicates, and its names' search keys.
+    # Worked out in the process that reads the file while the database writes the batch
+    # before: what finds the row's duplicates, and the rows it is written as if it is new.
     duplicate_keys: DuplicateKeys = field(default_factory=lambda: DuplicateKeys("", "", ""))
-    search_keys: dict[str, str] | None = None
-    contact_search_keys: dict[str, str] | None = None
+    prepared: PreparedCustomer | None = None
 
 
 def _message(error: ValidationError) -> str:
@@ -201,7 +203,10 @@ class RowChecker:
             self._require(row, "contact_name", Contact)
         _resolve_region(row.values)
         if not row.problems:
-            _keys(row)
+            values = row.values
+            row.duplicate_keys = DuplicateKeys.of(
+                name=values["name"], phone=values.get("phone", ""), email=values.get("email", "")
+            )
         return row
 
     def _require(self, row: CheckedRow, key: str, model: type[models.Model]) -> None:
@@ -226,16 +231,6 @@ class RowChecker:
         }
         for name, message in region_problems(**region).items():
             self.problem(row, name, region[name], message)
-
-
-def _keys(row: CheckedRow) -> None:
-    values = row.values
-    row.duplicate_keys = DuplicateKeys.of(
-        name=values["name"], phone=values.get("phone", ""), email=values.get("email", "")
-    )
-    row.search_keys = Customer.search_keys(values["name"])
-    if "name" in row.contact:
-        row.contact_search_keys = Contact.search_keys(row.contact["name"])
 
 
 _REGION = ("province", "city", "district")

@@ -193,16 +193,18 @@ def _batches(iterable: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _checked_batches(
-    sheet: Sheet, checker: RowChecker, position: int, size: int
+    sheet: Sheet, run: Run, position: int, size: int
 ) -> Iterator[tuple[list[CheckedRow], int, int]]:
-    """The file's rows after `position`, checked, a batch at a time with the positions of its
-    first and last row."""
+    """The file's rows after `position`, checked and prepared, a batch at a time with the
+    positions of its first and last row."""
     for batch in _batches(islice(sheet.rows, position, None), size):
         rows = [
-            checker.check(number, position + offset, cells)
+            run.checker.check(number, position + offset, cells)
             for offset, (number, cells) in enumerate(batch, start=1)
             if filled(cells)
         ]
+        for row in rows:
+            run.prepare(row)
         yield rows, position, position + len(batch)
         position += len(batch)
 
@@ -210,11 +212,12 @@ def _checked_batches(
 def _read_ahead(items: Iterator[T], depth: int = 2) -> Iterator[T]:
     """`items`, produced by a process forked for them, up to `depth` ahead of the consumer.
 
-    Reading and checking the next batch is Python work, and so is most of writing this one:
-    in one process the two take turns with the interpreter lock, in two they run on two
-    cores. The reader touches no database (the checker is built, with the users it names,
-    before the fork) and speaks the caller's language, so the problems it finds read as the
-    caller's would. It stops when the consumer does, or when its parent is gone.
+    Reading, checking and preparing the next batch is Python work, and so is much of writing
+    this one: in one process the two take turns with the interpreter lock, in two they run
+    on two cores. The reader touches no database (the checker and the writer are built, with
+    the users and content types they need, before the fork) and speaks the caller's
+    language, so the problems it finds read as the caller's would. It stops when the
+    consumer does, or when its parent is gone.
     """
     context = multiprocessing.get_context("fork")
     buffer: Any = context.Queue(maxsize=depth)
@@ -297,7 +300,7 @@ def import_run(
             )
             run = Run(job, checker, actor)
             for rows, start, end in _read_ahead(
-                _checked_batches(sheet, checker, job.rows_done, batch_size)
+                _checked_batches(sheet, run, job.rows_done, batch_size)
             ):
                 run.batch(rows, start=start, end=end)
                 if on_batch is not None:

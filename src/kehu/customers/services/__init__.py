@@ -2,7 +2,12 @@
 recorded in history. Pages, the API, imports, the command line and background tasks all
 write through these."""
 
-from kehu.customers.services.bulk import CustomerWriter, NewCustomer, activities_write
+from kehu.customers.services.bulk import (
+    CustomerWriter,
+    NewCustomer,
+    PreparedCustomer,
+    activities_write,
+)
 from kehu.customers.services.contacts import (
     CONTACT_FIELDS,
     activities_join_customer,
@@ -30,6 +35,7 @@ __all__ = [
     "CUSTOMER_FIELDS",
     "CustomerWriter",
     "NewCustomer",
+    "PreparedCustomer",
     "activities_join_customer",
     "activities_write",
     "activity_create",

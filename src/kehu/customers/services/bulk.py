@@ -43,21 +43,19 @@ class NewCustomer:
     values: dict[str, Any]
     tags: list[str] = field(default_factory=list)
     contact: dict[str, Any] = field(default_factory=dict)
-    # The names' search keys (Party.search_keys), when the caller has worked them out
-    # already: an import does, in the process that reads its file.
-    keys: dict[str, str] | None = None
-    contact_keys: dict[str, str] | None = None
-    # The key its duplicates are found by, likewise (an import's check worked it out).
-    name_key: str | None = None
 
-    def search_keys(self) -> dict[str, str]:
-        return self.keys or Customer.search_keys(self.values["name"])
 
-    def duplicate_name_key(self) -> str:
-        return self.name_key or DuplicateKeys.of(name=self.values["name"]).name_key
+@dataclass
+class PreparedCustomer:
+    """A new customer's rows as they will be written, but for their ids and the time of
+    writing (CustomerWriter.prepare)."""
 
-    def contact_search_keys(self) -> dict[str, str]:
-        return self.contact_keys or Contact.search_keys(self.contact["name"])
+    values: dict[str, Any]  # its fields, with the owner it gets
+    tags: list[str]
+    customer: dict[str, Any]  # the customer's columns
+    history: dict[str, list[Any]]  # what its creation records
+    # Its primary contact's columns and what the contact's creation records.
+    contact: tuple[dict[str, Any], dict[str, list[Any]]] | None = None
 
 
 def _columns(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
@@ -102,16 +100,10 @@ class CustomerWriter:
             raise FieldsRefused(refused)
         self._assignable.check(actor=self.creator, owner=values["owner"])
 
-    def _creation(
-        self,
-        model: type[Customer | Contact],
-        pk: int,
-        customer_id: int,
-        values: dict[str, Any],
-        *,
-        tags: list[str] | None = None,
-    ) -> dict[str, Any]:
-        """The history row customer_create or contact_create writes for a new record."""
+    def _history(
+        self, model: type[Customer | Contact], values: dict[str, Any], tags: list[str] | None
+    ) -> dict[str, list[Any]]:
+        """What customer_create or contact_create records of a new record."""
         defaults = self._defaults[model]
         state = {
             **defaults,
@@ -123,80 +115,96 @@ class CustomerWriter:
         }
         if tags is not None:
             state["tags"] = tags
+        return creation_changes(state)
+
+    def prepare(self, new: NewCustomer, *, name_key: str | None = None) -> PreparedCustomer:
+        """The rows `new` will be written as. Nothing here reads the database, so an import
+        prepares its rows in the process that reads its file, while this one writes; its
+        check has worked out the duplicate `name_key` already."""
+        values = {"owner": self.default_owner, **new.values}
+        keys = Customer.search_keys(values["name"])
+        prepared = PreparedCustomer(
+            values=values,
+            tags=new.tags,
+            customer={
+                **_columns(Customer, values),
+                **keys,
+                "name_key": name_key or DuplicateKeys.of(name=values["name"]).name_key,
+                "created_by_id": actor_id(self.creator),
+            },
+            history=self._history(Customer, values, new.tags),
+        )
+        if new.contact:
+            contact = {**new.contact, "is_primary": True}
+            contact_keys = Contact.search_keys(contact["name"])
+            prepared.contact = (
+                {**_columns(Contact, contact), **contact_keys},
+                self._history(Contact, contact, None),
+            )
+            # As services.search_pairs keeps them: the pairs of its contact's name too.
+            prepared.customer["name_grams"] = joined_grams(
+                keys["name_grams"], contact_keys["name_grams"]
+            )
+        return prepared
+
+    def _change(
+        self,
+        model: type[Customer | Contact],
+        pk: int,
+        customer_id: int,
+        name: str,
+        history: dict[str, list[Any]],
+    ) -> dict[str, Any]:
         return change_row(
             actor=self.creator,
-            target=Written(self._type_ids[model], pk, values["name"]),
+            target=Written(self._type_ids[model], pk, name),
             action=ChangeAction.CREATE,
-            changes=creation_changes(state),
+            changes=history,
             customer_id=customer_id,
         )
 
-    def _customer_row(
-        self, values: dict[str, Any], new: NewCustomer, now: datetime, *, contact_pairs: str
-    ) -> dict[str, Any]:
-        keys = new.search_keys()
-        return {
-            **_columns(Customer, values),
-            **keys,
-            # As services.search_pairs keeps them: the pairs of its contact's name too.
-            "name_grams": joined_grams(keys["name_grams"], contact_pairs),
-            "name_key": new.duplicate_name_key(),
-            "created_by_id": actor_id(self.creator),
-            "owner_since": now if values["owner"] is not None else None,
-        }
-
     @transaction.atomic
-    def create(self, new: Sequence[NewCustomer]) -> list[int]:
+    def create(self, customers: Sequence[PreparedCustomer]) -> list[int]:
         """Write the customers, their tags and contacts, and their history; their ids."""
-        if not new:
+        if not customers:
             return []
         now = timezone.now()
-        customers = [{"owner": self.default_owner, **n.values} for n in new]
-        for values in customers:
-            self._check(values)
-        customer_ids = self.customers.reserve_ids(len(new))
-        contacts = [
-            (customer_id, n.contact, n.contact_search_keys())
-            for customer_id, n in zip(customer_ids, new, strict=True)
-            if n.contact
-        ]
-        contact_pairs = {customer_id: keys["name_grams"] for customer_id, _, keys in contacts}
+        for prepared in customers:
+            self._check(prepared.values)
+        customer_ids = self.customers.reserve_ids(len(customers))
         self.customers.write(
             customer_ids,
             (
-                self._customer_row(values, n, now, contact_pairs=contact_pairs.get(customer_id, ""))
-                for customer_id, values, n in zip(customer_ids, customers, new, strict=True)
+                {**c.customer, "owner_since": now if c.values["owner"] is not None else None}
+                for c in customers
             ),
         )
-        tag_ids = _tag_ids({name for n in new for name in n.tags})
+        tag_ids = _tag_ids({name for c in customers for name in c.tags})
         through: Any = Customer.tags.through
         through.objects.bulk_create(
             through(customer_id=customer_id, tag_id=tag_ids[name])
-            for customer_id, n in zip(customer_ids, new, strict=True)
-            for name in n.tags
+            for customer_id, c in zip(customer_ids, customers, strict=True)
+            for name in c.tags
         )
+        contacts = [
+            (customer_id, *c.contact)
+            for customer_id, c in zip(customer_ids, customers, strict=True)
+            if c.contact is not None
+        ]
         contact_ids = self.contacts.reserve_ids(len(contacts))
         self.contacts.write(
             contact_ids,
-            (
-                {
-                    **_columns(Contact, values),
-                    **keys,
-                    "customer_id": customer_id,
-                    "is_primary": True,
-                }
-                for customer_id, values, keys in contacts
-            ),
+            ({**columns, "customer_id": customer_id} for customer_id, columns, _ in contacts),
         )
         change_rows_write(
             [
                 *(
-                    self._creation(Customer, customer_id, customer_id, values, tags=n.tags)
-                    for customer_id, values, n in zip(customer_ids, customers, new, strict=True)
+                    self._change(Customer, customer_id, customer_id, c.values["name"], c.history)
+                    for customer_id, c in zip(customer_ids, customers, strict=True)
                 ),
                 *(
-                    self._creation(Contact, contact_id, customer_id, {**values, "is_primary": True})
-                    for contact_id, (customer_id, values, _) in zip(
+                    self._change(Contact, contact_id, customer_id, columns["name"], history)
+                    for contact_id, (customer_id, columns, history) in zip(
                         contact_ids, contacts, strict=True
                     )
                 ),
