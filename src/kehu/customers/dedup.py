@@ -38,7 +38,8 @@ def duplicate_ids(
 ) -> list[list[int]]:
     """For each set of keys, the ids of the existing customers it matches, in increasing
     order, in one query a kind of key for all. Only the keys are read: an import that skips
-    duplicates needs no more, and making the candidates' records took a tenth of its time."""
+    duplicates needs no more, and making each candidate's record, with its owner, cost it
+    6 % of its time (100,000 rows into a million customers: 32.4 s against 30.6)."""
     names = {k.name_key for k in keys if k.name_key}
     phones = {k.phone for k in keys if k.phone}
     emails = {k.email for k in keys if k.email}
