@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kehu.analytics",
     "kehu.sales",
     "kehu.orders",
+    "kehu.service",
     "kehu.privacy",
     # Last, so that Kehu's own form widget templates come first (FORM_RENDERER).
     "django.forms",

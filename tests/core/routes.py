@@ -388,6 +388,48 @@ def _source(world: World) -> models.Model:
     return _model("sales.LeadSource").objects.order_by("pk").first()  # type: ignore[no-any-return]
 
 
+def _calendar(world: World) -> models.Model:
+    from kehu.service.services.setup import calendar_create, weekly_from_text
+
+    weekly = weekly_from_text(dict.fromkeys(range(5), "09:00-12:00, 13:30-18:00"))
+    return calendar_create(
+        actor=world.admin, name="客服日历", weekly=weekly, follows_national_holidays=False
+    )
+
+
+def _policy(world: World) -> models.Model:
+    from kehu.service.services.setup import policy_create
+
+    return policy_create(
+        actor=world.admin,
+        name="标准服务",
+        calendar=world.get(_model("service.BusinessCalendar")),
+        first_response_minutes=120,
+        resolution_minutes=960,
+    )
+
+
+def _ticket(world: World) -> models.Model:
+    from kehu.service.services import ticket_create
+
+    world.get(_model("service.SlaPolicy"))
+    return ticket_create(
+        actor=world.owner,
+        customer=world.get(_model("customers.Customer")),
+        kind=_model("service.TicketKind").objects.get(code="complaint"),
+        subject="包装破损",
+        description="收到的礼盒外包装压坏。",
+    )
+
+
+def _attachment(world: World) -> models.Model:
+    from kehu.service.services import ticket_attach
+
+    upload = SimpleUploadedFile("破损照片.jpg", b"\xff\xd8\xff", content_type="image/jpeg")
+    ticket = world.get(_model("service.Ticket"))
+    return ticket_attach(actor=world.owner, ticket=ticket, file=upload)  # type: ignore[arg-type]
+
+
 MAKERS: dict[str, Callable[[World], models.Model]] = {
     "core.User": lambda world: world.owner,
     "core.Department": lambda world: world.department,
@@ -414,4 +456,8 @@ MAKERS: dict[str, Callable[[World], models.Model]] = {
     "analytics.ChurnAction": _churn_action,
     "privacy.Consent": _consent,
     "privacy.ErasureRequest": _erasure_request,
+    "service.BusinessCalendar": _calendar,
+    "service.SlaPolicy": _policy,
+    "service.Ticket": _ticket,
+    "service.TicketAttachment": _attachment,
 }

@@ -72,10 +72,18 @@ def test_two_workers_enqueue_each_periodic_task_once_a_period(worker_command, br
         # Each worker asks for due periodic tasks as it starts and at every beat after.
         asked = timezone.now()
         until(lambda: beating(after=asked) == both)
-        expected = Counter(dict.fromkeys(periodic_tasks(), 1))
-        assert until(lambda: _jobs_run(broker) == expected)
+        periods = periodic_tasks()
+
+        def once_a_period() -> bool:
+            # A task due every minute may come again on a slow machine, once a minute.
+            ran, elapsed = _jobs_run(broker), timezone.now() - asked
+            return set(ran) == set(periods) and all(
+                count <= 1 + elapsed // periods[name] for name, count in ran.items()
+            )
+
+        assert until(once_a_period)
         for run in PeriodicRun.objects.all():
-            assert run.due_at > timezone.now() + timedelta(minutes=50)
+            assert run.due_at > asked + periods[run.task_path] * 0.8
     finally:
         stop(*workers)
 

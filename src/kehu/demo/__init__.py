@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from kehu.analytics.demo import analytics_demo_load
 from kehu.core.models import User
 from kehu.customers.models import Customer
-from kehu.demo import customers, orders, organisation, sales
+from kehu.demo import customers, orders, organisation, sales, service
 
 DEMO_PASSWORD = organisation.DEMO_PASSWORD
 
@@ -22,12 +22,13 @@ def demo_load() -> str:
     created = customers.customers_load(team=team)
     pipeline = sales.sales_load(team=team)
     sold = orders.orders_load(team=team)
+    served = service.service_load(team=team)
     # Last, so that the scores read the orders and the payments as they stand.
     analytics_demo_load(Customer.objects.order_by("pk"))
     return gettext(
         "Demo company loaded: %(users)d users, %(customers)d customers, %(contacts)d contacts, "
         "%(leads)d leads, %(opportunities)d opportunities, %(orders)d orders, "
-        "%(payments)d payments."
+        "%(payments)d payments, %(tickets)d service tickets."
     ) % {
         "users": len(team.users),
         "customers": created.customers,
@@ -36,4 +37,5 @@ def demo_load() -> str:
         "opportunities": pipeline.opportunities,
         "orders": sold.orders,
         "payments": sold.payments,
+        "tickets": served.tickets,
     }

@@ -9,7 +9,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +22,7 @@ from kehu.core.history import (
 from kehu.core.locking import save_versioned
 from kehu.core.models import User
 from kehu.core.records import fields_assign
+from kehu.core.uploads import upload_checked
 from kehu.customers.models import Contact
 from kehu.sales.models import (
     Attitude,
@@ -160,15 +160,7 @@ def document_add(
     *, actor: User | None, opportunity: Opportunity, file: UploadedFile
 ) -> OpportunityDocument:
     """Keep a file with the opportunity; files over the size limit are refused."""
-    size = file.size or 0
-    if size > MAX_DOCUMENT_BYTES:
-        raise ValidationError(
-            {
-                "file": _("The file is %(size)s; the limit is %(limit)s.")
-                % {"size": filesizeformat(size), "limit": filesizeformat(MAX_DOCUMENT_BYTES)}
-            }
-        )
-    name = (file.name or "document").rsplit("/", 1)[-1][:255]
+    name, size = upload_checked(file, limit=MAX_DOCUMENT_BYTES)
     document = OpportunityDocument(
         opportunity=opportunity, name=name, size=size, uploaded_by=actor_or_none(actor)
     )

@@ -1,0 +1,10 @@
+from rest_framework.routers import SimpleRouter
+
+from kehu.service.api.viewsets import CalendarViewSet, PolicyViewSet, TicketViewSet
+
+router = SimpleRouter()
+router.register("tickets", TicketViewSet, basename="ticket")
+router.register("calendars", CalendarViewSet, basename="calendar")
+router.register("sla-policies", PolicyViewSet, basename="sla-policy")
+
+urlpatterns = router.urls
