@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from datetime import timedelta
 from typing import Any
 
 import pytest

@@ -30,7 +30,7 @@ def demo_load() -> str:
         "%(leads)d leads, %(opportunities)d opportunities, %(orders)d orders, "
         "%(payments)d payments, %(tickets)d service tickets."
     ) % {
-        "users": len(team.users),
+        "users": User.objects.count(),
         "customers": created.customers,
         "contacts": created.contacts,
         "leads": pipeline.leads,

@@ -25,7 +25,7 @@ from kehu.service.services import setup
 from kehu.service.services.clocks import policies_kept
 
 SEED: Final = 20261205
-TICKETS: Final = 1200
+TICKETS: Final = 2000
 # The five levels of satisfaction, 5 (satisfied) to 1, as the company's customers answer.
 _RATINGS = ((5, 45), (4, 30), (3, 15), (2, 7), (1, 3))
 # (username, family name, given name)
@@ -140,15 +140,20 @@ def _one(
     }
     with as_of(opened):
         ticket = services.ticket_create(actor=agent, team=front, assignee=agent, **fields)
-    steps = [
-        (_later(opened, rng, 5, 150), "reply"),
-        (_later(opened, rng, 200, 2000), "resolve"),
-    ]
-    if problem.kind == "repair":
-        steps.insert(1, (_later(opened, rng, 160, 190), "hand_over"))
+    # Each step some working-day minutes after the one before it.
+    moment, steps = opened, []
+    plan = ["reply"]
     if rng.random() < 0.2:
-        steps.insert(1, (_later(opened, rng, 151, 159), "wait"))
-        steps.insert(2, (_later(opened, rng, 195, 199), "customer"))
+        plan += ["wait", "customer"]
+    if problem.kind == "repair":
+        plan.append("hand_over")
+    gaps = {"reply": (5, 100), "wait": (10, 60), "customer": (600, 2800), "hand_over": (20, 90)}
+    # The last days' tickets are the team's backlog: most of them still being worked.
+    if now - opened > timedelta(days=4) or rng.random() < 0.3:
+        plan.append("resolve")
+    for step in plan:
+        moment = _later(moment, rng, *gaps.get(step, (120, 2400)))
+        steps.append((moment, step))
     for moment, step in sorted(steps):
         if moment > now:
             return ticket
@@ -176,7 +181,8 @@ def _answer(rng: random.Random, ticket: Ticket, agent: User, now: datetime) -> T
     """The customer's answer to the resolution: most accept, some reject once, a few are
     never heard from (the sweep closes those)."""
     resolved = ticket.resolved_at
-    assert resolved is not None
+    if resolved is None:
+        return ticket
     answered = _later(resolved, rng, 60, 2 * 24 * 60)
     if answered > now:
         return ticket

@@ -16,6 +16,8 @@ from kehu.service import selectors
 from kehu.service.models import Satisfaction, ServiceTeam, Ticket
 from kehu.service.services.tickets import TICKET_FIELDS, WORKING_STATUSES
 
+# Enough to find the order a call is about; an older one is named in the description.
+ORDERS_OFFERED = 50
 MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -75,13 +77,31 @@ class TicketForm(RecordForm):
         fields["customer"].queryset = customer_selectors.customer_queryset(user=user)
         fields["contact"].queryset = customer_selectors.contact_queryset(user=user)
         fields["kind"].queryset = selectors.kinds_active()
-        fields["order"].queryset = order_selectors.order_queryset(user=user).order_by("-id")
+        # A customer's own orders: the latest of the customer the form is about, once known.
+        customer = (
+            self.data.get("customer") or self.initial.get("customer") or self.instance.customer_id
+        )
+        orders = order_selectors.order_queryset(user=user)
+        latest = (
+            list(
+                orders.filter(customer_id=customer)
+                .order_by("-id")
+                .values_list("pk", flat=True)[:ORDERS_OFFERED]
+            )
+            if str(customer or "").isdigit()
+            else []
+        )
+        if self.instance.order_id:
+            latest.append(self.instance.order_id)
+        fields["order"].queryset = orders.filter(pk__in=latest).order_by("-id")
+        fields["order"].help_text = _("The chosen customer's latest orders.")
         fields["product"].queryset = order_selectors.product_list(active_only=True)
         if self.instance.pk:
             del self.fields["team"], self.fields["assignee"]
         else:
             fields["team"].queryset = selectors.teams()
             fields["assignee"].queryset = selectors.service_people()
+            self.initial.setdefault("team", selectors.teams().filter(members=user).first())
 
 
 class AssignForm(forms.Form):

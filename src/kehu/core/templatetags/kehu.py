@@ -33,7 +33,7 @@ def field_class(bound_field: Any) -> str:
     """The Bootstrap class for a form field's widget, marked invalid when it has errors."""
     widget = bound_field.field.widget
     kind = getattr(widget, "input_type", "")
-    if kind == "checkbox":
+    if kind in ("checkbox", "radio"):
         base = "form-check-input"
     elif kind == "select" or widget.__class__.__name__.endswith("Select"):
         base = "form-select"

@@ -16,17 +16,17 @@ from kehu.core.api.viewsets import RecordViewSet, Writes
 from kehu.service import selectors, services
 from kehu.service.api.serializers import (
     AcceptSerializer,
-    TicketAssignSerializer,
     AttachmentSerializer,
     AttachSerializer,
     CalendarDaySerializer,
     CalendarSerializer,
     MessageSerializer,
     PolicySerializer,
-    TicketReasonSerializer,
     ReplySerializer,
     ResolveSerializer,
     StatusSerializer,
+    TicketAssignSerializer,
+    TicketReasonSerializer,
     TicketSerializer,
 )
 from kehu.service.models import BusinessCalendar, SlaPolicy, Ticket

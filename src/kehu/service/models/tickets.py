@@ -135,7 +135,10 @@ class Ticket(Record):
     subject = models.CharField(_("subject"), max_length=200)
     description = models.TextField(_("description"))
     kind = models.ForeignKey(
-        TicketKind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="tickets"
+        TicketKind,
+        verbose_name=pgettext_lazy("ticket", "kind"),
+        on_delete=models.PROTECT,
+        related_name="tickets",
     )
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
