@@ -430,6 +430,17 @@ def _attachment(world: World) -> models.Model:
     return ticket_attach(actor=world.owner, ticket=ticket, file=upload)  # type: ignore[arg-type]
 
 
+def _article(world: World) -> models.Model:
+    from kehu.service.services import article_create
+
+    return article_create(
+        actor=world.admin,
+        title="礼盒破损的处理",
+        problem="礼盒运输中压坏。",
+        solution="补发并加护角。",
+    )
+
+
 MAKERS: dict[str, Callable[[World], models.Model]] = {
     "core.User": lambda world: world.owner,
     "core.Department": lambda world: world.department,
@@ -460,4 +471,5 @@ MAKERS: dict[str, Callable[[World], models.Model]] = {
     "service.SlaPolicy": _policy,
     "service.Ticket": _ticket,
     "service.TicketAttachment": _attachment,
+    "service.Article": _article,
 }

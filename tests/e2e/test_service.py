@@ -9,7 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from kehu.service.models import Ticket, TicketStatus
+from kehu.service import services
+from kehu.service.models import Ticket, TicketKind, TicketStatus
 from kehu.service.services import setup
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import log_in, pick, switch_language
@@ -34,6 +35,15 @@ def desk(make_user, make_customer):
         resolution_minutes=16 * 60,
     )
     setup.team_create(actor=None, name="售后服务组", calendar=calendar, members=[agent])
+    # Last autumn's case of the same problem, in other words.
+    past = services.ticket_create(
+        actor=agent,
+        customer=make_customer(owner, name="成都蜀味餐饮管理有限公司"),
+        kind=TicketKind.objects.get(code="complaint"),
+        subject="中秋礼盒运输挤压变形",
+        description="礼盒到货时纸盒变形、提手断裂，没法送礼。",
+    )
+    services.ticket_resolve(actor=agent, ticket=past, resolution="补发礼盒，外箱加护角。")
     return customer
 
 
@@ -48,7 +58,11 @@ def test_a_call_becomes_a_ticket_that_the_customer_accepts(
     pick(page, "customer", "912345", "西安宏达食品有限公司")
     form.locator("#id_kind").select_option(label="投诉" if language == "zh-hans" else "Complaint")
     form.locator("#id_subject").fill("月饼礼盒破损")
-    form.locator("#id_description").fill("收到的 200 盒月饼礼盒中有 12 盒外包装压坏。")
+    form.locator("#id_description").press_sequentially(
+        "收到的 200 盒月饼礼盒中有 12 盒外包装压坏。"
+    )
+    # As the agent writes, last autumn's case and how it was solved come up.
+    expect(page.get_by_test_id("similar-cases")).to_contain_text("补发礼盒，外箱加护角。")
     screenshot(f"service-new-ticket-{language}")
     form.locator("button[type=submit]").click()
 
@@ -75,7 +89,7 @@ def test_a_call_becomes_a_ticket_that_the_customer_accepts(
     expect(customer_page.get_by_test_id("void")).to_be_visible()
     phone.close()
 
-    ticket = Ticket.objects.get()
+    ticket = Ticket.objects.get(subject="月饼礼盒破损")
     assert (ticket.status, ticket.satisfaction) == (TicketStatus.CLOSED, 4)
     page.reload()
     expect(page.get_by_test_id("ticket-status")).to_have_text(

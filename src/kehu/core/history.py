@@ -287,7 +287,7 @@ def _display(
         return str(value) if reveal else email_mask(value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
-    if field is not None and field.choices:
+    if field is not None and getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "✓" if value else "✗"

@@ -35,6 +35,9 @@ class ServiceConfig(KehuApp):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from kehu.privacy.services.erasure import personal_data_erased
         from kehu.service.defaults import defaults_ensure
+        from kehu.service.services.tickets import terms_after_erasure
 
         post_migrate.connect(defaults_ensure, sender=self, dispatch_uid="kehu.service.defaults")
+        personal_data_erased.connect(terms_after_erasure, dispatch_uid="kehu.service.terms")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kehu.core.forms import RecordForm
@@ -13,7 +14,8 @@ from kehu.customers import selectors as customer_selectors
 from kehu.customers.pickers import ContactChoiceField, CustomerChoiceField
 from kehu.orders import selectors as order_selectors
 from kehu.service import selectors
-from kehu.service.models import Satisfaction, ServiceTeam, Ticket
+from kehu.service.models import Article, Satisfaction, ServiceTeam, Ticket
+from kehu.service.services.knowledge import ARTICLE_FIELDS
 from kehu.service.services.tickets import TICKET_FIELDS, WORKING_STATUSES
 
 # Enough to find the order a call is about; an older one is named in the description.
@@ -66,7 +68,15 @@ class TicketForm(RecordForm):
         model = Ticket
         fields = TICKET_FIELDS
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 5, "data-similar": "description"}),
+            # As the agent writes, the similar cases below are looked up (htmx).
+            "description": forms.Textarea(
+                attrs={
+                    "rows": 5,
+                    "hx-get": reverse_lazy("service:similar"),
+                    "hx-trigger": "input changed delay:500ms, load",
+                    "hx-target": "#similar-cases",
+                }
+            ),
             "promised_by": MOMENT,
         }
         field_classes = {"customer": CustomerChoiceField, "contact": ContactChoiceField}
@@ -184,3 +194,34 @@ class QueueForm(forms.Form):
             "mine": bool(data.get("mine")),
             "late": bool(data.get("late")),
         }
+
+
+class ArticleForm(RecordForm):
+    layout = (
+        ((None, (("title", "col-12"), ("problem", "col-12"), ("cause", "col-12"))),),
+        (
+            (
+                None,
+                (
+                    ("solution", "col-12"),
+                    ("product", "col-md-6"),
+                    ("audience", "col-md-6"),
+                    ("tags", "col-12"),
+                ),
+            ),
+        ),
+    )
+
+    class Meta:
+        model = Article
+        fields = ARTICLE_FIELDS
+        widgets = {
+            "problem": forms.Textarea(attrs={"rows": 4}),
+            "cause": forms.Textarea(attrs={"rows": 3}),
+            "solution": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        product: Any = self.fields["product"]
+        product.queryset = order_selectors.product_list(active_only=True)

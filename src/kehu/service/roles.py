@@ -6,11 +6,19 @@ _READ = [
     "service.view_serviceteam",
     "service.view_slapolicy",
     "service.view_businesscalendar",
+    "service.view_article",
 ]
-_WORK = [*_READ, "service.add_ticket", "service.change_ticket"]
+_WORK = [
+    *_READ,
+    "service.add_ticket",
+    "service.change_ticket",
+    "service.add_article",
+    "service.change_article",
+]
 _ADMIN = [
     *_WORK,
     "service.delete_ticket",
+    "service.publish_article",
     "service.add_ticketkind",
     "service.change_ticketkind",
     "service.add_serviceteam",
@@ -23,7 +31,8 @@ _ADMIN = [
 
 GRANTS = {
     "admin": _ADMIN,
-    "service": _WORK,
+    # Agents review each other's articles: no one publishes an article of their own.
+    "service": [*_WORK, "service.publish_article"],
     "sales_manager": _WORK,
     "sales": _WORK,
     "analyst": _READ,

@@ -13,8 +13,11 @@ from django.utils import timezone
 from kehu.core.history import FieldChange, history_entries
 from kehu.core.models import Change, User
 from kehu.customers.models import Customer
+from kehu.service import similar
 from kehu.service.models import (
     OPEN_STATUSES,
+    Article,
+    ArticleStatus,
     BusinessCalendar,
     CalendarDay,
     ServiceTeam,
@@ -165,3 +168,54 @@ def calendar_days(calendar: BusinessCalendar, year: int) -> QuerySet[CalendarDay
 
 def policies() -> QuerySet[SlaPolicy]:
     return SlaPolicy.objects.select_related("calendar").prefetch_related("kinds")
+
+
+@dataclass(frozen=True)
+class SimilarCase:
+    """A past ticket (with its resolution) or an article like the problem being written."""
+
+    ticket: Ticket | None
+    article: Article | None
+    score: float
+
+    @property
+    def title(self) -> str:
+        return self.ticket.subject if self.ticket else self.article.title if self.article else ""
+
+    @property
+    def solution(self) -> str:
+        if self.ticket is not None:
+            return self.ticket.resolution
+        return self.article.solution if self.article else ""
+
+
+def similar_cases(
+    *, user: User, text: str, exclude: Ticket | None = None, limit: int = 5
+) -> list[SimilarCase]:
+    """The resolved tickets the user may see and the published articles most like `text`,
+    best first."""
+    found = similar.matches(text, limit=limit * 4)
+    ticket_ids = [m.record for m in found if m.kind == similar.TICKET]
+    tickets = Ticket.objects.visible_to(user).in_bulk(ticket_ids)
+    articles = Article.objects.filter(status=ArticleStatus.PUBLISHED).in_bulk(
+        [m.record for m in found if m.kind == similar.ARTICLE]
+    )
+    cases = []
+    for match in found:
+        ticket = tickets.get(match.record) if match.kind == similar.TICKET else None
+        article = articles.get(match.record) if match.kind == similar.ARTICLE else None
+        if (ticket is None and article is None) or (exclude is not None and ticket == exclude):
+            continue
+        cases.append(SimilarCase(ticket, article, match.score))
+    return cases[:limit]
+
+
+def articles(*, search: str = "", status: str = "") -> QuerySet[Article]:
+    found = Article.objects.select_related("product", "created_by")
+    if status:
+        found = found.filter(status=status)
+    if search.strip():
+        found = found.filter(
+            Q(title__icontains=search.strip()) | Q(problem__icontains=search.strip())
+        )
+    return found

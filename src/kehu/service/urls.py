@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kehu.service.views import acceptance, tickets
+from kehu.service.views import acceptance, knowledge, tickets
 
 app_name = "service"
 
@@ -18,5 +18,14 @@ urlpatterns = [
     path("tickets/<int:ticket>/reopen/", tickets.ticket_reopen, name="ticket-reopen"),
     path("tickets/<int:ticket>/attach/", tickets.ticket_attach, name="ticket-attach"),
     path("attachments/<int:attachment>/", tickets.attachment_download, name="attachment"),
+    path("tickets/<int:ticket>/article/", knowledge.article_from_ticket, name="ticket-article"),
+    path("similar/", knowledge.similar_cases, name="similar"),
+    path("articles/", knowledge.article_list, name="articles"),
+    path("articles/new/", knowledge.article_new, name="article-new"),
+    path("articles/<int:article>/", knowledge.article_detail, name="article"),
+    path("articles/<int:article>/edit/", knowledge.article_edit, name="article-edit"),
+    path("articles/<int:article>/submit/", knowledge.article_submit, name="article-submit"),
+    path("articles/<int:article>/publish/", knowledge.article_publish, name="article-publish"),
+    path("articles/<int:article>/archive/", knowledge.article_archive, name="article-archive"),
     path("accept/", acceptance.acceptance, name="acceptance"),
 ]

@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
+from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -126,6 +127,16 @@ class _Erasure:
         Change.objects.bulk_update(history, ["changes", "target_repr"], batch_size=500)
 
 
+# Sent, in the erasure's transaction, with the customer whose personal data was just
+# replaced: an app that keeps words of its records elsewhere (a search index) refreshes them.
+personal_data_erased = Signal()
+
+
+def _erased(customer_id: int) -> None:
+    search_index.refresh([customer_id])
+    personal_data_erased.send(sender=Customer, customer_id=customer_id)
+
+
 def _may_erase(actor: User | None) -> None:
     if actor is not None and not actor.has_perm(ERASE):
         raise PermissionDenied(_("Only an administrator may erase a person's data."))
@@ -151,7 +162,7 @@ def erasure_execute(*, actor: User | None, request: ErasureRequest) -> ErasureRe
         erasure.replace(_of_customer(model, declared, erasure.customer_id), declared)
     erasure.trace_history(Change.objects.filter(customer_id=erasure.customer_id), personal_fields)
     erasure.scrub_history()
-    search_index.refresh([erasure.customer_id])
+    _erased(erasure.customer_id)
     request.status = ErasureStatus.EXECUTED
     request.executed_at = timezone.now()
     request.executed_by = actor_or_none(actor)
@@ -185,7 +196,7 @@ def contact_erase(*, actor: User | None, contact: Contact) -> Contact:
     for model, declared in declared_tables:
         erasure.scrub(_of_customer(model, declared, erasure.customer_id), declared)
     erasure.scrub_history()
-    search_index.refresh([erasure.customer_id])
+    _erased(erasure.customer_id)
     contact.refresh_from_db()
     change_record(
         actor=actor,

@@ -15,6 +15,7 @@ from kehu.customers.models import Contact
 from kehu.orders.models import Order, Product
 from kehu.service import selectors
 from kehu.service.models import (
+    Article,
     BusinessCalendar,
     CalendarDay,
     CloseReason,
@@ -27,6 +28,7 @@ from kehu.service.models import (
     TicketMessage,
 )
 from kehu.service.models.calendars import hours_text
+from kehu.service.services.knowledge import ARTICLE_FIELDS
 from kehu.service.services.setup import CALENDAR_FIELDS, POLICY_FIELDS, weekly_from_text
 from kehu.service.services.tickets import TICKET_FIELDS, WORKING_STATUSES
 
@@ -197,3 +199,32 @@ class PolicySerializer(serializers.ModelSerializer):
     class Meta:
         model = SlaPolicy
         fields = ["id", *POLICY_FIELDS, "kinds", "version"]
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    product = VisibleRecordField(Product, required=False, allow_null=True)
+    reviewed_by = recorded_person_field()
+    version = serializers.IntegerField(required=False, min_value=1)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            *ARTICLE_FIELDS,
+            "status",
+            "source_ticket",
+            "reviewed_by",
+            "published_at",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "source_ticket", "published_at", "created_at", "updated_at"]
+
+
+class SimilarCaseSerializer(serializers.Serializer):
+    ticket = serializers.IntegerField(source="ticket.pk", allow_null=True, default=None)
+    article = serializers.IntegerField(source="article.pk", allow_null=True, default=None)
+    title = serializers.CharField()
+    solution = serializers.CharField()
+    score = serializers.FloatField()

@@ -1,9 +1,15 @@
 from rest_framework.routers import SimpleRouter
 
-from kehu.service.api.viewsets import CalendarViewSet, PolicyViewSet, TicketViewSet
+from kehu.service.api.viewsets import (
+    ArticleViewSet,
+    CalendarViewSet,
+    PolicyViewSet,
+    TicketViewSet,
+)
 
 router = SimpleRouter()
 router.register("tickets", TicketViewSet, basename="ticket")
+router.register("articles", ArticleViewSet, basename="article")
 router.register("calendars", CalendarViewSet, basename="calendar")
 router.register("sla-policies", PolicyViewSet, basename="sla-policy")
 

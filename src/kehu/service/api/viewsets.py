@@ -16,6 +16,7 @@ from kehu.core.api.viewsets import RecordViewSet, Writes
 from kehu.service import selectors, services
 from kehu.service.api.serializers import (
     AcceptSerializer,
+    ArticleSerializer,
     AttachmentSerializer,
     AttachSerializer,
     CalendarDaySerializer,
@@ -24,12 +25,13 @@ from kehu.service.api.serializers import (
     PolicySerializer,
     ReplySerializer,
     ResolveSerializer,
+    SimilarCaseSerializer,
     StatusSerializer,
     TicketAssignSerializer,
     TicketReasonSerializer,
     TicketSerializer,
 )
-from kehu.service.models import BusinessCalendar, SlaPolicy, Ticket
+from kehu.service.models import Article, BusinessCalendar, SlaPolicy, Ticket
 from kehu.service.services import setup
 
 CHANGES = ["get", "post", "patch", "head", "options"]
@@ -112,6 +114,17 @@ class TicketViewSet(RecordViewSet):
         page = self.paginate_queryset(ticket.attachments.all())
         return self.get_paginated_response(AttachmentSerializer(page, many=True).data)
 
+    @extend_schema(responses=SimilarCaseSerializer(many=True))
+    @action(detail=True, methods=["get"], permission="service.view_ticket")
+    def similar(self, request: Request, pk: str | None = None) -> Response:
+        """The resolved tickets (that the caller may see) and published articles most like
+        this ticket, best first."""
+        ticket = self.get_object()
+        cases = selectors.similar_cases(
+            user=self.user, text=f"{ticket.subject} {ticket.description}", exclude=ticket
+        )
+        return Response(SimilarCaseSerializer(cases, many=True).data)
+
     @extend_schema(request=StatusSerializer, responses=TicketSerializer)
     @action(detail=True, methods=["post"], permission=CHANGE_TICKET)
     def pause(self, request: Request, pk: str | None = None) -> Response:
@@ -193,3 +206,38 @@ class PolicyViewSet(RecordViewSet):
 
     def get_queryset(self) -> QuerySet[SlaPolicy]:
         return selectors.policies()
+
+
+class ArticleViewSet(RecordViewSet):
+    """The knowledge base. Drafts are sent for review; someone other than the author, who
+    may publish, publishes them."""
+
+    serializer_class = ArticleSerializer
+    filterset_fields = ["status", "audience", "product"]
+    ordering = ["-updated_at", "-id"]
+    http_method_names = CHANGES
+    writes = Writes.named(services, "article")
+
+    def get_queryset(self) -> QuerySet[Article]:
+        return selectors.articles(search=self.request.query_params.get("search", ""))
+
+    def _move(self, step: Any) -> Response:
+        return Response(self.get_serializer(step(actor=self.user, article=self.get_object())).data)
+
+    @extend_schema(request=None, responses=ArticleSerializer)
+    @action(detail=True, methods=["post"], permission="service.change_article")
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        """Send a draft for review."""
+        return self._move(services.article_submit)
+
+    @extend_schema(request=None, responses=ArticleSerializer)
+    @action(detail=True, methods=["post"], permission="service.publish_article")
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        """Publish an article in review (not one's own)."""
+        return self._move(services.article_publish)
+
+    @extend_schema(request=None, responses=ArticleSerializer)
+    @action(detail=True, methods=["post"], permission="service.change_article")
+    def archive(self, request: Request, pk: str | None = None) -> Response:
+        """Take an article out of use."""
+        return self._move(services.article_archive)

@@ -1,4 +1,5 @@
 from kehu.service.models.calendars import BusinessCalendar, CalendarDay, DayKind, DaySource
+from kehu.service.models.knowledge import Article, ArticleAudience, ArticleStatus
 from kehu.service.models.policies import SlaPolicy
 from kehu.service.models.teams import ServiceTeam
 from kehu.service.models.tickets import (
@@ -19,6 +20,9 @@ from kehu.service.models.tickets import (
 __all__ = [
     "OPEN_STATUSES",
     "WAITING_STATUSES",
+    "Article",
+    "ArticleAudience",
+    "ArticleStatus",
     "BusinessCalendar",
     "CalendarDay",
     "Channel",

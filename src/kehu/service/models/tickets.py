@@ -230,6 +230,8 @@ class Ticket(Record):
     satisfaction_comment = models.TextField(_("satisfaction comment"), blank=True, editable=False)
     rated_assignee = _user(_("rated assignee"), "+", editable=False)
     rated_first_responsible = _user(_("rated first responsible"), "+", editable=False)
+    # Its words for the similar-case search (service.similar), kept by the services.
+    terms = models.TextField(blank=True, editable=False)
     rated_team = models.ForeignKey(
         ServiceTeam, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )

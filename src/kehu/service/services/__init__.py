@@ -10,6 +10,14 @@ from kehu.service.services.closing import (
     ticket_resolve,
     tickets_close_unanswered,
 )
+from kehu.service.services.knowledge import (
+    article_archive,
+    article_create,
+    article_from_ticket,
+    article_publish,
+    article_submit,
+    article_update,
+)
 from kehu.service.services.tickets import (
     TicketRefused,
     ticket_assign,
@@ -23,6 +31,12 @@ from kehu.service.services.tickets import (
 __all__ = [
     "TicketRefused",
     "acceptance_token",
+    "article_archive",
+    "article_create",
+    "article_from_ticket",
+    "article_publish",
+    "article_submit",
+    "article_update",
     "breaches_sweep",
     "ticket_accept",
     "ticket_assign",

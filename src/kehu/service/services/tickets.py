@@ -30,6 +30,7 @@ from kehu.core.locking import save_versioned
 from kehu.core.models import ChangeAction, User
 from kehu.core.records import fields_assign
 from kehu.core.uploads import upload_checked
+from kehu.service import similar
 from kehu.service.models import (
     ServiceTeam,
     Ticket,
@@ -63,6 +64,23 @@ ATTACHMENT_KINDS = frozenset(
     {"jpg", "jpeg", "png", "gif", "webp", "heic", "pdf", "txt", "csv", "log", "zip"}
     | {"doc", "docx", "xls", "xlsx", "ppt", "pptx", "mp4", "mov", "amr", "m4a", "mp3"}
 )
+
+
+def terms_keep(ticket: Ticket) -> None:
+    """Keep the ticket's words for the similar-case search, and its row of SQLite's index
+    while it has a resolution to offer (resolved or closed)."""
+    words = similar.terms(ticket.subject, ticket.description, ticket.resolution)
+    if words != ticket.terms:
+        ticket.terms = words
+        Ticket.objects.filter(pk=ticket.pk).update(terms=words)
+    offered = ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+    similar.sqlite_index(similar.TICKET, ticket.pk, words if offered else None)
+
+
+def terms_after_erasure(*, customer_id: int, **_: Any) -> None:
+    """A customer's personal data was erased from its tickets: their words follow."""
+    for ticket in Ticket.objects.filter(customer_id=customer_id):
+        terms_keep(ticket)
 
 
 class TicketRefused(Refused):
@@ -130,6 +148,7 @@ def ticket_create(
         actor=actor, target=ticket, fields=HISTORY_FIELDS, customer_id=ticket.customer_id
     )
     ticket_clocks_update(ticket=ticket)
+    terms_keep(ticket)
     return ticket
 
 
@@ -152,6 +171,7 @@ def ticket_update(*, actor: User | None, ticket: Ticket, version: int, **fields:
         customer_id=ticket.customer_id,
     )
     ticket_clocks_update(ticket=ticket)
+    terms_keep(ticket)
     return ticket
 
 
@@ -204,6 +224,7 @@ def stepping(
         customer_id=ticket.customer_id,
     )
     ticket_clocks_update(ticket=ticket)
+    terms_keep(ticket)
 
 
 def require_open(ticket: Ticket) -> None:

@@ -84,6 +84,9 @@ def ticket_detail(request: UserRequest, ticket: Ticket) -> HttpResponse:
         "ticket": ticket,
         "conversation": selectors.ticket_messages(ticket=ticket),
         "history": selectors.ticket_timeline(ticket=ticket, reader=request.user),
+        "similar": selectors.similar_cases(
+            user=request.user, text=f"{ticket.subject} {ticket.description}", exclude=ticket
+        ),
         "reply_form": ReplyForm(),
         "assign_form": AssignForm(initial={"team": ticket.team_id}),
         "status_form": StatusForm(initial={"status": ticket.status}),
