@@ -7,7 +7,7 @@ import hashlib
 import io
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -397,6 +397,24 @@ def _calendar(world: World) -> models.Model:
     )
 
 
+def _calendar_day(world: World) -> models.Model:
+    from kehu.service.services.setup import calendar_day_set
+
+    calendar = world.get(_model("service.BusinessCalendar"))
+    return calendar_day_set(
+        actor=world.admin, calendar=calendar, day=date(2026, 10, 10), kind="workday", name="调休"
+    )  # type: ignore[arg-type]
+
+
+def _team(world: World) -> models.Model:
+    from kehu.service.services.setup import team_create
+
+    calendar = world.get(_model("service.BusinessCalendar"))
+    return team_create(
+        actor=world.admin, name="售后服务组", calendar=calendar, members=[world.admin]
+    )
+
+
 def _policy(world: World) -> models.Model:
     from kehu.service.services.setup import policy_create
 
@@ -468,7 +486,9 @@ MAKERS: dict[str, Callable[[World], models.Model]] = {
     "privacy.Consent": _consent,
     "privacy.ErasureRequest": _erasure_request,
     "service.BusinessCalendar": _calendar,
+    "service.CalendarDay": _calendar_day,
     "service.SlaPolicy": _policy,
+    "service.ServiceTeam": _team,
     "service.Ticket": _ticket,
     "service.TicketAttachment": _attachment,
     "service.Article": _article,

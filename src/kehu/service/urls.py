@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kehu.service.views import acceptance, knowledge, tickets
+from kehu.service.views import acceptance, knowledge, setup, tickets
 
 app_name = "service"
 
@@ -27,5 +27,24 @@ urlpatterns = [
     path("articles/<int:article>/submit/", knowledge.article_submit, name="article-submit"),
     path("articles/<int:article>/publish/", knowledge.article_publish, name="article-publish"),
     path("articles/<int:article>/archive/", knowledge.article_archive, name="article-archive"),
+    path("setup/", setup.setup_overview, name="setup"),
+    path("setup/calendars/new/", setup.calendar_new, name="calendar-new"),
+    path("setup/calendars/<int:calendar>/", setup.calendar_detail, name="calendar"),
+    path("setup/calendars/<int:calendar>/edit/", setup.calendar_edit, name="calendar-edit"),
+    path("setup/calendars/<int:calendar>/days/", setup.calendar_day_add, name="calendar-day-add"),
+    path(
+        "setup/calendars/<int:calendar>/days/<int:day>/delete/",
+        setup.calendar_day_delete,
+        name="calendar-day-delete",
+    ),
+    path(
+        "setup/calendars/<int:calendar>/national/",
+        setup.calendar_national_load,
+        name="calendar-national",
+    ),
+    path("setup/policies/new/", setup.policy_new, name="policy-new"),
+    path("setup/policies/<int:policy>/edit/", setup.policy_edit, name="policy-edit"),
+    path("setup/teams/new/", setup.team_new, name="team-new"),
+    path("setup/teams/<int:team>/edit/", setup.team_edit, name="team-edit"),
     path("accept/", acceptance.acceptance, name="acceptance"),
 ]

@@ -115,7 +115,7 @@ class TicketViewSet(RecordViewSet):
         return self.get_paginated_response(AttachmentSerializer(page, many=True).data)
 
     @extend_schema(responses=SimilarCaseSerializer(many=True))
-    @action(detail=True, methods=["get"], permission="service.view_ticket")
+    @action(detail=True, methods=["get"], permission="service.view_ticket", pagination_class=None)
     def similar(self, request: Request, pk: str | None = None) -> Response:
         """The resolved tickets (that the caller may see) and published articles most like
         this ticket, best first."""

@@ -77,6 +77,12 @@ class BusinessCalendar(KehuModel, Versioned):
         }
 
     @property
+    def week(self) -> list[tuple[object, str]]:
+        """Each weekday's name and hours, for a page."""
+        weekly = self.weekly_intervals()
+        return [(WEEKDAYS[day], hours_text(weekly.get(day, ()))) for day in range(7)]
+
+    @property
     def working_day_hours(self) -> tuple[Interval, ...]:
         """The hours of a normal working day, which a make-up working day works: those of
         the first weekday that works any."""
