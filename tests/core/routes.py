@@ -489,6 +489,7 @@ MAKERS: dict[str, Callable[[World], models.Model]] = {
     "service.CalendarDay": _calendar_day,
     "service.SlaPolicy": _policy,
     "service.ServiceTeam": _team,
+    "service.TicketKind": lambda world: _model("service.TicketKind").objects.order_by("pk").first(),
     "service.Ticket": _ticket,
     "service.TicketAttachment": _attachment,
     "service.Article": _article,

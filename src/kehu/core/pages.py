@@ -34,7 +34,7 @@ from rest_framework.views import APIView
 
 from kehu.core.forms import RecordForm
 from kehu.core.models import User
-from kehu.core.records import Writes
+from kehu.core.records import REFUSALS, Writes
 from kehu.core.scopes import scoped
 
 PAGE_SIZE = 25
@@ -154,6 +154,20 @@ def problem_text(problem: Exception) -> str:
     """What a refused write (a validation error, a version conflict, a credit block) tells
     the user, in one line."""
     return " ".join(problem.messages) if isinstance(problem, ValidationError) else str(problem)
+
+
+def step_taken(
+    request: HttpRequest, step: Callable[[], Any], *, done: str, back: str
+) -> HttpResponseBase:
+    """Carry out the write a page's button asks for, and go `back` saying what came of it:
+    `done`, or what the rules refused."""
+    try:
+        step()
+    except REFUSALS as problem:
+        messages.error(request, problem_text(problem))
+    else:
+        messages.success(request, done)
+    return redirect(back)
 
 
 def _served_by_api(view: Callable[..., Any]) -> bool:

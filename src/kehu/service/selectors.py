@@ -145,8 +145,12 @@ def ticket_messages(*, ticket: Ticket) -> QuerySet[TicketMessage]:
     return ticket.messages.select_related("author")
 
 
+def kinds() -> QuerySet[TicketKind]:
+    return TicketKind.objects.all()
+
+
 def kinds_active() -> QuerySet[TicketKind]:
-    return TicketKind.objects.filter(is_active=True)
+    return kinds().filter(is_active=True)
 
 
 def teams() -> QuerySet[ServiceTeam]:

@@ -44,6 +44,8 @@ urlpatterns = [
     ),
     path("setup/policies/new/", setup.policy_new, name="policy-new"),
     path("setup/policies/<int:policy>/edit/", setup.policy_edit, name="policy-edit"),
+    path("setup/kinds/new/", setup.kind_new, name="kind-new"),
+    path("setup/kinds/<int:kind>/edit/", setup.kind_edit, name="kind-edit"),
     path("setup/teams/new/", setup.team_new, name="team-new"),
     path("setup/teams/<int:team>/edit/", setup.team_edit, name="team-edit"),
     path("accept/", acceptance.acceptance, name="acceptance"),

@@ -29,7 +29,12 @@ from kehu.service.models import (
 )
 from kehu.service.models.calendars import hours_text
 from kehu.service.services.knowledge import ARTICLE_FIELDS
-from kehu.service.services.setup import CALENDAR_FIELDS, POLICY_FIELDS, weekly_from_text
+from kehu.service.services.setup import (
+    CALENDAR_FIELDS,
+    KIND_FIELDS,
+    POLICY_FIELDS,
+    weekly_from_text,
+)
 from kehu.service.services.tickets import TICKET_FIELDS, WORKING_STATUSES
 
 
@@ -228,3 +233,9 @@ class SimilarCaseSerializer(serializers.Serializer):
     title = serializers.CharField()
     solution = serializers.CharField()
     score = serializers.FloatField()
+
+
+class TicketKindSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TicketKind
+        fields = ["id", *KIND_FIELDS]

@@ -28,10 +28,11 @@ from kehu.service.api.serializers import (
     SimilarCaseSerializer,
     StatusSerializer,
     TicketAssignSerializer,
+    TicketKindSerializer,
     TicketReasonSerializer,
     TicketSerializer,
 )
-from kehu.service.models import Article, BusinessCalendar, SlaPolicy, Ticket
+from kehu.service.models import Article, BusinessCalendar, SlaPolicy, Ticket, TicketKind
 from kehu.service.services import setup
 
 CHANGES = ["get", "post", "patch", "head", "options"]
@@ -241,3 +242,15 @@ class ArticleViewSet(RecordViewSet):
     def archive(self, request: Request, pk: str | None = None) -> Response:
         """Take an article out of use."""
         return self._move(services.article_archive)
+
+
+class TicketKindViewSet(RecordViewSet):
+    """The kinds of ticket, an editable list; a kind no longer used is made inactive."""
+
+    serializer_class = TicketKindSerializer
+    ordering = ["order", "name"]
+    http_method_names = CHANGES
+    writes = Writes.named(setup, "kind")
+
+    def get_queryset(self) -> QuerySet[TicketKind]:
+        return selectors.kinds()

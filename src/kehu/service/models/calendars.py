@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from kehu.core.models import KehuModel, Versioned
@@ -109,6 +109,20 @@ class BusinessCalendar(KehuModel, Versioned):
                 ) from None
 
 
+# The names the public holiday calendar gives its days, kept as it gives them and shown
+# translated.
+HOLIDAY_NAMES = [
+    gettext_noop("New Year's Day"),
+    gettext_noop("Spring Festival"),
+    gettext_noop("Tomb-sweeping Day"),
+    gettext_noop("Labour Day"),
+    gettext_noop("Dragon Boat Festival"),
+    gettext_noop("Mid-autumn Festival"),
+    gettext_noop("National Day"),
+    gettext_noop("Anti-Fascist 70th Day"),
+]
+
+
 class DayKind(models.TextChoices):
     HOLIDAY = "holiday", _("Day off")
     WORKDAY = "workday", _("Working day")
@@ -147,6 +161,11 @@ class CalendarDay(KehuModel):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"
+
+    @property
+    def display_name(self) -> str:
+        """The public holiday calendar's names translated; the company's as written."""
+        return gettext(self.name) if self.source == DaySource.NATIONAL else self.name
 
     def intervals(self, working_day: tuple[Interval, ...]) -> tuple[Interval, ...]:
         if self.kind == DayKind.HOLIDAY:

@@ -232,8 +232,15 @@ def team_update(
 
 @transaction.atomic
 def kind_create(*, actor: User | None, **fields: Any) -> TicketKind:
-    kind = TicketKind()
+    return kind_update(actor=actor, kind=TicketKind(), **fields)
+
+
+@transaction.atomic
+def kind_update(*, actor: User | None, kind: TicketKind, **fields: Any) -> TicketKind:
+    """A kind of ticket; one no longer used is made inactive, not deleted, as its tickets
+    keep it. A kind may change the policy of open tickets: they choose again."""
     fields_assign(kind, fields, KIND_FIELDS, actor=actor)
     kind.full_clean()
     kind.save()
+    clocks_recompute_later(None)
     return kind

@@ -234,7 +234,11 @@ def require_open(ticket: Ticket) -> None:
 
 @transaction.atomic
 def ticket_assign(
-    *, actor: User | None, ticket: Ticket, team: ServiceTeam | None, assignee: User | None
+    *,
+    actor: User | None,
+    ticket: Ticket,
+    team: ServiceTeam | None,
+    assignee: User | None = None,
 ) -> Ticket:
     """Hand the ticket to a team and a person (none: the team's next in turn). Its first
     responsible stays who they were."""

@@ -13,7 +13,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kehu.core.pages import PAGE_SIZE, WRITES, RecordPages, UserRequest, page, problem_text
+from kehu.core.pages import (
+    PAGE_SIZE,
+    WRITES,
+    RecordPages,
+    UserRequest,
+    page,
+    problem_text,
+    step_taken,
+)
 from kehu.core.pagination import CappedPaginator
 from kehu.core.records import REFUSALS, Writes
 from kehu.service import selectors, services
@@ -79,13 +87,12 @@ def article_from_ticket(request: UserRequest, ticket: Ticket) -> HttpResponseBas
 def _move(
     request: UserRequest, article: Article, step: Callable[..., Any], done: str
 ) -> HttpResponseBase:
-    try:
-        step(actor=request.user, article=article)
-    except REFUSALS as problem:
-        messages.error(request, problem_text(problem))
-    else:
-        messages.success(request, done)
-    return redirect("service:article", article=article.pk)
+    return step_taken(
+        request,
+        lambda: step(actor=request.user, article=article),
+        done=done,
+        back=reverse("service:article", args=[article.pk]),
+    )
 
 
 @page("service.change_article", methods=WRITES, article=Article)

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kehu.core.pages import WRITES, Loader, RecordPages, UserRequest, page, problem_text
-from kehu.core.records import REFUSALS, Writes
+from kehu.core.pages import WRITES, Loader, RecordPages, UserRequest, page, step_taken
+from kehu.core.records import Writes
 from kehu.service import selectors
-from kehu.service.forms import CalendarDayForm, CalendarForm, PolicyForm, TeamForm
-from kehu.service.models import BusinessCalendar, CalendarDay, ServiceTeam, SlaPolicy
+from kehu.service.forms import CalendarDayForm, CalendarForm, KindForm, PolicyForm, TeamForm
+from kehu.service.models import BusinessCalendar, CalendarDay, ServiceTeam, SlaPolicy, TicketKind
 from kehu.service.services import setup
 
 SETUP = "service.view_businesscalendar"
@@ -27,6 +27,7 @@ def setup_overview(request: UserRequest) -> HttpResponse:
         "calendars": selectors.calendars(),
         "policies": selectors.policies(),
         "teams": selectors.teams(),
+        "kinds": selectors.kinds(),
     }
     return render(request, "service/setup.html", context)
 
@@ -72,6 +73,19 @@ team_new, team_edit = RecordPages(
 ).views(add="service.add_serviceteam", change="service.change_serviceteam")
 
 
+kind_new, kind_edit = RecordPages(
+    form=KindForm,
+    writes=Writes.named(setup, "kind"),
+    template="service/setup_form.html",
+    titles=(gettext_lazy("New ticket kind"), gettext_lazy("Edit ticket kind")),
+    saved=gettext_lazy("Ticket kind “%(name)s” saved."),
+    done=_back,
+    back=_back,
+    record="kind",
+    loader=TicketKind,
+).views(add="service.add_ticketkind", change="service.change_ticketkind")
+
+
 def _year(request: UserRequest) -> int:
     text = request.GET.get("year", "")
     return int(text) if text.isdigit() and 1900 < int(text) < 3000 else timezone.localdate().year
@@ -95,14 +109,13 @@ def calendar_day_add(request: UserRequest, calendar: BusinessCalendar) -> HttpRe
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("service:calendar", calendar=calendar.pk)
-    try:
-        setup.calendar_day_set(actor=request.user, calendar=calendar, **form.cleaned_data)
-    except REFUSALS as problem:
-        messages.error(request, problem_text(problem))
-    else:
-        messages.success(request, _("Day saved. Open tickets' deadlines follow."))
     year = form.cleaned_data["day"].year
-    return redirect(f"{reverse('service:calendar', args=[calendar.pk])}?year={year}")
+    return step_taken(
+        request,
+        lambda: setup.calendar_day_set(actor=request.user, calendar=calendar, **form.cleaned_data),
+        done=_("Day saved. Open tickets' deadlines follow."),
+        back=f"{reverse('service:calendar', args=[calendar.pk])}?year={year}",
+    )
 
 
 @page(

@@ -22,10 +22,10 @@ from kehu.core.pages import (
     RecordPages,
     UserRequest,
     page,
-    problem_text,
+    step_taken,
 )
 from kehu.core.pagination import CappedPaginator
-from kehu.core.records import REFUSALS, Writes
+from kehu.core.records import Writes
 from kehu.service import selectors, services
 from kehu.service.forms import (
     AcceptForm,
@@ -107,20 +107,20 @@ def _step(
     done: str,
 ) -> HttpResponseBase:
     """A step of the ticket's work from its page's form; back to the page with what came of it."""
+    back = reverse("service:ticket", args=[ticket.pk])
     if not form.is_valid():
         problems = [
             f"{form[name].label}: {' '.join(str(e) for e in errors)}"
             for name, errors in form.errors.items()
         ]
         messages.error(request, " ".join(problems))
-        return redirect("service:ticket", ticket=ticket.pk)
-    try:
-        step(actor=request.user, ticket=ticket, **form.cleaned_data)
-    except REFUSALS as problem:
-        messages.error(request, problem_text(problem))
-    else:
-        messages.success(request, done)
-    return redirect("service:ticket", ticket=ticket.pk)
+        return redirect(back)
+    return step_taken(
+        request,
+        lambda: step(actor=request.user, ticket=ticket, **form.cleaned_data),
+        done=done,
+        back=back,
+    )
 
 
 @page(CHANGE, methods=WRITES, ticket=TICKET)

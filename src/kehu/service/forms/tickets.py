@@ -1,40 +1,30 @@
-"""Forms of the service pages."""
+"""Forms of the ticket pages: a new ticket, the steps of its work, the queue's filters."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kehu.core.forms import RecordForm
 from kehu.core.models import User
 from kehu.customers import selectors as customer_selectors
-from kehu.customers.models import RelationshipLevel
 from kehu.customers.pickers import ContactChoiceField, CustomerChoiceField
 from kehu.orders import selectors as order_selectors
 from kehu.service import selectors
 from kehu.service.models import (
-    WAITING_STATUSES,
-    Article,
-    BusinessCalendar,
-    Channel,
-    DayKind,
-    Priority,
     Satisfaction,
     ServiceTeam,
-    SlaPolicy,
     Ticket,
 )
-from kehu.service.models.calendars import WEEKDAYS, hours_text
-from kehu.service.services.knowledge import ARTICLE_FIELDS
-from kehu.service.services.setup import POLICY_FIELDS, TEAM_FIELDS, weekly_from_text
 from kehu.service.services.tickets import TICKET_FIELDS, WORKING_STATUSES
 
 # Enough to find the order a call is about; an older one is named in the description.
 ORDERS_OFFERED = 50
+
+
 MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -209,171 +199,3 @@ class QueueForm(forms.Form):
             "mine": bool(data.get("mine")),
             "late": bool(data.get("late")),
         }
-
-
-class ArticleForm(RecordForm):
-    layout = (
-        ((None, (("title", "col-12"), ("problem", "col-12"), ("cause", "col-12"))),),
-        (
-            (
-                None,
-                (
-                    ("solution", "col-12"),
-                    ("product", "col-md-6"),
-                    ("audience", "col-md-6"),
-                    ("tags", "col-12"),
-                ),
-            ),
-        ),
-    )
-
-    class Meta:
-        model = Article
-        fields = ARTICLE_FIELDS
-        widgets = {
-            "problem": forms.Textarea(attrs={"rows": 4}),
-            "cause": forms.Textarea(attrs={"rows": 3}),
-            "solution": forms.Textarea(attrs={"rows": 6}),
-        }
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, user=user, **kwargs)
-        product: Any = self.fields["product"]
-        product.queryset = order_selectors.product_list(active_only=True)
-
-
-class CalendarForm(RecordForm):
-    """A calendar with its week's hours, one line per weekday ("09:00-12:00, 13:30-18:00")."""
-
-    class Meta:
-        model = BusinessCalendar
-        fields = ["name", "time_zone", "follows_national_holidays"]
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, user=user, **kwargs)
-        weekly = self.instance.weekly_intervals() if self.instance.pk else {}
-        for day, label in enumerate(WEEKDAYS):
-            self.fields[f"hours_{day}"] = forms.CharField(
-                label=label,
-                required=False,
-                initial=hours_text(weekly.get(day, ())),
-                help_text=_("Empty: no working hours.") if day == 6 else "",
-            )
-
-    layout = (
-        (
-            (
-                None,
-                (
-                    ("name", "col-12"),
-                    ("time_zone", "col-md-6"),
-                    ("follows_national_holidays", "col-12"),
-                ),
-            ),
-        ),
-        ((_("Working hours"), tuple((f"hours_{day}", "col-12") for day in range(7))),),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        texts = {day: data.pop(f"hours_{day}", "") or "" for day in range(7)}
-        try:
-            data["weekly"] = weekly_from_text({day: t for day, t in texts.items() if t.strip()})
-        except ValidationError as error:
-            for name, problems in error.message_dict.items():
-                self.add_error(name, problems)
-        return data
-
-
-class CalendarDayForm(forms.Form):
-    day = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
-    kind = forms.ChoiceField(label=_("kind"), choices=DayKind.choices)
-    hours = forms.CharField(
-        label=_("hours"),
-        required=False,
-        help_text=_("A working day's own hours; empty: a normal working day's."),
-    )
-    name = forms.CharField(label=_("name"), required=False, max_length=100)
-
-
-class PolicyForm(RecordForm):
-    priorities = forms.MultipleChoiceField(
-        label=_("priorities"),
-        choices=Priority.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: any."),
-    )
-    channels = forms.MultipleChoiceField(
-        label=_("channels"),
-        choices=Channel.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: any."),
-    )
-    customer_levels = forms.MultipleChoiceField(
-        label=_("customer relationship levels"),
-        choices=RelationshipLevel.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: any."),
-    )
-    pause_statuses = forms.MultipleChoiceField(
-        label=_("statuses that pause the clock"),
-        choices=[(s.value, s.label) for s in WAITING_STATUSES],
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    layout = (
-        (
-            (
-                _("When it applies"),
-                (
-                    ("name", "col-md-8"),
-                    ("order", "col-md-4"),
-                    ("is_active", "col-12"),
-                    ("kinds", "col-12"),
-                    ("priorities", "col-12"),
-                    ("channels", "col-12"),
-                    ("customer_levels", "col-12"),
-                ),
-            ),
-        ),
-        (
-            (
-                _("Targets"),
-                (
-                    ("calendar", "col-12"),
-                    ("first_response_minutes", "col-md-4"),
-                    ("next_response_minutes", "col-md-4"),
-                    ("resolution_minutes", "col-md-4"),
-                    ("pause_statuses", "col-12"),
-                    ("acceptance_days", "col-12"),
-                ),
-            ),
-        ),
-    )
-
-    class Meta:
-        model = SlaPolicy
-        fields = [*POLICY_FIELDS, "kinds"]
-        widgets = {"kinds": forms.CheckboxSelectMultiple}
-
-
-class TeamForm(RecordForm):
-    layout = (
-        ((None, (("name", "col-12"), ("lead", "col-md-6"), ("calendar", "col-md-6"))),),
-        ((None, (("members", "col-12"),)),),
-    )
-
-    class Meta:
-        model = ServiceTeam
-        fields = [*TEAM_FIELDS, "members"]
-        widgets = {"members": forms.CheckboxSelectMultiple}
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, user=user, **kwargs)
-        people: Any = User.objects.filter(is_active=True).order_by("username")
-        for name in ("lead", "members"):
-            field: Any = self.fields[name]
-            field.queryset = people
