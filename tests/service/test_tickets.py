@@ -297,3 +297,13 @@ def test_the_acceptance_link_is_void_once_the_ticket_is_reopened(
         services.ticket_reject(actor=None, ticket=ticket, reason="没有收到。")
     assert services.ticket_for_token(token) is None
     assert ticket.created_at + timedelta(hours=2) == at(15, "11:00")
+
+
+def test_one_sweep_notes_every_breach_however_many_came_due(
+    open_ticket: Callable[..., Ticket], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Slices of two tickets: the five due after a long weekend take three slices, one run.
+    monkeypatch.setattr("kehu.service.services.clocks._SLICE", 2)
+    tickets = [open_ticket(at(15, f"09:0{n}")) for n in range(5)]
+    assert services.breaches_sweep(now=at(19, "09:00")) == 5
+    assert all(fresh(ticket).response_breached for ticket in tickets)

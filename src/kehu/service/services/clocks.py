@@ -197,17 +197,27 @@ def open_tickets(condition: Q | None = None) -> Iterable[Ticket]:
 
 
 def breaches_sweep(*, now: datetime | None = None, actor: User | None = None) -> int:
-    """Find the tickets whose deadline has just passed (their `next_check_at`), mark the
-    targets they missed, and note each in its history. The number of breaches noted."""
+    """Find the tickets whose deadline has passed (their `next_check_at`), mark the targets
+    they missed, and note each in its history; in slices, until none is left (after a
+    long holiday thousands come due at once). The number of breaches noted."""
     now = now or timezone.now()
-    due = list(
-        Ticket.objects.filter(status__in=OPEN_STATUSES, next_check_at__lte=now)
-        .select_related("customer")
-        .order_by("next_check_at")[:_SLICE]
-    )
-    if not due:
-        return 0
     policies = current_policies()
+    noted, seen = 0, set[int]()
+    while True:
+        due = list(
+            Ticket.objects.filter(status__in=OPEN_STATUSES, next_check_at__lte=now).order_by(
+                "next_check_at"
+            )[:_SLICE]
+        )
+        # A ticket comes back only if its clocks still say it is due; once is enough.
+        due = [ticket for ticket in due if ticket.pk not in seen]
+        if not due:
+            return noted
+        seen.update(ticket.pk for ticket in due)
+        noted += _breaches_note(due, policies, now, actor)
+
+
+def _breaches_note(due: list[Ticket], policies: Policies, now: datetime, actor: User | None) -> int:
     found = logs(due)
     entries = []
     for ticket in due:
