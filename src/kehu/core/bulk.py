@@ -134,3 +134,50 @@ class RowWriter:
                 cursor.executemany(
                     f"INSERT INTO {self._table} ({self._columns}) VALUES ({marks})", values
                 )
+
+
+def records_update(
+    records: Sequence[models.Model], fields: Sequence[str], *, batch_size: int = 1000
+) -> None:
+    """Write `fields` of many records of one model, each its own values, in one UPDATE per
+    batch joined to a VALUES list. Django's `bulk_update` builds a CASE for every field
+    and row, which costs more than the database's work (40 s for 100,000 tickets' clocks).
+    Nothing here runs `save()`, signals or validation."""
+    if not records:
+        return
+    meta = type(records[0])._meta
+    columns: list[models.Field[Any, Any]] = [meta.pk]
+    for name in fields:
+        field = meta.get_field(name)
+        assert isinstance(field, models.Field)
+        columns.append(field)
+    quote = connection.ops.quote_name
+    # PostgreSQL types a VALUES list by its first row, so each value says its column's type;
+    # both databases name a VALUES list's columns column1, column2, ….
+    typed = connection.vendor == "postgresql"
+    placeholder = (
+        "("
+        + ", ".join(f"%s::{column.db_type(connection)}" if typed else "%s" for column in columns)
+        + ")"
+    )
+    sets = ", ".join(
+        f"{quote(str(column.column))} = v.column{index + 1}"
+        for index, column in enumerate(columns)
+        if index
+    )
+    table = quote(meta.db_table)
+    key = quote(str(columns[0].column))
+    for start in range(0, len(records), batch_size):
+        batch = records[start : start + batch_size]
+        values = [
+            column.get_db_prep_save(getattr(record, column.attname), connection)
+            for record in batch
+            for column in columns
+        ]
+        rows = ", ".join([placeholder] * len(batch))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {sets} FROM (VALUES {rows}) AS v "
+                f"WHERE {table}.{key} = v.column1",
+                values,
+            )

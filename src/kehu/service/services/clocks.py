@@ -8,13 +8,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import asdict, fields
+from dataclasses import fields
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 
+from kehu.core.bulk import records_update
 from kehu.core.history import change_records_bulk, creation_changes, snapshot
 from kehu.core.models import Change, User
 from kehu.service.clock import WorkingTime
@@ -143,7 +144,8 @@ def logs(tickets: Sequence[Ticket]) -> dict[int, Log]:
 def clocks_apply(ticket: Ticket, found: Clocks) -> list[str]:
     """Set the ticket's clock columns; the names of those that changed."""
     changed = []
-    for name, value in asdict(found).items():
+    for name in CLOCK_FIELDS:
+        value = getattr(found, name)
         if getattr(ticket, name) != value:
             setattr(ticket, name, value)
             changed.append(name)
@@ -178,7 +180,7 @@ def tickets_clocks_update(tickets: Iterable[Ticket], *, now: datetime | None = N
             ticket.policy = policy
             if clocks_apply(ticket, policies.clocks(ticket, found[ticket.pk], now)) or moved:
                 dirty.append(ticket)
-        Ticket.objects.bulk_update(dirty, ["policy", *CLOCK_FIELDS], batch_size=500)
+        records_update(dirty, ["policy", *CLOCK_FIELDS])
         batch.clear()
         return len(dirty)
 
@@ -235,6 +237,6 @@ def _breaches_note(due: list[Ticket], policies: Policies, now: datetime, actor: 
         ]
         if missed:
             entries.append((ticket, creation_changes(snapshot(ticket, missed)), ticket.customer_id))
-    Ticket.objects.bulk_update(due, CLOCK_FIELDS, batch_size=500)
+    records_update(due, CLOCK_FIELDS)
     change_records_bulk(actor=actor, action=TicketAction.BREACH, entries=entries)
     return len(entries)
