@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kehu.core.models import User
+from kehu.service import services
 from kehu.service.models import BusinessCalendar, SlaPolicy, Ticket, TicketStatus
 from tests.service.conftest import at
 
@@ -92,3 +93,15 @@ def test_a_ticket_s_steps_from_its_page(
     assert "service/accept/?t=" in page and "正在处理。" in page
     client.post(reverse("service:ticket-accept", args=[ticket.pk]), {"satisfaction": "5"})
     assert Ticket.objects.get(pk=ticket.pk).satisfaction == 5
+
+
+def test_a_complaint_and_its_reply_are_on_the_customer_s_page(
+    open_ticket: Callable[..., Ticket], agents: list[User], owner: User, english: Any
+) -> None:
+    ticket = open_ticket(at(15, "09:00"))
+    reply = "已为您补发 12 盒，明天送达。"
+    services.ticket_reply(actor=agents[0], ticket=ticket, body=reply)
+    client = Client()
+    client.force_login(owner)
+    page = client.get(reverse("customers:detail", args=[ticket.customer_id])).content.decode()
+    assert ticket.number in page and reply in page
