@@ -242,6 +242,8 @@ class Ticket(Record):
         verbose_name_plural = _("tickets")
         indexes = [
             models.Index(fields=["assignee", "status", "resolution_due"]),
+            # An agent's own queue holds what they were first responsible for too.
+            models.Index(fields=["first_responsible", "status", "resolution_due"]),
             models.Index(fields=["team", "status", "resolution_due"]),
             models.Index(fields=["customer", "-created_at"]),
         ]

@@ -58,7 +58,8 @@ TICKET_FIELDS = [
 HISTORY_FIELDS = [*TICKET_FIELDS, "team", "assignee", "first_responsible", "status"]
 
 
-# Photos of the damage, a scan of the delivery note, a log file: large videos belong elsewhere.
+# Photos of the damage, a scan of the delivery note, a log, a short video or voice note;
+# larger files belong in a document system.
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ATTACHMENT_KINDS = frozenset(
     {"jpg", "jpeg", "png", "gif", "webp", "heic", "pdf", "txt", "csv", "log", "zip"}
