@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from kehu.core.models import Change, User
 from kehu.customers.models import Customer
 from kehu.demo.clock import as_of
-from kehu.service import services
+from kehu.service import selectors, services
 from kehu.service.models import (
     CloseReason,
     ServiceTeam,
@@ -307,3 +307,14 @@ def test_one_sweep_notes_every_breach_however_many_came_due(
     tickets = [open_ticket(at(15, f"09:0{n}")) for n in range(5)]
     assert services.breaches_sweep(now=at(19, "09:00")) == 5
     assert all(fresh(ticket).response_breached for ticket in tickets)
+
+
+def test_the_queue_finds_a_ticket_by_number_subject_or_customer(
+    open_ticket: Callable[..., Ticket], agents: list[User]
+) -> None:
+    ticket = open_ticket(at(15, "09:00"))
+    other = open_ticket(at(15, "09:10"), subject="发票抬头有误")
+    for search in (ticket.number, "礼盒", "宏达"):
+        found = list(selectors.queue(user=agents[0], search=search))
+        assert ticket in found, search
+    assert list(selectors.queue(user=agents[0], search="发票")) == [other]

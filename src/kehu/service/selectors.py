@@ -50,13 +50,11 @@ def queue(
     search: str = "",
     team: ServiceTeam | None = None,
     mine: bool = False,
-    status: str = "",
     late: bool = False,
 ) -> QuerySet[Ticket]:
-    """Open tickets (or those in `status`), soonest deadline first and those without one
-    (paused, no policy) last: the user's own, a team's, or all they see."""
-    tickets = ticket_list(user=user)
-    tickets = tickets.filter(status=status) if status else tickets.filter(status__in=OPEN_STATUSES)
+    """Open tickets, soonest deadline first and those without one (paused, no policy)
+    last: the user's own, a team's, or all they see."""
+    tickets = ticket_list(user=user, search=search).filter(status__in=OPEN_STATUSES)
     if mine:
         tickets = tickets.filter(Q(assignee=user) | Q(first_responsible=user))
     if team is not None:
@@ -200,7 +198,7 @@ def similar_cases(
     best first."""
     found = similar.matches(text, limit=limit * 4)
     ticket_ids = [m.record for m in found if m.kind == similar.TICKET]
-    tickets = Ticket.objects.visible_to(user).in_bulk(ticket_ids)
+    tickets = ticket_list(user=user).in_bulk(ticket_ids)
     articles = Article.objects.filter(status=ArticleStatus.PUBLISHED).in_bulk(
         [m.record for m in found if m.kind == similar.ARTICLE]
     )
@@ -218,8 +216,7 @@ def articles(*, search: str = "", status: str = "") -> QuerySet[Article]:
     found = Article.objects.select_related("product", "created_by")
     if status:
         found = found.filter(status=status)
-    if search.strip():
-        found = found.filter(
-            Q(title__icontains=search.strip()) | Q(problem__icontains=search.strip())
-        )
+    search = search.strip()
+    if search:
+        found = found.filter(Q(title__icontains=search) | Q(problem__icontains=search))
     return found

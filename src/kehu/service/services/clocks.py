@@ -152,15 +152,9 @@ def clocks_apply(ticket: Ticket, found: Clocks) -> list[str]:
     return changed
 
 
-def ticket_clocks_update(*, ticket: Ticket, policies: Policies | None = None) -> None:
+def ticket_clocks_update(*, ticket: Ticket) -> None:
     """Choose the ticket's policy again and work its clocks out afresh; saves them."""
-    policies = policies or current_policies()
-    policy = policies.choose(ticket)
-    ticket.policy = policy
-    clocks_apply(ticket, policies.clocks(ticket, logs([ticket])[ticket.pk], timezone.now()))
-    Ticket.objects.filter(pk=ticket.pk).update(
-        policy=policy, **{name: getattr(ticket, name) for name in CLOCK_FIELDS}
-    )
+    tickets_clocks_update([ticket])
 
 
 def tickets_clocks_update(tickets: Iterable[Ticket], *, now: datetime | None = None) -> int:

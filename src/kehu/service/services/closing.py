@@ -123,10 +123,6 @@ def _reopen(actor: User | None, ticket: Ticket, reason: str, action: str) -> Tic
     return ticket
 
 
-def acceptance_days(ticket: Ticket) -> int:
-    return ticket.policy.acceptance_days if ticket.policy else DEFAULT_ACCEPTANCE_DAYS
-
-
 def tickets_close_unanswered(*, now: datetime | None = None) -> int:
     """Close the resolutions their customers left unanswered past their policy's days,
     with that reason in their history. The number closed."""
@@ -136,7 +132,8 @@ def tickets_close_unanswered(*, now: datetime | None = None) -> int:
         overdue |= Q(policy_id=policy_id, resolved_at__lte=now - timedelta(days=days))
     waiting = Ticket.objects.filter(overdue, status=TicketStatus.RESOLVED)
     closed = 0
-    for ticket in waiting.select_related("policy").iterator():
+    # Closing chooses each ticket's policy again, by its customer among others.
+    for ticket in waiting.select_related("customer").iterator():
         with transaction.atomic(), stepping(actor=None, ticket=ticket, action=TicketAction.CLOSE):
             ticket.status = TicketStatus.CLOSED
             ticket.close_reason = CloseReason.NO_ANSWER

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from kehu.core.locking import save_versioned
@@ -44,13 +43,6 @@ POLICY_FIELDS = [
 ]
 TEAM_FIELDS = ["name", "lead", "calendar"]
 KIND_FIELDS = ["code", "name", "order", "needs_reply", "is_active"]
-
-
-def _calendar_changed(calendar_id: int) -> None:
-    """A change to a calendar's days is a change to the calendar: its version moves, so that
-    whoever holds its hours reads them again."""
-    BusinessCalendar.objects.filter(pk=calendar_id).update(version=F("version") + 1)
-    clocks_recompute_later(calendar_id)
 
 
 def clocks_recompute_later(calendar_id: int | None) -> None:
@@ -128,7 +120,7 @@ def calendar_day_set(
             "source": DaySource.COMPANY,
         },
     )
-    _calendar_changed(calendar.pk)
+    clocks_recompute_later(calendar.pk)
     return found
 
 
@@ -136,7 +128,7 @@ def calendar_day_set(
 def calendar_day_delete(*, actor: User | None, day: CalendarDay) -> None:
     calendar_id = day.calendar_id
     day.delete()
-    _calendar_changed(calendar_id)
+    clocks_recompute_later(calendar_id)
 
 
 @transaction.atomic
@@ -156,7 +148,7 @@ def national_days_load(*, calendar: BusinessCalendar, years: range) -> int:
         CalendarDay(calendar=calendar, date=day, kind=kind, name=name, source=DaySource.NATIONAL)
         for day, (kind, name) in sorted(found.items())
     )
-    _calendar_changed(calendar.pk)
+    clocks_recompute_later(calendar.pk)
     return len(found)
 
 

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kehu.core.exceptions import Refused
+from kehu.core.exceptions import Refused, VersionConflict
 from kehu.core.history import (
     actor_or_none,
     change_record,
@@ -186,9 +186,7 @@ def stepping(
     locked = Ticket.objects.select_for_update().filter(pk=ticket.pk).values("version", "status")
     current = locked.get()
     if current["status"] != ticket.status or current["version"] != ticket.version:
-        raise TicketRefused(
-            _("Someone else changed this ticket after you opened it. Reload it and try again.")
-        )
+        raise VersionConflict(current["version"])
     before = snapshot(ticket, HISTORY_FIELDS)
     yield
     ticket.version += 1
