@@ -6,13 +6,13 @@ also yields the shorter words inside long ones: 外包装 gives 包装 too). A t
 article's words are kept in its `terms` column, space-separated, by the services that write
 it. PostgreSQL searches them with its full-text search (the 'simple' configuration, which
 takes the words as they are) over an expression index; SQLite with an FTS5 table kept by
-the same services. Both rank by how rare the shared words are (ts_rank_cd, bm25).
+the same services. SQLite ranks by bm25, which weighs how rare the shared words are;
+PostgreSQL by ts_rank_cd, which counts them and how close together they stand.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -65,10 +65,7 @@ def terms(*texts: str) -> str:
 
 def _query_words(text: str, limit: int = 40) -> list[str]:
     """The distinct words of a query, at most `limit` of them (a long description)."""
-    seen: dict[str, None] = {}
-    for word in terms(text).split():
-        seen.setdefault(word, None)
-    return list(seen)[:limit]
+    return list(dict.fromkeys(terms(text).split()))[:limit]
 
 
 def sqlite_index(kind: str, record: int, words: str | None) -> None:
@@ -86,18 +83,6 @@ def sqlite_index(kind: str, record: int, words: str | None) -> None:
             )
 
 
-def sqlite_rebuild(rows: Iterable[tuple[str, int, str]]) -> None:
-    """Write the SQLite index afresh from (kind, record, words) rows."""
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {SQLITE_TABLE}")
-        cursor.executemany(
-            f"INSERT INTO {SQLITE_TABLE} (kind, record, terms) VALUES (%s, %s, %s)",
-            [row for row in rows if row[2]],
-        )
-
-
 @dataclass(frozen=True)
 class Match:
     kind: str
@@ -106,8 +91,8 @@ class Match:
 
 
 def matches(text: str, *, limit: int) -> list[Match]:
-    """The indexed records sharing most (and rarest) words with `text`, best first; the
-    caller keeps those its reader may see."""
+    """The indexed records whose words best match `text`'s, best first; the caller keeps
+    those its reader may see."""
     words = _query_words(text)
     if not words:
         return []
